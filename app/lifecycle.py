@@ -1,0 +1,133 @@
+"""The running application: start everything in order, stop everything in reverse order.
+
+Start: store (migrations) → control channel → Streamlit server → window. Stop (window closed,
+SIGINT/SIGTERM, or a ``quit`` command): stop accepting input (server) → drain the writer →
+CHECKPOINT → close DuckDB → control channel → release the instance lock. Background jobs and the
+shutdown snapshot join this order when they land.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import secrets
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from app import runtime as runtime_module
+from app.server import EmbeddedServer
+from app.window import Window, choose_strategy, make_window
+from store.config import AppConfig
+from store.db import Store
+from store.instance import ControlServer, InstanceLock
+from store.uistate import load_ui_state
+
+log = logging.getLogger(__name__)
+
+SCRIPT = Path(__file__).with_name("main.py")
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "user"
+
+
+class Application:
+    def __init__(self, cfg: AppConfig, lock: InstanceLock) -> None:
+        self.cfg = cfg
+        self.lock = lock
+        self.stop_requested = threading.Event()
+        self.store: Store | None = None
+        self.control: ControlServer | None = None
+        self.server: EmbeddedServer | None = None
+        self.window: Window | None = None
+        self.url = ""
+        self.started_at = time.monotonic()
+        self._stopped = False
+
+    def start(self) -> None:
+        cfg = self.cfg
+        self.store = Store.open(cfg.paths.database, min_free_mb=cfg.min_free_mb)
+        user = current_user()
+        token = secrets.token_urlsafe(24)
+        runtime_module.install(
+            runtime_module.Runtime(cfg, self.store, token, user, request_quit=self.stop_requested.set)
+        )
+        self.control = ControlServer(cfg.paths.runtime_dir)
+        self.control.register("show", self._show)
+        self.control.register("quit", lambda args: self.stop_requested.set())
+        self.control.register("status", self._status)
+        self.control.start()
+        prefs = load_ui_state(self.store, user).prefs
+        self.server = EmbeddedServer(SCRIPT, port=cfg.port, theme=prefs.get("theme", cfg.theme))
+        self.server.start()
+        self.url = f"{self.server.url}?t={token}"
+        strategy, why = choose_strategy(cfg.window)
+        log.info("window strategy %s (%s)", strategy, why)
+        self.window = make_window(strategy, self.url, cfg.paths.runtime_dir)
+        rt = runtime_module.current()
+        if rt is not None:
+            rt.window_strategy = strategy
+        log.info("ready in %.2f s", time.monotonic() - self.started_at)
+
+    def _show(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.window is not None:
+            self.window.show()
+        return {"pid": os.getpid()}
+
+    def _status(self, args: dict[str, Any]) -> dict[str, Any]:
+        assert self.store is not None
+        return {
+            "pid": os.getpid(),
+            "schema_version": self.store.schema_version(),
+            "database": str(self.store.path),
+            "writer_queue": self.store.writer.queue_depth,
+            "uptime_s": round(time.monotonic() - self.started_at, 1),
+            "window": self.window.strategy if self.window else None,
+            "browser_connected": bool(self.server and self.server.browser_connected),
+        }
+
+    def run(self) -> int:
+        """Start, print the ready line, show the window until it closes or a stop is asked."""
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.start()
+            print(f"Fieldbook ready: {self.url}", flush=True)
+            assert self.window is not None
+            self.window.run(self.stop_requested)
+        finally:
+            self.shutdown()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        return 0
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        log.info("signal %s: shutting down", signum)
+        self.stop_requested.set()
+
+    def shutdown(self) -> None:
+        """Stop in order; safe to call twice and after a failed start."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self.stop_requested.set()
+        steps = [
+            ("window", lambda: self.window and self.window.close()),
+            ("server", lambda: self.server and self.server.stop()),
+            ("store", lambda: self.store and self.store.close()),
+            ("runtime", lambda: runtime_module.install(None)),
+            ("control", lambda: self.control and self.control.stop()),
+            ("lock", self.lock.release),
+        ]
+        for name, step in steps:
+            try:
+                step()
+            except Exception:
+                log.exception("shutdown step %s failed", name)
+        log.info("stopped")

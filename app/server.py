@@ -1,0 +1,158 @@
+"""Streamlit's server, run in-process on its own thread and asyncio loop.
+
+``streamlit.web.bootstrap.run`` installs signal handlers and so only works on the main thread,
+which the native window needs. This uses the pieces ``bootstrap.run`` uses (``Server``,
+``load_config_options``, ``prepare_streamlit_environment``) — internals of streamlit, which is
+why its minor version is pinned and this module has its own tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import socket
+import threading
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from store.errors import ConfigError, FieldbookError
+
+log = logging.getLogger(__name__)
+
+ADDRESS = "127.0.0.1"
+
+
+def streamlit_options(port: int, theme: str | None = None) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        # A frozen app is not under site-packages, so streamlit would switch developmentMode on,
+        # and then refuse server.port.
+        "global.developmentMode": False,
+        # The default binds every interface and asks an external service for the public IP.
+        "server.address": ADDRESS,
+        "server.port": port,
+        "server.headless": True,
+        "server.fileWatcherType": "none",
+        "server.runOnSave": False,
+        "server.enableXsrfProtection": True,
+        "browser.gatherUsageStats": False,
+        "client.toolbarMode": "minimal",
+        "client.showErrorDetails": "none",
+        # app/views/ is ours, not Streamlit's multipage folder: no automatic page list.
+        "client.showSidebarNavigation": False,
+        "logger.level": "warning",
+    }
+    if theme in ("light", "dark"):
+        options["theme.base"] = theme
+    return options
+
+
+def check_port_free(port: int) -> None:
+    """Fail with a plain sentence if a fixed port is taken (port 0 always works)."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((ADDRESS, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise ConfigError(
+                    f"Port {port} is already in use by another program. Set FIELDBOOK_PORT=0 to let "
+                    "Fieldbook pick a free port, or choose another one."
+                ) from None
+            raise
+
+
+class EmbeddedServer:
+    """Start with ``start()`` (returns once the server answers its health check), stop with ``stop()``."""
+
+    def __init__(self, script: Path, *, port: int = 0, theme: str | None = None) -> None:
+        self.script = Path(script)
+        self.port = port
+        self.theme = theme
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{ADDRESS}:{self.port}/"
+
+    def start(self, timeout: float = 30) -> None:
+        check_port_free(self.port)
+        self._thread = threading.Thread(target=self._run, name="streamlit-server", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise FieldbookError(f"The app server did not start within {timeout:.0f} seconds.")
+        if self._error is not None:
+            raise FieldbookError(f"The app server could not start: {self._error}") from self._error
+        self._wait_healthy(timeout)
+
+    def _wait_healthy(self, timeout: float) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise FieldbookError("The app server started but does not answer.")
+            time.sleep(0.02)
+
+    def _run(self) -> None:
+        from streamlit import config
+        from streamlit.web import bootstrap
+        from streamlit.web.server import Server
+
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
+        script = str(self.script)
+
+        async def main() -> None:
+            config._main_script_path = script
+            bootstrap.load_config_options(flag_options=streamlit_options(self.port, self.theme))
+            config._server_mode = "starlette-managed"
+            server = Server(script, is_hello=False)
+            self._server = server
+            await server.start()
+            bootstrap.prepare_streamlit_environment(script)
+            self.port = int(config.get_option("server.port"))
+            self._ready.set()
+            await server.stopped
+
+        try:
+            loop.run_until_complete(main())
+        except BaseException as exc:  # SystemExit too: streamlit exits on some bind errors
+            log.exception("streamlit server stopped with an error")
+            self._error = exc
+        finally:
+            self._ready.set()
+            try:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            finally:
+                loop.close()
+
+    @property
+    def browser_connected(self) -> bool:
+        return bool(self._server is not None and self._server.browser_is_connected)
+
+    def stop(self, timeout: float = 10) -> None:
+        loop, server = self._loop, self._server
+        if loop is None or server is None or loop.is_closed():
+            return
+        # Server.stop() prints "Stopping..." to stdout; the launcher's stdout is one ready line.
+        target = getattr(server, "_starlette_server", None) or server
+        try:
+            loop.call_soon_threadsafe(target.stop)
+        except RuntimeError:
+            return  # loop already closed
+        if self._thread is not None:
+            self._thread.join(timeout)

@@ -1,0 +1,43 @@
+"""JSON-lines logs, rotated, in the logs folder."""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import re
+import time
+from pathlib import Path
+
+# Launch and control tokens must never reach a log file.
+_TOKEN = re.compile(r"([?&]t=)[A-Za-z0-9_\-]+")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "thread": record.threadName,
+            "msg": _TOKEN.sub(r"\1***", record.getMessage()),
+        }
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(logs_dir: Path, level: str = "info") -> Path:
+    """Send every log record to ``logs_dir/fieldbook.log`` (5 files of 5 MB)."""
+    logs_dir.mkdir(parents=True, exist_ok=True)
+    path = logs_dir / "fieldbook.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8")
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_fieldbook", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler._fieldbook = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    return path

@@ -1,0 +1,115 @@
+"""Numbered schema migrations.
+
+Each migration runs in one transaction through the writer and is recorded in
+``schema_migrations``; a CHECKPOINT follows so that no DDL stays in the WAL (DuckDB's WAL-replay
+bugs live in DDL). A database written by a newer Fieldbook (a version we do not know) is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from store.errors import MigrationError, StoreError
+from store.writer import Writer
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "ui state and events",
+        (
+            """CREATE TABLE ui_state (
+                user_id VARCHAR PRIMARY KEY,
+                page VARCHAR NOT NULL,
+                params JSON NOT NULL,
+                back JSON NOT NULL,
+                forward JSON NOT NULL,
+                prefs JSON NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL
+            )""",
+            "CREATE SEQUENCE events_id_seq",
+            """CREATE TABLE events (
+                id BIGINT PRIMARY KEY DEFAULT nextval('events_id_seq'),
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                level VARCHAR NOT NULL,
+                kind VARCHAR NOT NULL,
+                message VARCHAR NOT NULL,
+                data JSON
+            )""",
+        ),
+    ),
+)
+
+_BOOTSTRAP = """CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+)"""
+
+
+def applied_versions(con: duckdb.DuckDBPyConnection) -> list[int]:
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchall()
+    if rows[0][0] == 0:
+        return []
+    return [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+
+
+def pending(con: duckdb.DuckDBPyConnection, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[Migration]:
+    """Migrations not yet applied; reads only."""
+    done = set(applied_versions(con))
+    return [m for m in migrations if m.version not in done]
+
+
+def migrate(
+    writer: Writer,
+    migrations: tuple[Migration, ...] = MIGRATIONS,
+    *,
+    before_first: Callable[[list[int]], None] | None = None,
+) -> list[int]:
+    """Apply pending migrations in order; return the versions applied.
+
+    ``before_first(applied)`` is called once before the first pending migration of a database that
+    already has a schema (the place for a pre-migration snapshot).
+    """
+    known = max((m.version for m in migrations), default=0)
+    applied = writer.submit_exclusive(applied_versions, writes=False).result()
+    if applied and max(applied) > known:
+        raise StoreError(
+            f"This database was written by a newer Fieldbook (schema version {max(applied)}); "
+            f"this one knows up to version {known}. Install the newer Fieldbook or restore a snapshot."
+        )
+    todo = [m for m in migrations if m.version not in set(applied)]
+    if not todo:
+        return []
+    if applied and before_first is not None:
+        before_first(applied)
+    writer.submit_exclusive(lambda con: con.execute(_BOOTSTRAP).fetchall()).result()
+    done = []
+    for migration in todo:
+        def apply(con: duckdb.DuckDBPyConnection, m: Migration = migration) -> None:
+            for statement in m.statements:
+                con.execute(statement).fetchall()
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [m.version, m.name])
+
+        try:
+            writer.write(apply)
+        except duckdb.Error as exc:
+            raise MigrationError(
+                f"Updating the database to schema version {migration.version} ({migration.name}) failed: {exc}. "
+                "The database was left as it was."
+            ) from exc
+        done.append(migration.version)
+    writer.submit_exclusive(lambda con: con.execute("CHECKPOINT").fetchall()).result()
+    return done

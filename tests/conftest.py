@@ -1,0 +1,202 @@
+"""Fixtures shared by all tests: the real launcher in a subprocess, and headless Chromium.
+
+Nothing here skips: a missing component (Chromium, Playwright) is a failure that names the
+install step, because in CI a skipped test would hide exactly what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Figures collected during the run (layout shift, timings) and printed at the end.
+REPORT: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REPORT:
+        terminalreporter.section("Fieldbook figures")
+        for line in REPORT:
+            terminalreporter.write_line(line)
+
+
+def clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment for a launcher: no stray FIELDBOOK_* from the machine, a private home."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDBOOK_")}
+    env.pop("LC_ALL", None)
+    env.pop("LANGUAGE", None)
+    env.update(LANG="en_US.UTF-8", FIELDBOOK_HOME=str(home), FIELDBOOK_WINDOW="none")
+    env.update(extra)
+    return env
+
+
+def launcher_cmd(*args: str) -> list[str]:
+    return [sys.executable, str(ROOT / "launcher.py"), *args]
+
+
+@dataclass
+class RunningApp:
+    proc: subprocess.Popen[str]
+    home: Path
+    url: str = ""
+    stdout_lines: list[str] = field(default_factory=list)
+    _lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
+    _pump_thread: threading.Thread | None = None
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.stdout_lines.append(line.rstrip("\n"))
+            self._lines.put(line.rstrip("\n"))
+        self._lines.put(None)
+
+    def wait_ready(self, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"launcher not ready within {timeout} s; stderr: {self.stderr()}") from None
+            if line is None:
+                raise AssertionError(f"launcher exited ({self.proc.wait()}) before ready; stderr: {self.stderr()}")
+            if line.startswith("Fieldbook ready: "):
+                self.url = line.removeprefix("Fieldbook ready: ")
+                return self.url
+
+    def stderr(self) -> str:
+        if self.proc.poll() is None or self.proc.stderr is None:
+            return "(still running)"
+        return self.proc.stderr.read()
+
+    @property
+    def base_url(self) -> str:
+        return self.url.split("?")[0]
+
+    @property
+    def token(self) -> str:
+        return self.url.split("t=", 1)[1]
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def close(self) -> None:
+        self.kill()
+        if self._pump_thread is not None:
+            self._pump_thread.join(10)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@pytest.fixture
+def start_app(tmp_path: Path) -> Iterator[Callable[..., RunningApp]]:
+    """Start the real launcher (``FIELDBOOK_WINDOW=none``); every app started is stopped at the end."""
+    started: list[RunningApp] = []
+
+    def start(home: Path | None = None, *args: str, wait: bool = True, **env: str) -> RunningApp:
+        home = home or tmp_path / "home"
+        proc = subprocess.Popen(
+            launcher_cmd(*args),
+            env=clean_env(home, **env),
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        app = RunningApp(proc, home)
+        app._pump_thread = threading.Thread(target=app._pump, daemon=True)
+        app._pump_thread.start()
+        started.append(app)
+        if wait:
+            app.wait_ready()
+        return app
+
+    yield start
+    for app in started:
+        app.close()
+
+
+def run_cli(home: Path, *args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``launcher.py ARGS`` to completion."""
+    return subprocess.run(launcher_cmd(*args), env=clean_env(home, **env), capture_output=True, text=True, timeout=timeout)
+
+
+def control_info(home: Path) -> dict[str, object]:
+    return json.loads((home / "run" / "control.json").read_text())
+
+
+# -- browser ----------------------------------------------------------------------------------
+
+LAYOUT_SHIFT_JS = """
+window.__fbShifts = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (!e.hadRecentInput) {
+      window.__fbShifts.push({value: e.value, t: e.startTime,
+        sources: (e.sources || []).map(s => (s.node && s.node.nodeName) + ' ' +
+          (s.node && s.node.getAttribute ? (s.node.getAttribute('data-testid') || s.node.className || '') : ''))});
+    }
+  }
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does this")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture
+def browser_context(playwright_driver: object, tmp_path: Path) -> Iterator[object]:
+    ctx = playwright_driver.chromium.launch_persistent_context(  # type: ignore[attr-defined]
+        str(tmp_path / "chromium-profile"),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 800},
+    )
+    ctx.add_init_script(LAYOUT_SHIFT_JS)
+    ctx.set_default_timeout(20_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(browser_context: object) -> object:
+    return browser_context.new_page()  # type: ignore[attr-defined]

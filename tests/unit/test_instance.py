@@ -1,0 +1,188 @@
+"""One Fieldbook per data folder: the OS file lock and the token-protected control channel."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from store.errors import ConfigError, InstanceError, StoreError
+from store.instance import CONTROL_NAME, ControlServer, InstanceLock, send_command
+
+
+@pytest.fixture
+def lock(tmp_path: Path) -> Iterator[InstanceLock]:
+    lk = InstanceLock(tmp_path / "run")
+    yield lk
+    lk.release()
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlServer]:
+    # One server for the module: stop() waits for serve_forever's 0.5 s poll.
+    srv = ControlServer(tmp_path_factory.mktemp("run"))
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def server(running: ControlServer) -> Iterator[ControlServer]:
+    control = running.runtime_dir / CONTROL_NAME
+    saved = control.read_bytes()
+    yield running
+    control.write_bytes(saved)
+
+
+# -- InstanceLock ----------------------------------------------------------------------------
+
+
+def test_acquire_writes_our_pid(lock: InstanceLock) -> None:
+    assert lock.acquire() is True
+    assert lock.holder_pid() == os.getpid()
+
+
+def test_second_lock_in_same_process_is_refused(lock: InstanceLock, tmp_path: Path) -> None:
+    # flock belongs to the open file description: a second open of the file conflicts even here.
+    assert lock.acquire()
+    other = InstanceLock(tmp_path / "run")
+    assert other.acquire() is False
+    assert lock.holder_pid() == os.getpid()  # the refused attempt did not clear the PID
+
+
+def test_release_lets_the_next_one_in(lock: InstanceLock, tmp_path: Path) -> None:
+    assert lock.acquire()
+    lock.release()
+    assert lock.holder_pid() is None
+    other = InstanceLock(tmp_path / "run")
+    try:
+        assert other.acquire()
+    finally:
+        other.release()
+    lock.release()  # releasing twice is harmless
+
+
+def test_lock_of_killed_process_is_taken_over(
+    lock: InstanceLock, tmp_path: Path, child_ready: Callable[..., subprocess.Popen[str]]
+) -> None:
+    holder = child_ready(
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from store.instance import InstanceLock\n"
+        "held = InstanceLock(Path(sys.argv[1]))\n"
+        "assert held.acquire()\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n",
+        str(tmp_path / "run"),
+    )
+    assert lock.acquire() is False
+    assert lock.holder_pid() == holder.pid
+    holder.kill()  # SIGKILL: no clean-up, the lock file still names the dead PID
+    holder.wait()
+    assert lock.holder_pid() == holder.pid
+    assert lock.acquire() is True
+    assert lock.holder_pid() == os.getpid()
+
+
+# -- ControlServer ---------------------------------------------------------------------------
+
+
+def test_ping_returns_pid(server: ControlServer) -> None:
+    assert send_command(server.runtime_dir, "ping") == {"pid": os.getpid()}
+
+
+def test_registered_command_gets_its_args(server: ControlServer) -> None:
+    server.register("echo", lambda args: {"got": args})
+    assert send_command(server.runtime_dir, "echo", {"x": 1, "name": "Ünïcødé"}) == {"got": {"x": 1, "name": "Ünïcødé"}}
+
+
+def request(runtime_dir: Path, payload: bytes) -> dict[str, object]:
+    info = json.loads((runtime_dir / CONTROL_NAME).read_text())
+    with socket.create_connection(("127.0.0.1", info["port"]), timeout=10) as sock:
+        sock.sendall(payload)
+        with sock.makefile("rb") as reader:
+            return json.loads(reader.readline())
+
+
+def test_wrong_token_is_not_allowed(server: ControlServer) -> None:
+    called: list[object] = []
+    server.register("secret", called.append)
+    reply = request(server.runtime_dir, json.dumps({"token": "wrong", "command": "secret"}).encode() + b"\n")
+    assert reply == {"ok": False, "error": "Not allowed."}
+    assert called == []
+
+
+def test_wrong_token_through_send_command(server: ControlServer) -> None:
+    path = server.runtime_dir / CONTROL_NAME
+    info = json.loads(path.read_text())
+    path.write_text(json.dumps({**info, "token": "guessed"}))
+    with pytest.raises(InstanceError, match="Not allowed"):
+        send_command(server.runtime_dir, "ping")
+
+
+def test_garbage_request_gets_a_plain_answer(server: ControlServer) -> None:
+    reply = request(server.runtime_dir, b"this is not json\n")
+    assert reply["ok"] is False and "not understood" in str(reply["error"])
+
+
+def test_unknown_command(server: ControlServer) -> None:
+    with pytest.raises(InstanceError, match="Unknown command 'fly'"):
+        send_command(server.runtime_dir, "fly")
+
+
+@pytest.mark.parametrize("error", [ConfigError("The setting 'port' is wrong."), StoreError("The database is busy.")])
+def test_fieldbook_error_is_carried_over(server: ControlServer, error: Exception) -> None:
+    def fail(args: dict[str, object]) -> None:
+        raise error
+
+    server.register("fail", fail)
+    with pytest.raises(InstanceError) as info:
+        send_command(server.runtime_dir, "fail")
+    assert str(info.value) == str(error)
+    assert info.value.exit_code == type(error).exit_code
+
+
+def test_unexpected_error_is_not_leaked(server: ControlServer) -> None:
+    def crash(args: dict[str, object]) -> None:
+        raise KeyError("internal detail")
+
+    server.register("crash", crash)
+    with pytest.raises(InstanceError) as info:
+        send_command(server.runtime_dir, "crash")
+    assert "internal detail" not in str(info.value)
+    assert info.value.exit_code == 1
+
+
+def test_control_file_is_private(server: ControlServer) -> None:
+    path = server.runtime_dir / CONTROL_NAME
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    info = json.loads(path.read_text())
+    assert info["pid"] == os.getpid() and info["token"] == server.token
+    assert not path.with_suffix(".tmp").exists()
+
+
+def test_stop_removes_control_file(tmp_path: Path) -> None:
+    srv = ControlServer(tmp_path)
+    srv.start()
+    assert send_command(tmp_path, "ping") == {"pid": os.getpid()}
+    srv.stop()
+    assert not (tmp_path / CONTROL_NAME).exists()
+    with pytest.raises(InstanceError, match="not running"):
+        send_command(tmp_path, "ping")
+    srv.stop()  # twice is harmless
+
+
+def test_stale_control_file_is_reported(tmp_path: Path) -> None:
+    srv = ControlServer(tmp_path)
+    srv.start()
+    stale = (tmp_path / CONTROL_NAME).read_text()
+    srv.stop()
+    (tmp_path / CONTROL_NAME).write_text(stale)  # left behind by a crash: nobody listens
+    with pytest.raises(InstanceError, match="does not answer"):
+        send_command(tmp_path, "ping", timeout=5)
