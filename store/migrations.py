@@ -48,6 +48,59 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        2,
+        "inputs, forms and attachments",
+        (
+            """CREATE TABLE inputs (
+                user_id VARCHAR NOT NULL,
+                scope VARCHAR NOT NULL,
+                key VARCHAR NOT NULL,
+                value JSON NOT NULL,
+                version BIGINT NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL,
+                session_id VARCHAR,
+                PRIMARY KEY (user_id, scope, key)
+            )""",
+            "CREATE SEQUENCE input_events_id_seq",
+            """CREATE TABLE input_events (
+                id BIGINT PRIMARY KEY DEFAULT nextval('input_events_id_seq'),
+                user_id VARCHAR NOT NULL,
+                scope VARCHAR NOT NULL,
+                key VARCHAR NOT NULL,
+                value JSON NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                session_id VARCHAR
+            )""",
+            """CREATE TABLE form_state (
+                user_id VARCHAR NOT NULL,
+                form_id VARCHAR NOT NULL,
+                saved JSON NOT NULL,
+                undo JSON NOT NULL,
+                redo JSON NOT NULL,
+                status VARCHAR NOT NULL,
+                saved_at TIMESTAMPTZ,
+                updated_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (user_id, form_id)
+            )""",
+            "CREATE SEQUENCE form_snapshots_id_seq",
+            """CREATE TABLE form_snapshots (
+                id BIGINT PRIMARY KEY DEFAULT nextval('form_snapshots_id_seq'),
+                user_id VARCHAR NOT NULL,
+                form_id VARCHAR NOT NULL,
+                name VARCHAR NOT NULL,
+                data JSON NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL
+            )""",
+            """CREATE TABLE attachments (
+                sha256 VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                size BIGINT NOT NULL,
+                mime VARCHAR,
+                created_at TIMESTAMPTZ NOT NULL
+            )""",
+        ),
+    ),
 )
 
 _BOOTSTRAP = """CREATE TABLE IF NOT EXISTS schema_migrations (

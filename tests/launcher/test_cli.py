@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from store import __version__
+from store.migrations import MIGRATIONS
 from tests.conftest import ROOT, clean_env, control_info, run_cli
 
 
@@ -167,7 +168,7 @@ def test_doctor_healthy_fresh_and_running(start_app, tmp_path):
     app.stop()
     stopped = run_cli(home, "doctor")
     assert stopped.returncode == 0, stopped.stdout
-    assert "schema version 1" in stopped.stdout
+    assert f"schema version {MIGRATIONS[-1].version}" in stopped.stdout
     for name in ("folders", "disk space", "database", "keyring"):
         assert f"] {name}:" in stopped.stdout
 

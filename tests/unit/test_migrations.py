@@ -11,9 +11,12 @@ from store.db import Store
 from store.errors import MigrationError, StoreError
 from store.migrations import MIGRATIONS, Migration
 
-V2 = Migration(2, "notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR)",))
+ALL = [m.version for m in MIGRATIONS]
+LATEST = ALL[-1]
+NEXT = LATEST + 1
+V2 = Migration(NEXT, "notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR)",))
 BROKEN_V2 = Migration(
-    2,
+    NEXT,
     "broken",
     (
         "CREATE TABLE half_done (id INTEGER)",
@@ -44,12 +47,12 @@ def wal_size(path: Path) -> int:
     return wal.stat().st_size if wal.exists() else 0
 
 
-def test_fresh_database_gets_version_1(tmp_path: Path) -> None:
+def test_fresh_database_gets_every_migration(tmp_path: Path) -> None:
     path = tmp_path / "f.duckdb"
     store = Store.open(path)
     try:
-        assert store.schema_version() == 1
-        assert store.read("SELECT version, name FROM schema_migrations") == [(1, MIGRATIONS[0].name)]
+        assert store.schema_version() == LATEST
+        assert store.read("SELECT version, name FROM schema_migrations ORDER BY version") == [(m.version, m.name) for m in MIGRATIONS]
     finally:
         store.close()
     assert {"schema_migrations", "ui_state", "events"} <= tables(path)
@@ -77,11 +80,11 @@ def test_new_migration_is_applied_to_existing_database(tmp_path: Path) -> None:
     Store.open(path).close()
     store = Store.open(path, migrations=(*MIGRATIONS, V2))
     try:
-        assert store.schema_version() == 2
+        assert store.schema_version() == NEXT
         store.execute("INSERT INTO notes VALUES (1, 'hello')")
     finally:
         store.close()
-    assert versions(path) == [1, 2]
+    assert versions(path) == [*ALL, NEXT]
 
 
 def test_failing_migration_leaves_previous_version(tmp_path: Path) -> None:
@@ -89,12 +92,12 @@ def test_failing_migration_leaves_previous_version(tmp_path: Path) -> None:
     Store.open(path).close()
     with pytest.raises(MigrationError) as info:
         Store.open(path, migrations=(*MIGRATIONS, BROKEN_V2))
-    assert "version 2" in str(info.value)
-    assert versions(path) == [1]
+    assert f"version {NEXT}" in str(info.value)
+    assert versions(path) == ALL
     assert "half_done" not in tables(path)
     store = Store.open(path)  # still usable, and no longer locked
     try:
-        assert store.schema_version() == 1
+        assert store.schema_version() == LATEST
     finally:
         store.close()
 
@@ -103,7 +106,7 @@ def test_failing_migration_on_fresh_database_keeps_the_ones_before(tmp_path: Pat
     path = tmp_path / "f.duckdb"
     with pytest.raises(MigrationError):
         Store.open(path, migrations=(*MIGRATIONS, BROKEN_V2))
-    assert versions(path) == [1]
+    assert versions(path) == ALL
     assert "half_done" not in tables(path)
 
 
@@ -116,7 +119,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         Store.open(path)
     assert "99" in str(info.value)
     assert not isinstance(info.value, MigrationError)
-    assert versions(path) == [1, 99]  # refused, not touched
+    assert versions(path) == [*ALL, 99]  # refused, not touched
 
 
 def test_before_migrate_only_for_existing_database_with_pending_work(tmp_path: Path) -> None:
@@ -130,8 +133,8 @@ def test_before_migrate_only_for_existing_database_with_pending_work(tmp_path: P
 
     store = Store.open(path, migrations=(*MIGRATIONS, V2), before_migrate=calls.append)
     store.close()
-    assert calls == [[1]]  # once, with what was applied before
-    assert versions(path) == [1, 2]
+    assert calls == [ALL]  # once, with what was applied before
+    assert versions(path) == [*ALL, NEXT]
 
 
 def test_before_migrate_failure_stops_the_migration(tmp_path: Path) -> None:
@@ -143,7 +146,7 @@ def test_before_migrate_failure_stops_the_migration(tmp_path: Path) -> None:
 
     with pytest.raises(RuntimeError, match="snapshot failed"):
         Store.open(path, migrations=(*MIGRATIONS, V2), before_migrate=refuse)
-    assert versions(path) == [1]
+    assert versions(path) == ALL
     assert "notes" not in tables(path)
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from store.db import Store
 from store.errors import DiskFullError, StoreError
+from store.migrations import MIGRATIONS
 
 WAIT = 30  # seconds; only reached if the writer hangs
 
@@ -334,7 +335,7 @@ def test_open_with_too_little_free_space_refuses_writes(tmp_path: Path) -> None:
     # Opening an up-to-date database only reads; "refuse writes" must not mean "refuse to start".
     store = Store.open(path, min_free_mb=10**9)
     try:
-        assert store.schema_version() == 1
+        assert store.schema_version() == MIGRATIONS[-1].version
         with pytest.raises(DiskFullError, match="nothing was saved"):
             store.execute("INSERT INTO events (level, kind, message) VALUES ('info', 'k', 'm')")
         assert store.read_one("SELECT count(*) FROM events WHERE kind = 'k'") == (0,)
