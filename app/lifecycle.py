@@ -1,9 +1,11 @@
 """The running application: start everything in order, stop everything in reverse order.
 
-Start: store (migrations) → control channel → Streamlit server → window. Stop (window closed,
-SIGINT/SIGTERM, or a ``quit`` command): stop accepting input (server) → drain the writer →
-CHECKPOINT → close DuckDB → control channel → release the instance lock. Background jobs and the
-shutdown snapshot join this order when they land.
+Start: store (migrations) → jobs (recovery, consumer) → control channel → Streamlit server →
+window. Stop (window closed, SIGINT/SIGTERM, or a ``quit`` command): stop accepting input (server)
+→ stop the job consumer (running tasks asked to stop; they run again at the next start) → drain
+the writer → the shutdown snapshot (if anything changed) → CHECKPOINT → close DuckDB → control
+channel → release the instance lock. A restore swaps the store while the app runs
+(app/snapshot_service.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from typing import Any
 
 from app import runtime as runtime_module
 from app.server import EmbeddedServer
+from app.snapshot_service import SnapshotService
 from app.window import Window, choose_strategy, make_window
+from jobs import admin as jobs_admin
+from jobs.queue import JobQueue
+from jobs.service import JobService
 from store.config import AppConfig
 from store.db import Store
 from store.instance import ControlServer, InstanceLock
@@ -44,6 +50,9 @@ class Application:
         self.lock = lock
         self.stop_requested = threading.Event()
         self.store: Store | None = None
+        self.jobs: JobService | None = None
+        self.snapshots: SnapshotService | None = None
+        self.user = current_user()
         self.control: ControlServer | None = None
         self.server: EmbeddedServer | None = None
         self.window: Window | None = None
@@ -53,19 +62,25 @@ class Application:
 
     def start(self) -> None:
         cfg = self.cfg
-        self.store = Store.open(cfg.paths.database, min_free_mb=cfg.min_free_mb)
-        user = current_user()
+        self.snapshots = SnapshotService(self)
+        self.store = self.snapshots.open_store()  # a migration of existing data is preceded by a snapshot
+        user = self.user
+        self.jobs = self.start_jobs(self.store)
         token = secrets.token_urlsafe(24)
         runtime_module.install(
-            runtime_module.Runtime(cfg, self.store, token, user, request_quit=self.stop_requested.set)
+            runtime_module.Runtime(
+                cfg, self.store, token, user, request_quit=self.stop_requested.set, jobs=self.jobs, snapshots=self.snapshots
+            )
         )
         self.control = ControlServer(cfg.paths.runtime_dir)
         self.control.register("show", self._show)
         self.control.register("quit", lambda args: self.stop_requested.set())
         self.control.register("status", self._status)
+        jobs_admin.register_control(self.control, self.jobs)
+        self.snapshots.start(self.control)  # automatic snapshots, the inbox, the snapshot commands
         self.control.start()
         prefs = load_ui_state(self.store, user).prefs
-        self.server = EmbeddedServer(SCRIPT, port=cfg.port, theme=prefs.get("theme", cfg.theme))
+        self.server = EmbeddedServer(SCRIPT, port=cfg.port, theme=prefs.get("theme", cfg.theme), max_upload_mb=cfg.max_upload_mb)
         self.server.start()
         self.url = f"{self.server.url}?t={token}"
         strategy, why = choose_strategy(cfg.window)
@@ -75,6 +90,11 @@ class Application:
         if rt is not None:
             rt.window_strategy = strategy
         log.info("ready in %.2f s", time.monotonic() - self.started_at)
+
+    def start_jobs(self, store: Store) -> JobService:
+        jobs = JobService(store, JobQueue(self.cfg.paths.jobs_queue), data_dir=self.cfg.paths.data_dir, user=self.user)
+        jobs.start()  # recovery first: jobs a crash interrupted are queued again
+        return jobs
 
     def _show(self, args: dict[str, Any]) -> dict[str, Any]:
         if self.window is not None:
@@ -120,6 +140,8 @@ class Application:
         steps = [
             ("window", lambda: self.window and self.window.close()),
             ("server", lambda: self.server and self.server.stop()),
+            ("jobs", lambda: self.jobs and self.jobs.stop()),
+            ("snapshot", lambda: self.snapshots and self.snapshots.shutdown()),  # the shutdown snapshot
             ("store", lambda: self.store and self.store.close()),
             ("runtime", lambda: runtime_module.install(None)),
             ("control", lambda: self.control and self.control.stop()),

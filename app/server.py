@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 ADDRESS = "127.0.0.1"
 
 
-def streamlit_options(port: int, theme: str | None = None) -> dict[str, Any]:
+def streamlit_options(port: int, theme: str | None = None, max_upload_mb: int = 25) -> dict[str, Any]:
     options: dict[str, Any] = {
         # A frozen app is not under site-packages, so streamlit would switch developmentMode on,
         # and then refuse server.port.
@@ -42,6 +42,9 @@ def streamlit_options(port: int, theme: str | None = None) -> dict[str, Any]:
         # app/views/ is ours, not Streamlit's multipage folder: no automatic page list.
         "client.showSidebarNavigation": False,
         "logger.level": "warning",
+        # Up to twice our limit a file reaches our own check (a message in the user's language);
+        # beyond that Streamlit's uploader refuses it with its own message.
+        "server.maxUploadSize": max_upload_mb * 2,
     }
     if theme in ("light", "dark"):
         options["theme.base"] = theme
@@ -67,10 +70,11 @@ def check_port_free(port: int) -> None:
 class EmbeddedServer:
     """Start with ``start()`` (returns once the server answers its health check), stop with ``stop()``."""
 
-    def __init__(self, script: Path, *, port: int = 0, theme: str | None = None) -> None:
+    def __init__(self, script: Path, *, port: int = 0, theme: str | None = None, max_upload_mb: int = 25) -> None:
         self.script = Path(script)
         self.port = port
         self.theme = theme
+        self.max_upload_mb = max_upload_mb
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -118,7 +122,7 @@ class EmbeddedServer:
 
         async def main() -> None:
             config._main_script_path = script
-            bootstrap.load_config_options(flag_options=streamlit_options(self.port, self.theme))
+            bootstrap.load_config_options(flag_options=streamlit_options(self.port, self.theme, self.max_upload_mb))
             config._server_mode = "starlette-managed"
             server = Server(script, is_hello=False)
             self._server = server

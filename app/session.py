@@ -51,6 +51,13 @@ class Session:
     def banner(self) -> str | None:
         return st.session_state.get(_BANNER)
 
+    def show_banner(self, message: str) -> None:
+        """Show ``message`` in the header's reserved slot until something saves again."""
+        st.session_state[_BANNER] = message
+
+    def clear_banner(self) -> None:
+        st.session_state.pop(_BANNER, None)
+
     def commit(self, new: UiState) -> bool:
         """Persist ``new`` and make it current; on failure keep the old state and say why."""
         if new == self.state:
@@ -58,14 +65,14 @@ class Session:
         try:
             save_ui_state(self.runtime.store, self.runtime.user, new)
         except FieldbookError as exc:
-            st.session_state[_BANNER] = self.t("error.not_saved", reason=str(exc))
+            self.show_banner(self.t("error.not_saved", reason=str(exc)))
             return False
         except Exception as exc:  # a database error we did not foresee: log it, say it plainly
             log.exception("saving UI state failed")
-            st.session_state[_BANNER] = self.t("error.not_saved", reason=type(exc).__name__)
+            self.show_banner(self.t("error.not_saved", reason=type(exc).__name__))
             return False
         st.session_state[_STATE] = new
-        st.session_state.pop(_BANNER, None)
+        self.clear_banner()
         return True
 
     def navigate(self, to: str, params: dict[str, Any] | None = None) -> None:

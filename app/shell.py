@@ -7,23 +7,27 @@ appears or disappears: the header holds a reserved message slot whether or not i
 from __future__ import annotations
 
 import hmac
+import time
 
 import streamlit as st
 from streamlit import config as st_config
 
 from app import runtime as runtime_module
+from app.generation import drop_stale_state
 from app.i18n import t
+from app.metrics import RUNS
 from app.router import Route, Router
 from app.session import Session, bootstrap_session
-from app.views import home, settings
+from app.views import home, inputs, jobs, settings, snapshots
 from app.views.placeholder import placeholder
 
 ROUTER = Router(
     [
         Route("home", "page.home", home.render, icon=":material/home:"),
         Route("records", "page.records", placeholder("page.records"), icon=":material/list_alt:"),
-        Route("jobs", "page.jobs", placeholder("page.jobs"), icon=":material/autorenew:"),
-        Route("snapshots", "page.snapshots", placeholder("page.snapshots"), icon=":material/backup:"),
+        Route("inputs", "page.inputs", inputs.render, icon=":material/edit_note:"),
+        Route("jobs", "page.jobs", jobs.render, icon=":material/autorenew:"),
+        Route("snapshots", "page.snapshots", snapshots.render, icon=":material/backup:"),
         Route("settings", "page.settings", settings.render, icon=":material/settings:"),
     ]
 )
@@ -33,10 +37,22 @@ _CSS = """
 .st-key-fb_header { position: sticky; top: 0; z-index: 990; background: var(--background-color, inherit); }
 .st-key-fb_header .stHeading h3 { padding: 0; }
 .st-key-fb_banner { min-height: 3.25rem; }
+/* reserved slots: always drawn (an empty one holds a zero-width space), always the same height,
+   so a message appearing never pushes the page down. The attribute selector outranks
+   Streamlit's own sizing; min and max because a flex item ignores `height`. */
+[data-testid="stVerticalBlock"][class*="st-key-fbmsg-"], [data-testid="stVerticalBlock"][class*="st-key-fbslot-"] { min-height: 1.5rem; max-height: 1.5rem; overflow: hidden; }
+[class*="st-key-fbmsg-"] p, [class*="st-key-fbslot-"] p { margin: 0; line-height: 1.5rem; font-size: 0.875rem; white-space: nowrap; text-overflow: ellipsis; overflow: hidden; }
+[data-testid="stVerticalBlock"][class*="st-key-fbfile-"] { min-height: 2.5rem; max-height: 2.5rem; overflow: hidden; }
+[class*="st-key-fbhidden-"] { display: none; }
+/* the job indicator keeps its place in the header whether or not a job runs (the attribute
+   selector outranks Streamlit's own sizing of containers; min and max, because a flex item ignores `height`) */
+[data-testid="stVerticalBlock"].st-key-fb_jobs_indicator { min-height: 2.5rem; max-height: 2.5rem; display: flex; flex-direction: column; justify-content: center; overflow: hidden; }
+.st-key-fb_jobs_indicator p { margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 </style>
 """
 
 _AUTH = "_fb_authorised"
+_BOOTED = "_fb_booted"
 
 
 def _authorised(token: str) -> bool:
@@ -68,8 +84,10 @@ def _locked(lang: str) -> None:
 
 def _header(session: Session) -> None:
     with st.container(key="fb_header"):
-        title, back, forward = st.columns([8, 1, 1], vertical_alignment="center")
+        title, activity, back, forward = st.columns([6, 2, 1, 1], vertical_alignment="center")
         title.subheader(f"{session.t('app.title')} · {session.t(ROUTER.current(session).title_key)}")
+        with activity:
+            jobs.indicator()
         back.button("←", key="nav_back", help=session.t("nav.back"), on_click=session.back, disabled=not session.state.back, width="stretch")
         forward.button("→", key="nav_forward", help=session.t("nav.forward"), on_click=session.forward, disabled=not session.state.forward, width="stretch")
     with st.container(key="fb_banner"):
@@ -80,15 +98,24 @@ def _header(session: Session) -> None:
 
 
 def main() -> None:
+    started = time.perf_counter()
+    first_run = _BOOTED not in st.session_state
+    st.session_state[_BOOTED] = True
+    page = _render()
+    RUNS.record(time.perf_counter() - started, "load" if first_run else "interaction", page)
+
+
+def _render() -> str:
     st.set_page_config(page_title="Fieldbook", page_icon=":material/menu_book:", layout="wide", initial_sidebar_state="expanded")
     st.html(_CSS)
     rt = runtime_module.current()
     if rt is None:
         st.error(t("en", "error.not_running"))
-        return
+        return "-"
     if not _authorised(rt.launch_token):
         _locked(rt.config.resolved_language())
-        return
+        return "-"
+    drop_stale_state(rt.generation)  # a restore replaced the data: reload it from the store
     session = bootstrap_session(rt, ROUTER.names)
     _apply_theme(session.theme)
     ROUTER.sync_query_params(session)
@@ -96,3 +123,4 @@ def main() -> None:
     ROUTER.render_navigation(session)
     with st.container(key="fb_main"):
         ROUTER.render_current_page(session)
+    return session.state.page

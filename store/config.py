@@ -83,7 +83,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("window", "auto", "How the app is shown: auto, webview, app, browser or none (print the URL).", _choice("auto", "webview", "app", "browser", "none")),
     Setting("port", 0, "Local port of the app server; 0 lets the system pick a free one.", _integer(0, 65535)),
     Setting("min_free_mb", 200, "Refuse writes when the data folder's disk has less free space than this (MB).", _integer(0, 1_000_000)),
+    Setting("max_upload_mb", 25, "Largest file a user can attach (MB).", _integer(1, 2048)),
     Setting("log_level", "info", "debug, info, warning or error.", _choice("debug", "info", "warning", "error")),
+    Setting("snapshot_interval_min", 15, "Take an automatic snapshot this often (minutes) when something changed; 0 turns it off.", _integer(0, 10_080)),
+    Setting("snapshot_keep_hourly", 24, "Snapshots kept: the newest of each of this many hours.", _integer(0, 10_000)),
+    Setting("snapshot_keep_daily", 14, "Snapshots kept: the newest of each of this many days.", _integer(0, 10_000)),
+    Setting("snapshot_keep_weekly", 8, "Snapshots kept: the newest of each of this many weeks.", _integer(0, 10_000)),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -101,7 +106,12 @@ class AppConfig:
     window: str
     port: int
     min_free_mb: int
+    max_upload_mb: int
     log_level: str
+    snapshot_interval_min: int
+    snapshot_keep_hourly: int
+    snapshot_keep_daily: int
+    snapshot_keep_weekly: int
     paths: Paths
     config_file: Path
 

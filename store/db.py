@@ -100,8 +100,8 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
 
-    def submit(self, fn: Callable[[duckdb.DuckDBPyConnection], Any]) -> Future[Any]:
-        return self.writer.submit(fn)
+    def submit(self, fn: Callable[[duckdb.DuckDBPyConnection], Any], *, trusted: bool = False) -> Future[Any]:
+        return self.writer.submit(fn, trusted=trusted)
 
     def write(self, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """Run ``fn(con)`` as one transaction on the writer; return once committed."""
@@ -109,7 +109,7 @@ class Store:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         """One write statement, committed before this returns."""
-        self.writer.write(lambda con: con.execute(sql, params).fetchall())
+        self.writer.submit(lambda con: con.execute(sql, params).fetchall(), trusted=True).result()
 
     @contextmanager
     def atomic(self) -> Iterator[UnitOfWork]:
@@ -121,7 +121,7 @@ class Store:
                 for sql, params in unit.statements:
                     con.execute(sql, params).fetchall()
 
-            self.writer.write(apply)
+            self.writer.submit(apply, trusted=True).result()
 
     def checkpoint(self) -> None:
         self.writer.submit_exclusive(lambda con: con.execute("CHECKPOINT").fetchall()).result()

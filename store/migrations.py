@@ -101,6 +101,43 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        3,
+        "job ledger",
+        (
+            # The truth about background jobs (jobs/ledger.py); Huey's queue only triggers runs.
+            # No secondary index: DuckDB rewrites index entries on every UPDATE of an indexed
+            # column, and this table is small and updated often (status, progress, lease).
+            """CREATE TABLE jobs (
+                id VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                args JSON NOT NULL,
+                status VARCHAR NOT NULL,
+                priority INTEGER NOT NULL DEFAULT 0,
+                progress DOUBLE NOT NULL DEFAULT 0,
+                message VARCHAR NOT NULL DEFAULT '',
+                result JSON,
+                error VARCHAR,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL,
+                timeout_s DOUBLE,
+                lease_owner VARCHAR,
+                lease_expires_at TIMESTAMPTZ,
+                run_after TIMESTAMPTZ,
+                created_at TIMESTAMPTZ NOT NULL,
+                started_at TIMESTAMPTZ,
+                finished_at TIMESTAMPTZ,
+                updated_at TIMESTAMPTZ NOT NULL,
+                created_by VARCHAR NOT NULL,
+                depends_on VARCHAR[] NOT NULL,
+                tags VARCHAR[] NOT NULL,
+                cancel_requested BOOLEAN NOT NULL DEFAULT false,
+                waited_on BOOLEAN NOT NULL DEFAULT false,
+                checkpoint JSON,
+                queue_ref VARCHAR
+            )""",
+        ),
+    ),
 )
 
 _BOOTSTRAP = """CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -39,6 +39,7 @@ class _Unit:
     fn: WriteFn
     exclusive: bool = False
     writes: bool = True  # exclusive units that only read skip the free-space check
+    trusted: bool = False  # never catches a database error itself (see _transaction)
     future: Future[Any] = field(default_factory=Future)
     queued_at: float = field(default_factory=time.perf_counter)
 
@@ -69,14 +70,19 @@ class Writer:
         self._close_lock = threading.Lock()
         self.latencies: collections.deque[float] = collections.deque(maxlen=10_000)
         self.batch_sizes: collections.deque[int] = collections.deque(maxlen=10_000)
+        self.commits = 0  # transactions committed so far: "changed since the last snapshot?" without a query
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     # -- public ---------------------------------------------------------------------------
 
-    def submit(self, fn: WriteFn) -> Future[Any]:
-        """Queue ``fn`` to run in the next group-committed transaction."""
-        return self._put(_Unit(fn))
+    def submit(self, fn: WriteFn, *, trusted: bool = False) -> Future[Any]:
+        """Queue ``fn`` to run in the next group-committed transaction.
+
+        ``trusted=True`` promises that ``fn`` lets every database error propagate, which saves
+        the check for a silently aborted transaction before COMMIT.
+        """
+        return self._put(_Unit(fn, trusted=trusted))
 
     def submit_exclusive(self, fn: WriteFn, *, writes: bool = True) -> Future[Any]:
         """Queue ``fn`` to run alone, outside a transaction (e.g. CHECKPOINT).
@@ -173,6 +179,7 @@ class Writer:
         while pending:
             outcome = self._transaction(pending)
             if isinstance(outcome, list):
+                self.commits += 1
                 for unit, result in zip(pending, outcome, strict=True):
                     self._resolve(unit, result)
                 return
@@ -205,8 +212,9 @@ class Writer:
                     return None, exc  # an earlier unit broke the transaction and hid it
                 return index, exc
         try:
-            # A COMMIT of an aborted transaction rolls back without an error, so ask first.
-            con.execute("SELECT 1").fetchall()
+            if not all(unit.trusted for unit in units):
+                # A COMMIT of an aborted transaction rolls back without an error, so ask first.
+                con.execute("SELECT 1").fetchall()
             con.execute("COMMIT")
         except duckdb.Error as exc:
             self._rollback()

@@ -3,6 +3,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.i18n import LANGUAGES, t
+from app.metrics import RUNS
 from app.session import Session
 
 THEMES = ("auto", "light", "dark")
@@ -34,4 +35,17 @@ def render(session: Session) -> None:
     )
     st.caption(session.t("settings.folders"))
     folders = session.runtime.config.paths.folders()
-    st.table({"": [session.t(f"settings.folder.{name}") for name in folders], " ": [str(p) for p in folders.values()]}, hide_index=True, hide_header=True)
+    # markdown, not st.table: the table's code loads lazily and would push what follows down
+    st.markdown("\n".join(f"- {session.t(f'settings.folder.{name}')}: `{path}`" for name, path in folders.items()))
+    _diagnostics(session)
+
+
+def _diagnostics(session: Session) -> None:
+    st.caption(session.t("diag.title"))
+    summary = RUNS.summary()
+    if summary is None:
+        st.caption(session.t("diag.none"))
+    else:
+        st.caption(
+            session.t("diag.reruns", n=summary.count, p50=summary.p50_ms, p95=summary.p95_ms, share=summary.within_budget * 100)
+        )

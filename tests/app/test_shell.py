@@ -13,7 +13,7 @@ def test_first_run_shows_home(new_session):
     at = new_session()
     assert not at.exception
     assert "Fieldbook · Home" in header_text(at)
-    assert [b.label for b in at.sidebar.button] == ["Home", "Records", "Jobs", "Snapshots", "Settings"]
+    assert [b.label for b in at.sidebar.button] == ["Home", "Records", "Inputs", "Jobs", "Snapshots", "Settings"]
 
 
 def test_navigation_is_persisted_and_restored(new_session, rt):
@@ -76,7 +76,7 @@ def test_failed_save_keeps_state_and_says_so(new_session, rt):
     rt.store.disk._checked_at = float("-inf")
     at.sidebar.button(key="nav_settings").click().run()
     assert "Home" in header_text(at)  # not moved: the move could not be saved
-    assert at.error and "Not saved" in at.error[0].value and "MB" in at.error[0].value
+    assert at.error and "NOT saved" in at.error[0].value and "MB" in at.error[0].value
     rt.store.disk.min_free_mb = 0
     rt.store.disk._checked_at = float("-inf")
     at.sidebar.button(key="nav_settings").click().run()

@@ -4,14 +4,37 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from store.db import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+WAIT = 30  # seconds; only reached if the writer hangs
+
+
+@contextmanager
+def writer_held(store: Store) -> Iterator[None]:
+    """Keep the writer busy inside a unit until the block ends, so that what the block submits
+    is queued and taken as one batch afterwards."""
+    started, release = threading.Event(), threading.Event()
+
+    def blocker(con: duckdb.DuckDBPyConnection) -> None:
+        started.set()
+        release.wait(WAIT)
+
+    future = store.submit(blocker)
+    assert started.wait(WAIT), "writer never ran the blocker"
+    try:
+        yield
+    finally:
+        release.set()
+        future.result(WAIT)
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ the test has queued everything it wants in the next batch.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -18,8 +16,7 @@ import pytest
 from store.db import Store
 from store.errors import DiskFullError, StoreError
 from store.migrations import MIGRATIONS
-
-WAIT = 30  # seconds; only reached if the writer hangs
+from tests.unit.conftest import WAIT, writer_held
 
 
 @pytest.fixture
@@ -43,25 +40,6 @@ def insert(k: str, v: str = "x"):  # noqa: ANN201 - a write unit
         return k
 
     return unit
-
-
-@contextmanager
-def writer_held(store: Store) -> Iterator[None]:
-    """Keep the writer busy inside a unit until the block ends, so that what the block submits
-    is queued and taken as one batch afterwards."""
-    started, release = threading.Event(), threading.Event()
-
-    def blocker(con: duckdb.DuckDBPyConnection) -> None:
-        started.set()
-        release.wait(WAIT)
-
-    future = store.submit(blocker)
-    assert started.wait(WAIT), "writer never ran the blocker"
-    try:
-        yield
-    finally:
-        release.set()
-        future.result(WAIT)
 
 
 def test_group_commit_from_many_threads(kv: Store) -> None:

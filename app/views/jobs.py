@@ -1,0 +1,250 @@
+"""The Jobs page, and the job indicator in the header.
+
+The list polls the ledger inside ``st.fragment(run_every=…)``, so only the list reruns, never the
+page. No jumps: every job is drawn in a row of fixed height at a fixed position (``fbjob-<slot>``),
+running jobs first; a new job changes what the rows show, and a longer list grows at the bottom.
+Buttons are always there (disabled when they do not apply), so nothing appears or disappears
+inside a row either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from app import runtime as runtime_module
+from app.session import Session
+from jobs.model import CANCELLED, FAILED, QUEUED, RUNNING, JobResult, format_duration, utcnow
+from jobs.service import JobService
+from store.errors import FieldbookError
+
+log = logging.getLogger(__name__)
+
+POLL_S = 1.0
+INDICATOR_POLL_S = 2.0
+MAX_ROWS = 12
+DEMO_ARGS = {"steps": 30, "delay": 0.5}
+
+_MSG = "_fb_jobs_msg"
+
+_CSS = """
+<style>
+/* fixed sizes; the attribute selector outranks Streamlit's own sizing of containers; min and max, because a flex item ignores `height` */
+[data-testid="stVerticalBlock"][class*="st-key-fbjob-"] {
+  min-height: 10rem; max-height: 10rem; overflow: hidden; padding: 0.4rem 0; border-bottom: 1px solid rgba(128, 128, 128, 0.2); }
+[class*="st-key-fbjob-"] p { margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+[data-testid="stVerticalBlock"].st-key-fbjobs-msg { min-height: 1.6rem; max-height: 1.6rem; overflow: hidden; }
+.st-key-fbjobs-msg p { margin: 0; line-height: 1.6rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+</style>
+"""
+
+
+def _service(session: Session) -> JobService | None:
+    return session.runtime.jobs
+
+
+def render(session: Session) -> None:
+    st.html(_CSS)
+    st.subheader(session.t("page.jobs"))
+    service = _service(session)
+    left, right = st.columns([2, 5], vertical_alignment="center")
+    left.button(
+        session.t("jobs.start_demo"),
+        key="jobs_start_demo",
+        icon=":material/play_arrow:",
+        on_click=_start_demo,
+        args=(session,),
+        disabled=service is None,
+        width="stretch",
+    )
+    right.caption(session.t("jobs.intro") if service is not None else session.t("jobs.unavailable"))
+    _job_list()
+
+
+def _current_session() -> Session | None:
+    """A fragment's rerun must not use the session of the page run that drew it: a restore
+    replaces the runtime (and its store and job service) in between."""
+    rt = runtime_module.current()
+    return Session(rt) if rt is not None else None
+
+
+@st.fragment(run_every=POLL_S)
+def _job_list() -> None:
+    session = _current_session()
+    with st.container(key="fbjobs-msg"):
+        message = st.session_state.get(_MSG)
+        st.caption(message or " ")
+    if session is None:
+        return
+    service = _service(session)
+    try:
+        jobs = service.list(limit=MAX_ROWS) if service is not None else []
+    except Exception:  # the store is being swapped or closed: show the last state at the next poll
+        log.exception("reading the job list failed")
+        return
+    now = utcnow()
+    for slot in range(max(1, len(jobs))):
+        with st.container(key=f"fbjob-{slot}"):
+            if slot < len(jobs):
+                _row(session, jobs[slot], slot, now)
+            else:
+                st.caption(session.t("jobs.none"))
+
+
+def _row(session: Session, job: JobResult, slot: int, now: dt.datetime) -> None:
+    t = session.t
+    # One column per part that changes: a part never moves because the one before it got longer.
+    title, state, ident, cancel, retry = st.columns([1.9, 2.6, 1.3, 1.5, 1.5], vertical_alignment="center")
+    status = t("jobs.status.stopping") if job.status == RUNNING and job.cancel_requested else t(f"jobs.status.{job.status}")
+    title.markdown(f"**{_plain(_title(session, job.name))}**")
+    state.markdown(f"{status} · {t('jobs.attempt', attempt=max(job.attempts, 1), max=job.max_attempts)}")
+    ident.markdown(f"`{job.id[-12:]}`")
+    cancel.button(
+        t("jobs.cancel"),
+        key=f"jobs_cancel_{slot}",
+        on_click=_cancel,
+        args=(session, job.id),
+        disabled=not job.active or job.cancel_requested,
+        width="stretch",
+    )
+    retry.button(
+        t("jobs.retry"),
+        key=f"jobs_retry_{slot}",
+        on_click=_retry,
+        args=(session, job.id),
+        disabled=job.status not in (FAILED, CANCELLED),
+        width="stretch",
+    )
+    st.progress(job.progress, text=_progress_text(job))
+    note, download = st.columns([6.4, 2.4], vertical_alignment="center")
+    note.caption(_timing(session, job, now) + _outcome(session, job))
+    path = _result_file(job)
+    if path is not None:
+        download.download_button(
+            t("jobs.download"),
+            data=path.read_bytes,
+            file_name=path.name,
+            key=f"jobs_download_{slot}",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
+    else:
+        download.button(t("jobs.download"), key=f"jobs_download_{slot}", disabled=True, icon=":material/download:", width="stretch")
+
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#~|$"})
+
+
+def _plain(text: str) -> str:
+    """``text`` shown as it is, not as Markdown (task messages and errors are data)."""
+    return text.translate(_MARKDOWN)
+
+
+def _title(session: Session, name: str) -> str:
+    label = session.t(f"job.{name}")
+    return label if label != f"job.{name}" else name
+
+
+def _progress_text(job: JobResult) -> str:
+    text = f"{job.progress * 100:.0f}%"
+    return f"{text} · {_plain(job.message)}" if job.message else text
+
+
+def _local_time(value: dt.datetime) -> str:
+    return value.astimezone().strftime("%H:%M:%S")
+
+
+def _timing(session: Session, job: JobResult, now: dt.datetime) -> str:
+    t = session.t
+    if job.status == RUNNING:
+        text = t("jobs.elapsed", elapsed=format_duration(job.elapsed(now)))
+        remaining = job.remaining(now)
+        return text + (" · " + t("jobs.remaining", remaining=format_duration(remaining)) if remaining is not None else "")
+    if job.status == QUEUED:
+        if job.run_after is not None and job.run_after > now:
+            if job.error and job.attempts:
+                return t("jobs.retrying", attempt=job.attempts, max=job.max_attempts, time=_local_time(job.run_after))
+            return t("jobs.starts_at", time=_local_time(job.run_after))
+        if job.depends_on and job.queue_ref is None:
+            return t("jobs.waiting_for", n=len(job.depends_on))
+        return t("jobs.waiting")
+    return t("jobs.took", elapsed=format_duration(job.elapsed(now)))
+
+
+def _outcome(session: Session, job: JobResult) -> str:
+    if job.status == FAILED and job.error:
+        return " · " + session.t("jobs.error", error=_plain(job.error))
+    if job.result is not None:
+        shown = {k: v for k, v in job.result.items() if k != "path"} if isinstance(job.result, dict) else job.result
+        if shown:
+            return " · " + session.t("jobs.result", result=_plain(json.dumps(shown, ensure_ascii=False)[:200]))
+    return ""
+
+
+def _result_file(job: JobResult) -> Path | None:
+    if job.status != "done" or not isinstance(job.result, dict) or not isinstance(job.result.get("path"), str):
+        return None
+    path = Path(job.result["path"])
+    return path if path.is_file() else None
+
+
+# -- actions (callbacks: they run before the next run of the page or the list) ------------
+
+
+def _act(session: Session, action: Any, ok_key: str, job_id: str = "") -> None:
+    try:
+        result = action()
+    except FieldbookError as exc:
+        st.session_state[_MSG] = session.t("jobs.action_failed", reason=_plain(str(exc)))
+        return
+    except Exception as exc:
+        log.exception("jobs action failed")
+        st.session_state[_MSG] = session.t("jobs.action_failed", reason=type(exc).__name__)
+        return
+    st.session_state[_MSG] = session.t(ok_key, id=(job_id or str(result))[-12:])
+
+
+def _start_demo(session: Session) -> None:
+    service = _service(session)
+    if service is not None:
+        _act(session, lambda: service.enqueue("demo.sleep_steps", DEMO_ARGS, created_by=session.runtime.user), "jobs.started")
+
+
+def _cancel(session: Session, job_id: str) -> None:
+    service = _service(session)
+    if service is not None:
+        _act(session, lambda: service.cancel(job_id), "jobs.cancel_requested", job_id)
+
+
+def _retry(session: Session, job_id: str) -> None:
+    service = _service(session)
+    if service is not None:
+        _act(session, lambda: service.retry(job_id), "jobs.retried", job_id)
+
+
+# -- the header's indicator ---------------------------------------------------------------
+
+
+@st.fragment(run_every=INDICATOR_POLL_S)
+def indicator() -> None:
+    """"2 running · 45%" in the header; the slot keeps its size when nothing runs."""
+    session = _current_session()
+    with st.container(key="fb_jobs_indicator"):
+        service = _service(session) if session is not None else None
+        text = " "
+        if session is not None and service is not None:
+            try:
+                running, queued, progress = service.summary()
+            except Exception:
+                running, queued, progress = 0, 0, 0.0
+            if running:
+                text = ":material/autorenew: " + session.t("jobs.indicator.running", n=running, pct=f"{progress * 100:.0f}")
+            elif queued:
+                text = ":material/schedule: " + session.t("jobs.indicator.queued", n=queued)
+        st.caption(text)

@@ -1,0 +1,1 @@
+from tests.app_fixtures import new_session, rt  # noqa: F401  (fixtures)

@@ -1,0 +1,145 @@
+"""The Jobs page and the header's job indicator, run by Streamlit's AppTest against a real store
+and a real job service (Huey consumer threads on a SQLite file)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import runtime
+from jobs.model import JobResult, new_job_id
+from jobs.queue import JobQueue
+from jobs.service import JobService
+from store.config import load_config
+from store.db import Store
+from store.uistate import UiState, save_ui_state
+from tests.conftest import ROOT, clean_env
+
+SCRIPT = str(ROOT / "app" / "main.py")
+TOKEN = "test-token"
+
+
+@pytest.fixture
+def rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
+    cfg = load_config(clean_env(tmp_path))
+    cfg.paths.ensure()
+    store = Store.open(cfg.paths.database)
+    jobs = JobService(store, JobQueue(cfg.paths.jobs_queue), data_dir=cfg.paths.data_dir, user="tester")
+    jobs.start()
+    current = runtime.Runtime(cfg, store, TOKEN, "tester", jobs=jobs)
+    runtime.install(current)
+    yield current
+    runtime.install(None)
+    jobs.stop()
+    store.close()
+
+
+@pytest.fixture
+def jobs_page(rt: runtime.Runtime) -> Callable[[], AppTest]:
+    def open_page() -> AppTest:
+        at = AppTest.from_file(SCRIPT, default_timeout=30)
+        at.query_params["t"] = TOKEN
+        at.query_params["page"] = "jobs"
+        return at.run()
+
+    return open_page
+
+
+def captions(at: AppTest) -> str:
+    return " | ".join(c.value for c in at.caption)
+
+
+def progress_values(at: AppTest) -> list[float]:
+    return [p.value for p in at.get("progress")]
+
+
+def test_empty_page_keeps_one_row_and_the_header_slot(jobs_page):
+    at = jobs_page()
+    assert not at.exception
+    assert "Fieldbook · Jobs" in at.subheader[0].value
+    assert "No jobs yet" in captions(at)
+    assert at.button(key="jobs_start_demo").label == "Start demo job"
+    assert not at.button(key="jobs_start_demo").disabled
+
+
+def test_start_demo_job_shows_progress_and_can_be_cancelled(jobs_page, rt):
+    at = jobs_page()
+    at.button(key="jobs_start_demo").click().run()
+    assert not at.exception
+    [job] = rt.jobs.list()
+    assert job.name == "demo.sleep_steps" and job.created_by == "tester"
+    assert f"Job {job.id[-12:]} started." in captions(at)
+    rt.jobs.wait(job.id, statuses=("running",))
+    time.sleep(1.2)
+    at.run()
+    assert "Running" in " ".join(m.value for m in at.markdown)
+    assert progress_values(at) and 0 < progress_values(at)[0] < 100  # percent
+    assert "running for" in captions(at) and "left" in captions(at)
+    assert "1 running" in captions(at)  # the header's indicator
+    assert at.button(key="jobs_retry_0").disabled and not at.button(key="jobs_cancel_0").disabled
+
+    at.button(key="jobs_cancel_0").click().run()
+    assert rt.jobs.wait(job.id, timeout=5).status == "cancelled"
+    at.run()
+    assert "Cancelled" in " ".join(m.value for m in at.markdown)
+    assert not at.button(key="jobs_retry_0").disabled and at.button(key="jobs_cancel_0").disabled
+
+
+def test_finished_job_offers_its_file_and_failed_job_its_error(jobs_page, rt):
+    done = rt.jobs.wait(rt.jobs.enqueue("demo.sleep_steps", {"steps": 2, "delay": 0}))
+    bogus = JobResult(id=new_job_id(), name="gone.task", args={}, status="queued", max_attempts=1)  # from another version
+    rt.jobs._push(rt.jobs.ledger.insert(bogus))
+    assert rt.jobs.wait(bogus.id).status == "failed"
+    at = jobs_page()
+    assert done.status == "done"
+    [download] = at.get("download_button")
+    assert download.proto.label == "Download"
+    text = captions(at)
+    assert "took" in text and 'result: {"steps": 2' in text
+    assert "error: There is no job called 'gone.task'" in text  # shown as it is, in the row
+    row_texts = [m.value for m in at.markdown]
+    assert sum("Done" in t for t in row_texts) == 1
+
+
+def test_retry_from_the_page(jobs_page, rt):
+    job_id = rt.jobs.enqueue("demo.sleep_steps", {"steps": 50, "delay": 0.1})
+    rt.jobs.cancel(job_id)
+    rt.jobs.wait(job_id)
+    at = jobs_page()
+    at.button(key="jobs_retry_0").click().run()
+    assert rt.jobs.poll(job_id).status in ("queued", "running")
+    assert "queued again" in captions(at)
+    rt.jobs.cancel(job_id)
+
+
+def test_page_in_german(jobs_page, rt):
+    save_ui_state(rt.store, "tester", UiState(page="jobs", prefs={"language": "de"}))
+    rt.jobs.wait(rt.jobs.enqueue("demo.sleep_steps", {"steps": 1, "delay": 0}))
+    at = jobs_page()
+    assert "Fieldbook · Aufgaben" in at.subheader[0].value
+    assert at.button(key="jobs_start_demo").label == "Demo-Aufgabe starten"
+    assert at.button(key="jobs_cancel_0").label == "Abbrechen" and at.button(key="jobs_retry_0").label == "Wiederholen"
+    assert "Demo-Aufgabe" in " ".join(m.value for m in at.markdown)
+    assert "dauerte" in captions(at)
+
+
+def test_without_a_job_service_the_page_says_so(tmp_path):
+    cfg = load_config(clean_env(tmp_path))
+    cfg.paths.ensure()
+    store = Store.open(cfg.paths.database)
+    runtime.install(runtime.Runtime(cfg, store, TOKEN, "tester"))
+    try:
+        at = AppTest.from_file(SCRIPT, default_timeout=30)
+        at.query_params["t"] = TOKEN
+        at.query_params["page"] = "jobs"
+        at.run()
+        assert not at.exception
+        assert at.button(key="jobs_start_demo").disabled
+        assert "Background jobs are not running." in captions(at)
+    finally:
+        runtime.install(None)
+        store.close()
