@@ -69,7 +69,8 @@ def start(kind: str, label: str, fn: Callable[[Progress], Any], *, cleanup: Call
             op.error = str(exc)
         except Exception as exc:
             log.exception("snapshot operation %s failed", kind)
-            op.error = f"{type(exc).__name__}: {exc}"
+            # a plain sentence for the page; the details (and the traceback) are in the log
+            op.error = f"The operation stopped because of an unexpected problem ({type(exc).__name__}); the details are in the log."
         finally:
             if cleanup is not None:
                 try:

@@ -11,7 +11,6 @@ the UI shows is never silently dropped.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
@@ -53,37 +52,18 @@ class InputStore:
             # A flush refused before it ran (e.g. the disk guard) left its values pending and its
             # future failed: schedule a new one, which takes them along.
             if self._flush is None or self._flush.done():
-                self._flush = self.store.submit(self._flush_unit(), trusted=True)
+                unit = self._flush_unit()
+                self._flush = self.store.submit(unit, trusted=True)
+                self._flush.add_done_callback(unit.done)
             flush = self._flush
         flush.result()
 
-    def _flush_unit(self) -> Callable[[duckdb.DuckDBPyConnection], None]:
-        """A writer unit that takes the pending values when it first runs.
+    def _flush_unit(self) -> _Flush:
+        return _Flush(self)
 
-        The writer may run a unit again after rolling back its batch (another unit failed), so
-        the unit keeps what it took and writes the same values on every run.
-        """
-        taken: dict[InputKey, _Pending] | None = None
-
-        def flush(con: duckdb.DuckDBPyConnection) -> None:
-            nonlocal taken
-            if taken is None:
-                with self._lock:
-                    taken, self._pending = self._pending, {}
-                    self._flush = None
-            if not taken:
-                return
-            try:
-                _write(con, taken)
-            except duckdb.IOException:
-                # The disk failed us (full, read-only, gone): keep the values for the next
-                # flush; newer values of a key win. Other errors are about the values
-                # themselves and would fail again forever.
-                with self._lock:
-                    self._pending = {**taken, **self._pending}
-                raise
-
-        return flush
+    def _put_back(self, taken: dict[InputKey, _Pending]) -> None:
+        with self._lock:  # newer values of a key win
+            self._pending = {**taken, **self._pending}
 
     def load(self, user: str, scope: str | None = None) -> dict[tuple[str, str], Any]:
         """Current values of ``user`` (of one scope, or all): ``{(scope, key): value}``."""
@@ -105,6 +85,42 @@ class InputStore:
     def pending_count(self) -> int:
         with self._lock:
             return len(self._pending)
+
+
+class _Flush:
+    """A writer unit that takes the pending values when it first runs.
+
+    The writer may run a unit again after rolling back its batch (another unit failed), so the
+    unit keeps what it took and writes the same values on every run. When the flush fails in a
+    way the disk may recover from — an I/O error in its statements, or a COMMIT that failed (a
+    full disk usually shows there, when the WAL is written) — its values go back to the pending
+    ones, so the next flush retries them. An error about the values themselves would fail again
+    forever: those are not kept.
+    """
+
+    def __init__(self, owner: InputStore) -> None:
+        self.owner = owner
+        self.taken: dict[InputKey, _Pending] | None = None
+        self.bad_values = False
+
+    def __call__(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.taken is None:
+            with self.owner._lock:
+                self.taken, self.owner._pending = self.owner._pending, {}
+                self.owner._flush = None
+        if not self.taken:
+            return
+        try:
+            _write(con, self.taken)
+        except duckdb.IOException:
+            raise
+        except duckdb.Error:
+            self.bad_values = True
+            raise
+
+    def done(self, future: Future[None]) -> None:
+        if future.exception() is not None and self.taken and not self.bad_values:
+            self.owner._put_back(self.taken)
 
 
 _UPSERT_FROM = 5  # below this many rows, UPDATE-then-INSERT per row beats DuckDB's ON CONFLICT

@@ -243,3 +243,29 @@ def test_many_threads_distinct_keys(store: Store) -> None:
     assert current(store) == {f"t{t}-{i}": ([t, i, f"é{i}"], 1) for t in range(20) for i in range(50)}
     assert store.read("SELECT count(*) FROM input_events") == [(1000,)]
     assert inputs.pending_count == 0
+
+
+def test_values_of_a_flush_whose_commit_failed_are_retried(store: Store) -> None:
+    # A full disk usually shows at COMMIT, after the flush's statements ran: the writer then
+    # fails the unit with a StoreError. Its values must go back to the pending ones.
+    from concurrent.futures import Future
+
+    from store.errors import StoreError
+    from store.inputs import _Pending
+
+    inputs = InputStore(store)
+    inputs._pending = {("u", "s", "k"): _Pending('"typed"', None)}
+    flush = inputs._flush_unit()
+
+    def statements_then_failed_commit(con: duckdb.DuckDBPyConnection) -> None:
+        flush(con)
+        raise StoreError("The database could not save the change: disk full")
+
+    with pytest.raises(StoreError):
+        store.write(statements_then_failed_commit)
+    failed: Future[None] = Future()
+    failed.set_exception(StoreError("disk full"))
+    flush.done(failed)
+    assert inputs.pending_count == 1
+    inputs.persist("u", "s", "other", 1)  # the next flush takes the kept value along
+    assert inputs.load("u") == {("s", "k"): "typed", ("s", "other"): 1}
