@@ -233,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.set_defaults(func=cmd_doctor)
     _add_jobs_parser(sub)
     _add_snapshot_parser(sub)
+    from store import fieldcli  # project, records, export
+
+    fieldcli.add_parsers(sub)
+    from store.sync import cli as sync_cli  # sync init-server, now, status
+
+    sync_cli.add_parsers(sub)
     return parser
 
 

@@ -210,3 +210,17 @@ def t(lang: str, key: str, **values: Any) -> str:
         return key
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
+
+
+def _merge(*tables: dict[str, dict[str, str]]) -> None:
+    """Texts of a feature live in their own module; they join the one table (keys stay unique)."""
+    for table in tables:
+        clash = set(table) & set(TEXTS)
+        if clash:
+            raise RuntimeError(f"UI text keys defined twice: {sorted(clash)}")
+        TEXTS.update(table)
+
+
+from app import i18n_field, i18n_forms  # noqa: E402  (they only define tables)
+
+_merge(i18n_field.TEXTS, i18n_forms.TEXTS)

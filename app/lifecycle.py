@@ -11,10 +11,13 @@ channel → release the instance lock. A restore swaps the store while the app r
 from __future__ import annotations
 
 import getpass
+import importlib
 import logging
 import os
 import secrets
 import signal
+import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -23,18 +26,23 @@ from typing import Any
 from app import runtime as runtime_module
 from app.server import EmbeddedServer
 from app.snapshot_service import SnapshotService
-from app.window import Window, choose_strategy, make_window
+from app.window import NO_WINDOW_HINT, Window, choose_strategy, has_display, make_window
 from jobs import admin as jobs_admin
 from jobs.queue import JobQueue
 from jobs.service import JobService
+from store import fieldadmin
 from store.config import AppConfig
 from store.db import Store
+from store.demo_project import ensure_demo_project
+from store.disk import raise_if_disk_full
 from store.instance import ControlServer, InstanceLock
+from store.sync import admin as sync_admin
 from store.uistate import load_ui_state
 
 log = logging.getLogger(__name__)
 
 SCRIPT = Path(__file__).with_name("main.py")
+PAGES_MODULE = "app.shell"  # what SCRIPT imports: the router and every page
 
 
 def current_user() -> str:
@@ -42,6 +50,15 @@ def current_user() -> str:
         return getpass.getuser()
     except Exception:
         return "user"
+
+
+def warm_up() -> None:
+    """Import the pages' modules (some import pandas) while the window loads Streamlit's front end:
+    otherwise the first script run imports them, on the way to the first usable page."""
+    try:
+        importlib.import_module(PAGES_MODULE)
+    except Exception:  # the first script run will import it again and show the error in the page
+        log.exception("warm-up import of %s failed", PAGES_MODULE)
 
 
 class Application:
@@ -65,6 +82,8 @@ class Application:
         self.snapshots = SnapshotService(self)
         self.store = self.snapshots.open_store()  # a migration of existing data is preceded by a snapshot
         user = self.user
+        if cfg.demo_project:
+            self._create_demo(self.store, user)
         self.jobs = self.start_jobs(self.store)
         token = secrets.token_urlsafe(24)
         runtime_module.install(
@@ -77,19 +96,32 @@ class Application:
         self.control.register("quit", lambda args: self.stop_requested.set())
         self.control.register("status", self._status)
         jobs_admin.register_control(self.control, self.jobs)
+        fieldadmin.register_control(self.control, self.snapshots.current_store, cfg.paths.attachments_dir)  # project, records, export
+        sync_admin.register_control(self.control, self.snapshots.current_store)  # sync now / status
         self.snapshots.start(self.control)  # automatic snapshots, the inbox, the snapshot commands
         self.control.start()
         prefs = load_ui_state(self.store, user).prefs
         self.server = EmbeddedServer(SCRIPT, port=cfg.port, theme=prefs.get("theme", cfg.theme), max_upload_mb=cfg.max_upload_mb)
         self.server.start()
+        threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
         self.url = f"{self.server.url}?t={token}"
         strategy, why = choose_strategy(cfg.window)
         log.info("window strategy %s (%s)", strategy, why)
+        if strategy == "none" and cfg.window == "auto" and has_display():
+            print(NO_WINDOW_HINT, file=sys.stderr, flush=True)  # a desktop without any browser
         self.window = make_window(strategy, self.url, cfg.paths.runtime_dir)
         rt = runtime_module.current()
         if rt is not None:
             rt.window_strategy = strategy
         log.info("ready in %.2f s", time.monotonic() - self.started_at)
+
+    @staticmethod
+    def _create_demo(store: Store, user: str) -> None:
+        try:
+            if ensure_demo_project(store, user=user):
+                log.info("created the demo project")
+        except Exception:  # a demo is a courtesy: the app starts without it
+            log.exception("creating the demo project failed")
 
     def start_jobs(self, store: Store) -> JobService:
         jobs = JobService(store, JobQueue(self.cfg.paths.jobs_queue), data_dir=self.cfg.paths.data_dir, user=self.user)
@@ -117,7 +149,11 @@ class Application:
         """Start, print the ready line, show the window until it closes or a stop is asked."""
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
-            self.start()
+            try:
+                self.start()
+            except (OSError, sqlite3.Error) as exc:
+                raise_if_disk_full(self.cfg.paths.data_dir, self.cfg.min_free_mb, exc)
+                raise
             print(f"Fieldbook ready: {self.url}", flush=True)
             assert self.window is not None
             self.window.run(self.stop_requested)

@@ -26,6 +26,7 @@ class Route:
     render: Callable[[Session], None]
     icon: str = ""
     guard: Guard | None = None
+    nav: bool = True  # listed in the sidebar; pages opened from another page (a record) are not
 
 
 class Router:
@@ -54,6 +55,8 @@ class Router:
         with st.sidebar:
             st.caption(session.t("nav.pages"))
             for route in self.routes.values():
+                if not route.nav:
+                    continue
                 st.button(
                     session.t(route.title_key),
                     icon=route.icon or None,

@@ -18,13 +18,16 @@ from app.i18n import t
 from app.metrics import RUNS
 from app.router import Route, Router
 from app.session import Session, bootstrap_session
-from app.views import home, inputs, jobs, settings, snapshots
-from app.views.placeholder import placeholder
+from app.views import dashboard, data_io, form_editor, inputs, jobs, projects, record_edit, records_list, settings, snapshots
 
 ROUTER = Router(
     [
-        Route("home", "page.home", home.render, icon=":material/home:"),
-        Route("records", "page.records", placeholder("page.records"), icon=":material/list_alt:"),
+        Route("home", "page.projects", projects.render, icon=":material/folder:"),
+        Route("records", "page.records", records_list.render, icon=":material/list_alt:"),
+        Route("record", "page.record", record_edit.render, icon=":material/edit_document:", nav=False),
+        Route("dashboard", "page.dashboard", dashboard.render, icon=":material/bar_chart:"),
+        Route("form", "page.form", form_editor.render, icon=":material/dynamic_form:"),
+        Route("data", "page.data", data_io.render, icon=":material/import_export:"),
         Route("inputs", "page.inputs", inputs.render, icon=":material/edit_note:"),
         Route("jobs", "page.jobs", jobs.render, icon=":material/autorenew:"),
         Route("snapshots", "page.snapshots", snapshots.render, icon=":material/backup:"),

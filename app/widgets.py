@@ -46,7 +46,13 @@ def _session() -> Session:
 
 def widget_key(scope: str, key: str) -> str:
     """The Streamlit key of input ``key`` in ``scope``; the same on every run and session."""
-    return f"in__{_safe(scope)}__{_safe(key)}"
+    return f"in__{_safe(scope)}__{_reversible(key)}"
+
+
+def _reversible(text: str) -> str:
+    """``text`` with every character outside ``[A-Za-z0-9_-]`` written as ``~<hex>~``: two
+    different keys (``a.b``, ``a_b``) never share a widget key."""
+    return re.sub(r"[^A-Za-z0-9_-]", lambda m: f"~{ord(m.group()):x}~", text)
 
 
 def _safe(text: str) -> str:
@@ -143,6 +149,9 @@ def _controlled(
     return from_widget(st.session_state[wkey])
 
 
+controlled = _controlled  # for widgets a page composes itself (e.g. a yes/no radio that starts empty)
+
+
 def s_text(key: str, label: str, *, scope: str | None = None, default: str = "", after: AfterChange | None = None, **kw: Any) -> str:
     return _controlled(st.text_input, key, label, scope=scope, default=default, after=after, **kw)
 
@@ -193,7 +202,16 @@ def s_slider(key: str, label: str, min_value: Any, max_value: Any, *, scope: str
     return _controlled(st.slider, key, label, scope=scope, default=default, after=after, min_value=min_value, max_value=max_value, **kw)
 
 
-def s_file(key: str, label: str, *, scope: str | None = None, after: AfterChange | None = None, type: Sequence[str] | None = None, **kw: Any) -> FileRef | None:
+def s_file(
+    key: str,
+    label: str,
+    *,
+    scope: str | None = None,
+    default: FileRef | None = None,
+    after: AfterChange | None = None,
+    type: Sequence[str] | None = None,
+    **kw: Any,
+) -> FileRef | None:
     """A file stored as an attachment; the widget shows the stored file, even after a restart.
 
     The uploader itself cannot be refilled after a refresh, so the stored file is shown in a line
@@ -203,12 +221,12 @@ def s_file(key: str, label: str, *, scope: str | None = None, after: AfterChange
     scope = scope or session.state.page
     wkey = widget_key(scope, key)
     st.file_uploader(label, key=wkey, type=list(type) if type else None, on_change=_file_changed, args=(scope, key, wkey, after), **kw)
-    ref = stored_value(scope, key)
+    ref = stored_value(scope, key, default)
     with st.container(key=f"fbfile-{wkey}"):  # a reserved slot: the same height with or without a file
         if isinstance(ref, FileRef):
             line, remove = st.columns([6, 1], vertical_alignment="center")
             line.caption(f":material/attach_file: {ref.name} · {_size(ref.size)}")
-            remove.button(session.t("file.remove"), key=f"{wkey}__remove", on_click=_file_removed, args=(scope, key, after))
+            remove.button(session.t("file.remove"), key=f"{wkey}~remove", on_click=_file_removed, args=(scope, key, after))
         else:
             st.markdown("\u200b")
     return ref if isinstance(ref, FileRef) else None

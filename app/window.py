@@ -23,6 +23,10 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 STRATEGIES = ("webview", "app", "browser", "none")
+NO_WINDOW_HINT = (
+    "Fieldbook found no way to show its window here (no pywebview, Chromium, Chrome, Edge or default browser); "
+    "open the address after 'Fieldbook ready:' in a browser on this computer, or install one of them."
+)
 _CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge", "msedge", "chrome")
 
 
@@ -51,16 +55,39 @@ def find_chromium() -> str | None:
     return None
 
 
-def webview_available() -> bool:
+# Qt's xcb platform plugin aborts the whole process (no exception to catch) when one of these
+# is missing, so they are checked before Qt is chosen (Debian package names in parentheses).
+_QT_XCB_LIBS = {"xcb-cursor": "libxcb-cursor0", "xkbcommon-x11": "libxkbcommon-x11-0", "xcb-icccm": "libxcb-icccm4"}
+
+
+def webview_missing() -> str | None:
+    """Why pywebview cannot show a window here, or None when it can.
+
+    Windows (WebView2) and macOS (WebKit) need only the package; Linux needs its Qt backend
+    (the ``native`` extra) and the X libraries Qt loads at run time.
+    """
     try:
         import webview  # noqa: F401
     except Exception:
-        return False
+        return "pywebview is not installed"
     if sys.platform.startswith("linux"):
         try:
             import qtpy  # noqa: F401
         except Exception:
-            return False
+            return "pywebview's Qt backend is not installed (pip install 'fieldbook[native]')"
+        import ctypes.util
+
+        missing = [pkg for lib, pkg in _QT_XCB_LIBS.items() if ctypes.util.find_library(lib) is None]
+        if missing and not os.environ.get("WAYLAND_DISPLAY"):
+            return f"Qt needs the system libraries {', '.join(missing)}"
+    return None
+
+
+def default_browser_available() -> bool:
+    try:
+        webbrowser.get()
+    except webbrowser.Error:
+        return False
     return True
 
 
@@ -70,11 +97,14 @@ def choose_strategy(requested: str) -> tuple[str, str]:
         return requested, f"FIELDBOOK_WINDOW={requested}"
     if not has_display():
         return "none", "no display found"
-    if webview_available():
+    no_webview = webview_missing()
+    if no_webview is None:
         return "webview", "pywebview with a backend is installed"
     if find_chromium():
-        return "app", "a Chromium-family browser was found"
-    return "browser", "no webview and no Chromium-family browser; using the default browser"
+        return "app", f"{no_webview}; a Chromium-family browser was found"
+    if default_browser_available():
+        return "browser", f"{no_webview} and no Chromium-family browser; using the default browser"
+    return "none", f"{no_webview}, no Chromium-family browser and no default browser were found"
 
 
 def write_opener(runtime_dir: Path, url: str) -> Path:
@@ -118,7 +148,9 @@ class BrowserWindow(Window):
         super().run(stop)
 
     def show(self) -> None:
-        webbrowser.open(write_opener(self.runtime_dir, self.url).as_uri())
+        if not webbrowser.open(write_opener(self.runtime_dir, self.url).as_uri()):
+            log.warning("the default browser could not be started")
+            print(NO_WINDOW_HINT, file=sys.stderr, flush=True)
 
 
 class AppModeWindow(Window):
@@ -177,33 +209,59 @@ class AppModeWindow(Window):
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
-class WebviewWindow(Window):  # pragma: no cover - tested under Xvfb by the packaging issue
+class WebviewWindow(Window):
+    """pywebview's native window: WebView2 (Windows), WebKit (macOS), Qt WebEngine (Linux).
+
+    If pywebview fails to start (a broken backend), the app falls back to Chromium's --app
+    window, then the default browser, instead of quitting.
+    """
+
     strategy = "webview"
 
     def __init__(self, url: str, runtime_dir: Path) -> None:
         super().__init__(url, runtime_dir)
         self._window = None
+        self._fallback: Window | None = None
 
     def run(self, stop: threading.Event) -> None:
-        import webview
+        if sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0:
+            os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")  # like Chromium, it refuses root otherwise
+        try:
+            import webview
 
-        self._window = webview.create_window("Fieldbook", self.url, width=1200, height=800)
+            self._window = webview.create_window("Fieldbook", self.url, width=1200, height=800, min_size=(640, 480))
 
-        def watch() -> None:
-            stop.wait()
-            self.close()
+            def watch() -> None:
+                stop.wait()
+                self.close()
 
-        threading.Thread(target=watch, name="window-watch", daemon=True).start()
-        webview.start(gui="qt" if sys.platform.startswith("linux") else None)
+            threading.Thread(target=watch, name="window-watch", daemon=True).start()
+            # Qt must be asked for by name on Linux: pywebview tries GTK first there.
+            webview.start(gui="qt" if sys.platform.startswith("linux") else None)
+            self._window = None  # closed: nothing left to destroy
+        except Exception:
+            if stop.is_set():
+                return
+            log.exception("pywebview failed; falling back to a browser window")
+            self._fallback = AppModeWindow(self.url, self.runtime_dir) if find_chromium() else BrowserWindow(self.url, self.runtime_dir)
+            self._fallback.run(stop)
+            return
+        log.info("native window closed")
 
     def show(self) -> None:
-        if self._window is not None:
+        if self._fallback is not None:
+            self._fallback.show()
+        elif self._window is not None:
             self._window.restore()
             self._window.show()
 
     def close(self) -> None:
-        if self._window is not None:
-            self._window.destroy()
+        if self._fallback is not None:
+            self._fallback.close()
+        else:
+            window, self._window = self._window, None  # the watcher and the shutdown both close it
+            if window is not None:
+                window.destroy()
 
 
 def make_window(strategy: str, url: str, runtime_dir: Path) -> Window:

@@ -61,6 +61,17 @@ def _integer(low: int, high: int) -> Callable[[Any], int]:
     return parse
 
 
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
 def _path(value: Any) -> Path | None:
     text = str(value).strip()
     if not text:
@@ -84,6 +95,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 0, "Local port of the app server; 0 lets the system pick a free one.", _integer(0, 65535)),
     Setting("min_free_mb", 200, "Refuse writes when the data folder's disk has less free space than this (MB).", _integer(0, 1_000_000)),
     Setting("max_upload_mb", 25, "Largest file a user can attach (MB).", _integer(1, 2048)),
+    Setting("demo_project", True, "Create the tree-survey demo project on first start when there are no projects (true/false).", _boolean),
     Setting("log_level", "info", "debug, info, warning or error.", _choice("debug", "info", "warning", "error")),
     Setting("snapshot_interval_min", 15, "Take an automatic snapshot this often (minutes) when something changed; 0 turns it off.", _integer(0, 10_080)),
     Setting("snapshot_keep_hourly", 24, "Snapshots kept: the newest of each of this many hours.", _integer(0, 10_000)),
@@ -107,6 +119,7 @@ class AppConfig:
     port: int
     min_free_mb: int
     max_upload_mb: int
+    demo_project: bool
     log_level: str
     snapshot_interval_min: int
     snapshot_keep_hourly: int

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from store.cache import TagCache
 from store.disk import DiskGuard
 from store.errors import DatabaseLockedError, StoreError
 from store.migrations import MIGRATIONS, Migration, migrate
@@ -65,6 +66,7 @@ class Store:
         self._all_readers: list[duckdb.DuckDBPyConnection] = []
         self.disk = DiskGuard(path.parent, min_free_mb)
         self.writer = Writer(con, before_batch=self.disk.check)
+        self.cache = TagCache()  # reads derived from this file; writers invalidate by tag
         self._closed = False
 
     # -- opening --------------------------------------------------------------------------

@@ -13,6 +13,23 @@ def free_mb(folder: Path) -> float:
     return shutil.disk_usage(folder).free / (1024 * 1024)
 
 
+def raise_if_disk_full(folder: Path, min_free_mb: int, error: BaseException) -> None:
+    """Explain ``error`` as a full disk when ``folder``'s disk is below ``min_free_mb``.
+
+    On a full disk SQLite, DuckDB and the log fail with their own words ("disk I/O error");
+    the user needs to hear that the disk is full. Does nothing when there is enough space.
+    """
+    try:
+        free = free_mb(folder)
+    except OSError:
+        return
+    if free < min_free_mb:
+        raise DiskFullError(
+            f"Fieldbook cannot start: only {free:.0f} MB are free on the disk of {folder} (it needs {min_free_mb} MB). "
+            "Free some space and start it again; your data is unchanged."
+        ) from error
+
+
 class DiskGuard:
     """Raises ``DiskFullError`` when ``folder``'s disk has less than ``min_free_mb`` free.
 

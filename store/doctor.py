@@ -44,7 +44,11 @@ def check_database(cfg: AppConfig) -> Check:
     if not db.exists():
         return Check("database", True, f"{db} does not exist yet; it is created at the first start")
     lock = InstanceLock(cfg.paths.runtime_dir)
-    if not lock.acquire():
+    try:
+        acquired = lock.acquire()
+    except FieldbookError as exc:
+        return Check("database", False, str(exc))
+    if not acquired:
         try:
             status = send_command(cfg.paths.runtime_dir, "status", timeout=10)
         except InstanceError as exc:

@@ -65,6 +65,33 @@ class InputStore:
         with self._lock:  # newer values of a key win
             self._pending = {**taken, **self._pending}
 
+    def clear_scope(self, user: str, scope: str, versions: dict[str, int] | None = None) -> None:
+        """Forget the current values of one scope (a record draft after it was saved or discarded).
+
+        With ``versions`` ({key: version} as read by ``load_versioned``) only values still at that
+        version are forgotten: a value another window wrote since stays. Their history stays in
+        ``input_events``; values of the scope still waiting for a flush are kept or dropped alike.
+        """
+        if versions is None:
+            with self._lock:
+                self._pending = {k: v for k, v in self._pending.items() if k[:2] != (user, scope)}
+
+        def delete(con: duckdb.DuckDBPyConnection) -> None:
+            if versions is None:
+                con.execute("DELETE FROM inputs WHERE user_id = ? AND scope = ?", [user, scope]).fetchall()
+                return
+            for key, version in versions.items():
+                con.execute(
+                    "DELETE FROM inputs WHERE user_id = ? AND scope = ? AND key = ? AND version = ?", [user, scope, key, version]
+                ).fetchall()
+
+        self.store.submit(delete, trusted=True).result()
+
+    def load_versioned(self, user: str, scope: str) -> dict[str, tuple[Any, int]]:
+        """The committed values of one scope with their versions: ``{key: (value, version)}``."""
+        rows = self.store.read("SELECT key, value, version FROM inputs WHERE user_id = ? AND scope = ?", [user, scope])
+        return {k: (values.loads(v), int(n)) for k, v, n in rows}
+
     def load(self, user: str, scope: str | None = None) -> dict[tuple[str, str], Any]:
         """Current values of ``user`` (of one scope, or all): ``{(scope, key): value}``."""
         if scope is None:

@@ -10,6 +10,7 @@ carry the token. The admin CLI uses the same channel to act through a running ap
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from store.errors import FieldbookError, InstanceError
+from store.errors import FieldbookError, InstanceError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +50,19 @@ class InstanceLock:
         except OSError:
             fh.close()
             return False
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()).encode())
-        fh.flush()
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()).encode())
+            fh.flush()
+        except OSError as exc:  # a full disk: the lock file cannot hold our PID
+            _unlock_file(fh)
+            with contextlib.suppress(OSError):  # closing flushes the same unwritable buffer
+                fh.close()
+            raise StoreError(
+                f"Fieldbook cannot write to its runtime folder {self.path.parent} ({exc.strerror or exc}). "
+                "Free some disk space, or point FIELDBOOK_RUNTIME_DIR elsewhere."
+            ) from None
         self._fh = fh
         return True
 

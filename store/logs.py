@@ -40,4 +40,6 @@ def setup_logging(logs_dir: Path, level: str = "info") -> Path:
     handler._fieldbook = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # A record that cannot be written (a full disk) must not print a traceback to the user.
+    logging.raiseExceptions = False
     return path

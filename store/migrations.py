@@ -138,6 +138,113 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        4,
+        "projects, forms, records, outbox and audit log",
+        (
+            # One row of facts about this installation (its device id for sync and the HLC).
+            "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+            """CREATE TABLE projects (
+                id VARCHAR PRIMARY KEY,
+                name VARCHAR NOT NULL,
+                description VARCHAR NOT NULL DEFAULT '',
+                archived BOOLEAN NOT NULL DEFAULT false,
+                deleted_at TIMESTAMPTZ,
+                is_demo BOOLEAN NOT NULL DEFAULT false,
+                created_at TIMESTAMPTZ NOT NULL,
+                created_by VARCHAR NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL,
+                hlc VARCHAR NOT NULL
+            )""",
+            # Form definitions are versioned and never changed in place: a record keeps the
+            # version it was recorded under, so a later change of the form cannot touch its data.
+            """CREATE TABLE forms (
+                project_id VARCHAR NOT NULL,
+                version INTEGER NOT NULL,
+                definition JSON NOT NULL,
+                source VARCHAR NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                created_by VARCHAR NOT NULL,
+                hlc VARCHAR NOT NULL,
+                PRIMARY KEY (project_id, version)
+            )""",
+            """CREATE TABLE records (
+                id VARCHAR PRIMARY KEY,
+                project_id VARCHAR NOT NULL,
+                form_version INTEGER NOT NULL,
+                data JSON NOT NULL,
+                status VARCHAR NOT NULL,
+                version INTEGER NOT NULL,
+                search_text VARCHAR NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                created_by VARCHAR NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL,
+                updated_by VARCHAR NOT NULL,
+                device_id VARCHAR NOT NULL,
+                hlc VARCHAR NOT NULL,
+                deleted_at TIMESTAMPTZ
+            )""",
+            """CREATE TABLE record_versions (
+                record_id VARCHAR NOT NULL,
+                version INTEGER NOT NULL,
+                form_version INTEGER NOT NULL,
+                data JSON NOT NULL,
+                status VARCHAR NOT NULL,
+                deleted BOOLEAN NOT NULL,
+                saved_at TIMESTAMPTZ NOT NULL,
+                saved_by VARCHAR NOT NULL,
+                device_id VARCHAR NOT NULL,
+                hlc VARCHAR NOT NULL,
+                note VARCHAR NOT NULL DEFAULT '',
+                PRIMARY KEY (record_id, version)
+            )""",
+            # The sync outbox, written in the same transaction as the change it describes.
+            "CREATE SEQUENCE changes_seq",
+            """CREATE TABLE changes (
+                seq BIGINT PRIMARY KEY DEFAULT nextval('changes_seq'),
+                change_id VARCHAR NOT NULL UNIQUE,
+                entity VARCHAR NOT NULL,
+                entity_id VARCHAR NOT NULL,
+                op VARCHAR NOT NULL,
+                payload JSON NOT NULL,
+                hlc VARCHAR NOT NULL,
+                device_id VARCHAR NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL
+            )""",
+            "CREATE SEQUENCE audit_log_seq",
+            """CREATE TABLE audit_log (
+                id BIGINT PRIMARY KEY DEFAULT nextval('audit_log_seq'),
+                created_at TIMESTAMPTZ NOT NULL,
+                user_id VARCHAR NOT NULL,
+                entity VARCHAR NOT NULL,
+                entity_id VARCHAR NOT NULL,
+                action VARCHAR NOT NULL,
+                old JSON,
+                new JSON
+            )""",
+        ),
+    ),
+    Migration(
+        5,
+        "sync state and conflicts",
+        (
+            # Online mode (store/sync/): server url, pull cursor, last sync and its error. Never a password.
+            "CREATE TABLE sync_state (key VARCHAR PRIMARY KEY, value VARCHAR, updated_at TIMESTAMPTZ NOT NULL)",
+            # Both versions of a concurrent edit; the loser is kept here, nothing is discarded.
+            """CREATE TABLE conflicts (
+                id VARCHAR PRIMARY KEY,
+                entity VARCHAR NOT NULL,
+                record_id VARCHAR NOT NULL,
+                project_id VARCHAR,
+                local JSON NOT NULL,
+                remote JSON NOT NULL,
+                winner VARCHAR NOT NULL,
+                detected_at TIMESTAMPTZ NOT NULL,
+                resolved_at TIMESTAMPTZ,
+                resolution JSON
+            )""",
+        ),
+    ),
 )
 
 _BOOTSTRAP = """CREATE TABLE IF NOT EXISTS schema_migrations (

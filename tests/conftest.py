@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sync.pg import pg_server, pg_url  # noqa: F401  (fixtures: a real PostgreSQL for tests/sync and the sync benchmark)
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -193,6 +195,11 @@ def browser_context(playwright_driver: object, tmp_path: Path) -> Iterator[objec
     )
     ctx.add_init_script(LAYOUT_SHIFT_JS)
     ctx.set_default_timeout(20_000)
+    # Assertions wait for what a user waits for; 5 s (Playwright's default) is too short for a
+    # page drawing twenty widgets while a 2-core machine runs a build beside it.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     yield ctx
     ctx.close()
 

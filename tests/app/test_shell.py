@@ -12,8 +12,8 @@ def header_text(at) -> str:
 def test_first_run_shows_home(new_session):
     at = new_session()
     assert not at.exception
-    assert "Fieldbook · Home" in header_text(at)
-    assert [b.label for b in at.sidebar.button] == ["Home", "Records", "Inputs", "Jobs", "Snapshots", "Settings"]
+    assert "Fieldbook · Projects" in header_text(at)
+    assert [b.label for b in at.sidebar.button] == ["Projects", "Records", "Dashboard", "Form", "Export & import", "Inputs", "Jobs", "Snapshots", "Settings"]
 
 
 def test_navigation_is_persisted_and_restored(new_session, rt):
@@ -35,7 +35,7 @@ def test_back_and_forward(new_session):
     at.button(key="nav_back").click().run()
     assert "Records" in header_text(at)
     at.button(key="nav_back").click().run()
-    assert "Home" in header_text(at)
+    assert "Projects" in header_text(at)
     assert at.button(key="nav_back").disabled
     at.button(key="nav_forward").click().run()
     assert "Records" in header_text(at)
@@ -58,7 +58,7 @@ def test_deep_link_beats_stored_page(new_session, rt):
 def test_unknown_stored_page_falls_back_to_home(new_session, rt):
     save_ui_state(rt.store, "tester", UiState(page="gone-in-this-version", prefs={"language": "de"}))
     at = new_session()
-    assert "Start" in header_text(at)
+    assert "Projekte" in header_text(at)
 
 
 def test_without_token_nothing_is_shown(new_session):
@@ -75,7 +75,7 @@ def test_failed_save_keeps_state_and_says_so(new_session, rt):
     rt.store.disk.min_free_mb = 10**9  # the disk is now "full"
     rt.store.disk._checked_at = float("-inf")
     at.sidebar.button(key="nav_settings").click().run()
-    assert "Home" in header_text(at)  # not moved: the move could not be saved
+    assert "Projects" in header_text(at)  # not moved: the move could not be saved
     assert at.error and "NOT saved" in at.error[0].value and "MB" in at.error[0].value
     rt.store.disk.min_free_mb = 0
     rt.store.disk._checked_at = float("-inf")

@@ -31,3 +31,36 @@ def header(page: Any) -> Any:
 
 def sidebar_button(page: Any, name: str) -> Any:
     return page.get_by_test_id("stSidebar").get_by_role("button", name=name)
+
+
+def main(page: Any) -> Any:
+    return page.get_by_test_id("stMain")
+
+
+def choose(page: Any, label: str, option: str, scope: Any = None) -> None:
+    """Open a select box's list (in ``scope``, else the main area) and pick ``option``
+    (re-opening it if a rerun closed the list)."""
+    box = (scope if scope is not None else main(page)).get_by_role("combobox", name=label)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        box.click()
+        try:
+            wanted.wait_for(state="visible", timeout=2000)
+            break
+        except Exception:
+            settle(page)
+    wanted.click()
+    settle(page)
+
+
+def type_segments(page: Any, label: str, **segments: str) -> None:
+    """Type into a date or time field segment by segment (they are separate spinbuttons)."""
+    from playwright.sync_api import expect
+
+    for name, text in segments.items():
+        segment = main(page).get_by_role("spinbutton", name=f"{name}, {label}")
+        segment.click()
+        segment.press_sequentially(text, delay=30)
+        expect(segment).to_have_text(text)
+    page.keyboard.press("Tab")  # leaving the field commits it
+    settle(page)

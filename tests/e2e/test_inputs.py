@@ -12,39 +12,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import REPORT
-from tests.e2e.conftest import header, layout_shift, settle, shift_sources
+from tests.e2e.conftest import choose, header, layout_shift, main, settle, shift_sources, type_segments
 
 pytestmark = pytest.mark.e2e
-
-
-def main(page: Any) -> Any:
-    return page.get_by_test_id("stMain")
-
-
-def choose(page: Any, label: str, option: str) -> None:
-    """Open a select box's list and pick ``option`` (re-opening if a rerun closed the list)."""
-    box = main(page).get_by_role("combobox", name=label)
-    wanted = page.get_by_role("option", name=option)
-    for _ in range(5):
-        box.click()
-        try:
-            wanted.wait_for(state="visible", timeout=2000)
-            break
-        except Exception:
-            settle(page)
-    wanted.click()
-    settle(page)
-
-
-def type_segments(page: Any, label: str, **segments: str) -> None:
-    """Type into a date or time field segment by segment (they are separate spinbuttons)."""
-    for name, text in segments.items():
-        segment = main(page).get_by_role("spinbutton", name=f"{name}, {label}")
-        segment.click()
-        segment.press_sequentially(text, delay=30)
-        expect(segment).to_have_text(text)
-    page.keyboard.press("Tab")  # leaving the field commits it
-    settle(page)
 
 
 def fill_every_widget(page: Any, photo: Path) -> None:

@@ -19,7 +19,7 @@ def test_journey_settings_survive_reload_and_restart(start_app, page):
     shifts: dict[str, float] = {}
     app = start_app()
     page.goto(app.url)
-    expect(header(page)).to_contain_text("Home")
+    expect(header(page)).to_contain_text("Projects")
     settle(page)
     page.wait_for_timeout(2500)  # late load-time shifts (lazy widget bundles) belong to the load
     shifts["first load"] = layout_shift(page)
@@ -47,7 +47,7 @@ def test_journey_settings_survive_reload_and_restart(start_app, page):
 
     # our own back/forward, not the browser's
     page.get_by_role("button", name="←").click()
-    expect(header(page)).to_contain_text("Start")
+    expect(header(page)).to_contain_text("Projekte")
     page.get_by_role("button", name="→").click()
     expect(header(page)).to_contain_text("Einstellungen")
     settle(page)
@@ -132,5 +132,5 @@ def test_second_launch_hands_over_and_exits(start_app, page, tmp_path):
     with urllib.request.urlopen(app.base_url + "_stcore/health", timeout=5) as resp:
         assert resp.status == 200
     page.goto(app.url)
-    expect(header(page)).to_contain_text("Home")
+    expect(header(page)).to_contain_text("Projects")
     assert app.proc.poll() is None

@@ -14,9 +14,12 @@ import duckdb
 from store.attachments import save_attachment
 from store.config import AppConfig, load_config
 from store.db import Store
+from store.formdef.demo import demo_form
 from store.forms import FormRecord, create_snapshot, save_form
 from store.inputs import InputStore
 from store.manifest import row_counts
+from store.projects import create_project
+from store.records import create_record
 from store.uistate import UiState, save_ui_state
 from tests.conftest import clean_env
 
@@ -49,6 +52,13 @@ def fill(store: Store, cfg: AppConfig, tag: str = "a", attachments: int = 3) -> 
         """INSERT INTO jobs (id, name, args, status, max_attempts, created_at, updated_at, created_by, depends_on, tags)
            VALUES (?, 'demo', '{}', 'done', 1, ?, ?, 'test', [], [])""",
         [f"job-{tag}-{now.timestamp()}", now, now],
+    )
+    project = create_project(store, f"Trees {tag} {now.timestamp()}", demo_form(), user=USER)
+    create_record(store, project.id, {"notes": f"tree {tag}"}, user=USER)
+    store.execute("INSERT INTO sync_state VALUES (?, 'x', ?)", [f"test-{tag}-{now.timestamp()}", now])  # online mode (store/sync/)
+    store.execute(
+        "INSERT INTO conflicts (id, entity, record_id, local, remote, winner, detected_at) VALUES (?, 'record', 'r', '{}', '{}', 'local', ?)",
+        [f"conflict-{tag}-{now.timestamp()}", now],
     )
     empty = [t for t, n in store.writer.submit_exclusive(row_counts, writes=False).result().items() if n == 0]
     assert not empty, f"tables without rows: {empty} (extend fill())"

@@ -1,0 +1,102 @@
+"""One form field as a controlled widget (the record editor draws a form with these).
+
+Every widget persists its value at once into the record's draft scope; what it shows first is
+the draft value if there is one, else the saved value. Notes and calculated fields are text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from app import widgets
+from app.record_draft import TIME_SUFFIX
+from app.slots import label_escape, md_escape
+from store.formdef import Field, FormDef
+from store.formdef.convert import format_value, number_text, range_settings, to_widget
+from store.values import FileRef
+
+AfterChange = Callable[[str, Any], None]
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+IMAGE_TYPES = ("jpg", "jpeg", "png", "gif", "webp", "heic", "tif", "tiff")
+
+
+def _geopoint_text(value: Any) -> str:
+    if not isinstance(value, dict) or value.get("lat") is None:
+        return ""
+    parts = [number_text(value["lat"]), number_text(value["lon"])]
+    if value.get("accuracy") is not None:
+        parts.append(number_text(value["accuracy"]))
+    return ", ".join(parts)
+
+
+def render_field(
+    form: FormDef, field: Field, saved: Any, *, scope: str, lang: str, t: Callable[..., str], after: AfterChange, disabled: bool
+) -> None:
+    """Draw ``field`` (not a group) with ``saved`` (its saved stored value) as the fallback."""
+    # Widget labels and help texts are Markdown: a label from a form file is shown as written.
+    label = label_escape(form.label(field, lang)) + (" *" if field.required else "")
+    hint = md_escape(form.text(field.hint, lang)) or None
+    common: dict[str, Any] = {"scope": scope, "after": after, "help": hint, "disabled": disabled or field.read_only}
+    kind = field.type
+    try:
+        shown = to_widget(field, saved)
+    except Exception:  # a malformed stored value must not take the editor down: show it empty
+        shown = None
+    if kind == "text":
+        render = widgets.s_textarea if field.parameters.get("multiline") else widgets.s_text
+        render(field.name, label, default=shown or "", **common)
+    elif kind in ("integer", "decimal"):
+        number_kw: dict[str, Any] = {"step": 1, "format": "%d"} if kind == "integer" else {"step": 0.1, "format": "%g"}
+        widgets.s_number(field.name, label, default=shown, value=None, **number_kw, **common)
+    elif kind == "range":
+        start, end, step = range_settings(field)
+        whole = all(float(x).is_integer() for x in (start, end, step))
+        cast: Callable[[float], Any] = int if whole else float
+        widgets.s_slider(field.name, label, cast(start), cast(end), default=shown if shown is not None else cast(start), step=cast(step), **common)
+    elif kind in ("select_one", "select_multiple"):
+        labels = {c.name: form.text(c.label, lang) or c.name for c in form.choices(field)}
+        options = list(labels)
+        fmt = lambda name: labels.get(name, str(name))  # noqa: E731 (AppTest needs no session state here)
+        if kind == "select_one":
+            widgets.s_select(field.name, label, options, default=shown, index=None, format_func=fmt, placeholder=t("record.choose"), **common)
+        else:
+            widgets.s_multiselect(field.name, label, options, default=shown or [], format_func=fmt, placeholder=t("record.choose_many"), **common)
+    elif kind == "date":
+        widgets.s_date(field.name, label, default=shown, value=None, min_value=EARLIEST, max_value=LATEST, **common)
+    elif kind == "time":
+        widgets.s_time(field.name, label, default=shown, value=None, step=60, **common)
+    elif kind == "datetime":
+        day, moment = st.columns(2)
+        with day:
+            widgets.s_date(field.name, label, default=shown.date() if shown else None, value=None, min_value=EARLIEST, max_value=LATEST, **common)
+        with moment:
+            widgets.s_time(field.name + TIME_SUFFIX, t("record.time_of", label=label), default=shown.time() if shown else None, value=None, step=60, **common)
+    elif kind == "boolean":
+        names = {True: t("record.yes"), False: t("record.no")}
+        widgets.controlled(
+            st.radio, field.name, label, default=shown, args=([True, False],), index=None, horizontal=True,
+            format_func=lambda v: names.get(v, str(v)), **common,
+        )
+    elif kind == "geopoint":
+        widgets.s_text(field.name, label, default=_geopoint_text(shown), placeholder=t("record.geopoint_hint"), **common)
+    elif kind in ("photo", "file"):
+        widgets.s_file(
+            field.name, label, default=shown if isinstance(shown, FileRef) else None,
+            type=IMAGE_TYPES if kind == "photo" else None, scope=scope, after=after, help=hint, disabled=disabled or field.read_only,
+        )
+    else:
+        st.caption(f"{md_escape(label)}: {t('record.unsupported', type=kind)}")
+
+
+def render_calculated(form: FormDef, field: Field, value: Any, lang: str) -> None:
+    text = format_value(form, field, value, lang) if value is not None else "—"
+    st.markdown(f"**{md_escape(form.label(field, lang))}**: {md_escape(text)}")
+
+
+def render_note(form: FormDef, field: Field, lang: str) -> None:
+    st.info(md_escape(form.label(field, lang)), icon=":material/info:")

@@ -1,0 +1,124 @@
+"""The Dashboard page: the current project's figures at a glance.
+
+Totals, records per day (a bar chart), records per author, how often each field is filled in,
+and where the locations lie (count and bounding box per location field; no map). The figures come
+from ``store.dashboard`` (cached, invalidated when records or forms change). Every section sits
+in a box of fixed height, filled or empty, so the page has the same layout with no records, with
+a few and with many — and nothing moves when the figures change.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from app.project_context import require_project
+from app.session import Session
+from app.slots import label_escape, md_escape, message
+from store.dashboard import Dashboard, GeoSummary, dashboard
+from store.errors import FieldbookError
+from store.formdef import FormDef
+from store.projects import load_form
+
+log = logging.getLogger(__name__)
+
+CHART_HEIGHT = 240
+BOX_HEIGHT = 300
+
+
+def render(session: Session) -> None:
+    project = require_project(session)
+    if project is None:
+        return
+    st.subheader(session.t("dash.title", name=md_escape(project.name)))
+    try:
+        _, form = load_form(session.runtime.store, project.id)
+        figures = dashboard(session.runtime.store, project.id, form)
+    except FieldbookError as exc:
+        message("dashboard", "error", str(exc))
+        return
+    except Exception:
+        log.exception("computing the dashboard of project %s failed", project.id)
+        message("dashboard", "error", session.t("dash.failed"))
+        return
+    message("dashboard", "info" if not figures.total else None, session.t("dash.empty") if not figures.total else None)
+    _totals(session, figures, form)
+    day, author = st.columns([3, 2], gap="medium")
+    with day, _box("dash_per_day", session.t("dash.per_day")):
+        _per_day(session, figures)
+    with author, _box("dash_per_author", session.t("dash.per_author")):
+        _per_author(session, figures)
+    complete, geo = st.columns([1, 1], gap="medium")
+    with complete, _box("dash_completeness", session.t("dash.completeness")):
+        _completeness(session, figures, form)
+    with geo, _box("dash_geo", session.t("dash.geo")):
+        _geo(session, figures.geo, form)
+
+
+def _box(key: str, title: str) -> DeltaGenerator:
+    box = st.container(height=BOX_HEIGHT, key=key)
+    box.markdown(f"**{title}**")
+    return box
+
+
+def _totals(session: Session, figures: Dashboard, form: FormDef) -> None:
+    total, final, drafts, fields = st.columns(4)
+    total.metric(session.t("dash.total"), figures.total, border=True)
+    final.metric(session.t("dash.final"), figures.total - figures.drafts, border=True)
+    drafts.metric(session.t("dash.drafts"), figures.drafts, border=True)
+    fields.metric(session.t("dash.fields"), len(form.value_fields()), border=True)
+
+
+def _per_day(session: Session, figures: Dashboard) -> None:
+    if not figures.per_day:
+        st.caption(session.t("dash.empty"))
+        return
+    day, records = session.t("dash.col.date"), session.t("dash.col.records")
+    # Days as text: one bar per day that has records, evenly spaced however few there are.
+    data = pd.DataFrame({day: [d.isoformat() for d, _ in figures.per_day], records: [int(n) for _, n in figures.per_day]})
+    st.bar_chart(data, x=day, y=records, height=CHART_HEIGHT)
+
+
+def _per_author(session: Session, figures: Dashboard) -> None:
+    if not figures.per_author:
+        st.caption(session.t("dash.empty"))
+        return
+    st.table({session.t("dash.col.author"): [a for a, _ in figures.per_author], session.t("dash.col.records"): [int(n) for _, n in figures.per_author]}, hide_index=True)
+
+
+def _label(session: Session, form: FormDef, name: str) -> str:
+    try:
+        return form.label(form.field(name), session.lang)
+    except KeyError:
+        return name
+
+
+def _completeness(session: Session, figures: Dashboard, form: FormDef) -> None:
+    if not figures.completeness:
+        st.caption(session.t("dash.empty"))
+        return
+    for name, share in figures.completeness:
+        pct = round(share * 100)
+        st.progress(min(max(share, 0.0), 1.0), text=session.t("dash.share", label=label_escape(_label(session, form, name)), pct=pct))
+
+
+def _range(low: float | None, high: float | None) -> str:
+    return "—" if low is None or high is None else f"{low:.5f} – {high:.5f}"
+
+
+def _geo(session: Session, geo: list[GeoSummary], form: FormDef) -> None:
+    if not geo:
+        st.caption(session.t("dash.no_geo"))
+        return
+    st.table(
+        {
+            session.t("dash.col.field"): [_label(session, form, g.field) for g in geo],
+            session.t("dash.col.count"): [g.count for g in geo],
+            session.t("dash.col.lat"): [_range(g.min_lat, g.max_lat) for g in geo],
+            session.t("dash.col.lon"): [_range(g.min_lon, g.max_lon) for g in geo],
+        },
+        hide_index=True,
+    )

@@ -1,0 +1,188 @@
+"""The Projects page (home): every project with its record count and last activity; create one
+from a form file (XLSForm .xlsx or Fieldbook .json) or the tree-survey template; rename, archive,
+delete (soft) and restore.
+
+The name typed for a new project is a controlled input (kept across reloads). A form file that
+cannot be imported shows its report line by line, and nothing is created.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import streamlit as st
+from store.formdef.demo import demo_form
+from store.formdef.xlsform import ImportResult, import_xlsform
+
+from app.project_context import open_project
+from app.session import Session
+from app.slots import md_escape, message
+from app.widgets import persist_input, s_radio, s_text, set_widget_value, stored_value
+from store import projects as proj
+from store.errors import FieldbookError
+from store.formdef import FormDef, FormDefError, Problem
+
+log = logging.getLogger(__name__)
+
+SCOPE = "projects"
+_REPORT = "_fb_project_report"
+_MESSAGE = "_fb_project_message"
+SOURCES = ("file", "template", "blank")
+
+
+def _read_form(name: str, data: bytes) -> ImportResult:
+    """The form in an uploaded file, or the reasons it cannot be used."""
+    lowered = name.lower()
+    if lowered.endswith(".xlsx"):
+        return import_xlsform(data)
+    if lowered.endswith(".json"):
+        try:
+            return ImportResult(FormDef.loads(data.decode("utf-8-sig")), [], [])
+        except UnicodeDecodeError:
+            return ImportResult(None, [Problem(name, "The file is not UTF-8 text, so it cannot be a Fieldbook form (.json).")], [])
+        except FormDefError as exc:
+            return ImportResult(None, exc.problems, [])
+    return ImportResult(None, [Problem(name, "Only XLSForm spreadsheets (.xlsx) and Fieldbook forms (.json) can be imported.")], [])
+
+
+def _blank_form(name: str) -> FormDef:
+    return FormDef.from_json(
+        {"title": {"en": name}, "fields": [{"name": "notes", "type": "text", "label": {"en": "Notes", "de": "Notizen"}}]}
+    )
+
+
+def _create(session: Session) -> None:
+    rt = session.runtime
+    name = stored_value(SCOPE, "new_name", "")
+    source = stored_value(SCOPE, "new_source", "file")
+    st.session_state.pop(_REPORT, None)
+    try:
+        if source == "file":
+            upload = st.session_state.get("new_project_file")
+            if upload is None:
+                _say("error", session.t("projects.need_file"))
+                return
+            result = _read_form(upload.name, upload.getvalue())
+            if not result.ok or result.form is None:
+                st.session_state[_REPORT] = (result.problems, result.warnings)
+                _say("error", session.t("projects.form_bad", n=len(result.problems)))
+                return
+            form, kind, warnings = result.form, ("xlsform" if upload.name.lower().endswith(".xlsx") else "json"), result.warnings
+        elif source == "template":
+            form, kind, warnings = demo_form(), "demo", []
+        else:
+            form, kind, warnings = _blank_form(name or "Form"), "editor", []
+        project = proj.create_project(rt.store, name, form, user=rt.user, source=kind)
+    except FieldbookError as exc:
+        _say("error", str(exc))
+        return
+    except Exception:
+        log.exception("creating a project failed")
+        _say("error", session.t("error.unexpected"))
+        return
+    if warnings:
+        st.session_state[_REPORT] = ([], warnings)
+    _say("success", session.t("projects.created", name=project.name))
+    if persist_input(SCOPE, "new_name", ""):
+        set_widget_value(SCOPE, "new_name", "")
+
+
+def _say(kind: str, text: str) -> None:
+    st.session_state[_MESSAGE] = (kind, text)
+
+
+def _act(session: Session, action: str, project_id: str) -> None:
+    rt = session.runtime
+    try:
+        if action == "archive":
+            proj.set_archived(rt.store, project_id, True, user=rt.user)
+        elif action == "unarchive":
+            proj.set_archived(rt.store, project_id, False, user=rt.user)
+        elif action == "delete":
+            project = proj.delete_project(rt.store, project_id, user=rt.user)
+            _say("info", session.t("projects.deleted", name=project.name))
+        elif action == "restore":
+            proj.restore_project(rt.store, project_id, user=rt.user)
+        elif action == "rename":
+            new = st.session_state.get(f"rename_{project_id}", "")
+            proj.rename_project(rt.store, project_id, new, user=rt.user)
+    except FieldbookError as exc:
+        _say("error", str(exc))
+    except Exception:
+        log.exception("project action %s failed", action)
+        _say("error", session.t("error.unexpected"))
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _project_row(session: Session, project: proj.Project) -> None:
+    with st.container(border=True, key=f"project_{project.id}"):
+        name, count, activity, actions = st.columns([4, 2, 3, 3], vertical_alignment="center")
+        name.markdown(f"**{md_escape(project.name)}**" + (f"  \n:gray[{session.t('projects.demo')}]" if project.is_demo else ""))
+        count.metric(session.t("projects.records"), f"{project.record_count:,}", label_visibility="collapsed")
+        activity.caption(f"{session.t('projects.last_activity')}: {_when(project.last_activity)}")
+        with actions:
+            open_col, more = st.columns(2)
+            open_col.button(
+                session.t("projects.open"), key=f"open_{project.id}", type="primary",
+                on_click=open_project, args=(session, project.id), width="stretch",
+            )
+            with more.popover(session.t("projects.more"), width="stretch"):
+                st.text_input(session.t("projects.new_name"), value=project.name, key=f"rename_{project.id}")
+                st.button(session.t("projects.rename"), key=f"do_rename_{project.id}", on_click=_act, args=(session, "rename", project.id))
+                st.button(
+                    session.t("projects.dashboard"), key=f"dash_{project.id}", on_click=open_project, args=(session, project.id, "dashboard")
+                )
+                st.button(session.t("projects.form"), key=f"form_{project.id}", on_click=open_project, args=(session, project.id, "form"))
+                archive = "unarchive" if project.archived else "archive"
+                st.button(session.t(f"projects.{archive}"), key=f"{archive}_{project.id}", on_click=_act, args=(session, archive, project.id))
+                st.button(session.t("projects.delete"), key=f"delete_{project.id}", on_click=_act, args=(session, "delete", project.id))
+
+
+def _report(session: Session) -> None:
+    problems, warnings = st.session_state.get(_REPORT, ([], []))
+    if not problems and not warnings:
+        return
+    with st.container(border=True, key="project_report"):
+        st.markdown(f"**{session.t('projects.report')}**")
+        for problem in problems:
+            st.markdown(f":red[✗] {md_escape(str(problem))}")
+        for warning in warnings:
+            st.markdown(f":orange[!] {md_escape(str(warning))}")
+
+
+def _new_project(session: Session) -> None:
+    with st.expander(session.t("projects.new"), expanded=not proj.list_projects(session.runtime.store)):
+        s_text("new_name", session.t("projects.name"), scope=SCOPE, max_chars=proj.MAX_NAME)
+        labels = {s: session.t(f"projects.source.{s}") for s in SOURCES}
+        source = s_radio("new_source", session.t("projects.source"), SOURCES, scope=SCOPE, format_func=lambda s: labels.get(s, s), horizontal=True)
+        if source == "file":
+            st.file_uploader(session.t("projects.form_file"), type=["xlsx", "json"], key="new_project_file")
+        st.button(session.t("projects.create"), key="create_project", type="primary", on_click=_create, args=(session,))
+        _report(session)
+
+
+def render(session: Session) -> None:
+    store = session.runtime.store
+    st.subheader(session.t("page.projects"))
+    message("projects", *st.session_state.get(_MESSAGE, (None, None)))
+    _new_project(session)
+    active = proj.list_projects(store, archived=False)
+    if not active:
+        st.info(session.t("projects.empty"))
+    for project in active:
+        _project_row(session, project)
+    archived = proj.list_projects(store, archived=True)
+    with st.expander(session.t("projects.archived", n=len(archived))):
+        for project in archived:
+            _project_row(session, project)
+    deleted = proj.list_projects(store, deleted=True)
+    with st.expander(session.t("projects.bin", n=len(deleted))):
+        for project in deleted:
+            line, button = st.columns([4, 1], vertical_alignment="center")
+            line.markdown(f"{md_escape(project.name)} · {session.t('projects.records')}: {project.record_count:,}")
+            button.button(session.t("projects.restore"), key=f"restore_{project.id}", on_click=_act, args=(session, "restore", project.id))
+    st.caption(f"{session.t('home.data_location')} `{store.path.parent}`")

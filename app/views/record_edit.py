@@ -1,0 +1,283 @@
+"""The record editor: the project's form as controlled widgets, every keystroke kept as a draft.
+
+Relevance hides fields (they are drawn in form order, so a field appearing or going away only
+moves what is below it); constraints are checked on every run and shown in the field's reserved
+slot; "required" is shown once the user tried to save as final. Save as draft / Save as final
+store a new version (``store.records``), then forget the draft; a version saved elsewhere in
+between is never overwritten (the draft stays, the user is told). History lists every version
+with who and when, and any older one can be made current again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from app import widgets
+from app.record_draft import BASE, Draft, build_draft, scope_of
+from app.record_fields import render_calculated, render_field, render_note
+from app.session import Session
+from app.slots import md_escape, message
+from store import records as rec
+from store.errors import FieldbookError
+from store.formdef import Field, FormDef
+from store.formdef.convert import format_value
+from store.formdef.evaluate import Evaluation, clean_for_save, evaluate_record
+from store.projects import load_form
+
+log = logging.getLogger(__name__)
+
+_MESSAGE = "_fb_record_message"
+_TRIED_FINAL = "_fb_record_tried_final"
+
+
+def _say(record_id: str, kind: str, text: str) -> None:
+    st.session_state[_MESSAGE] = (record_id, kind, text)
+
+
+def _draft(session: Session, record: rec.Record, form: FormDef) -> Draft:
+    scope = scope_of(record.id)
+    inputs = {k: v for (s, k), v in widgets.input_cache().items() if s == scope}
+    return build_draft(form, record.data, inputs)
+
+
+def _forget_draft(session: Session, record_id: str, versions: dict[str, int] | None = None) -> None:
+    """Drop the draft inputs and the widgets' copies, so the widgets show the saved data.
+
+    With ``versions`` only the inputs that were part of the save are dropped in the store; what
+    another window typed since stays there as its draft.
+    """
+    rt = session.runtime
+    scope = scope_of(record_id)
+    rt.inputs.clear_scope(rt.user, scope, versions)
+    cache = widgets.input_cache()
+    for key in [k for k in cache if k[0] == scope]:
+        del cache[key]
+    prefix = widgets.widget_key(scope, "")
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+    st.session_state.pop(_TRIED_FINAL, None)
+
+
+def _after_edit(record: rec.Record) -> Callable[[str, Any], None]:
+    def after(key: str, value: Any) -> None:
+        scope = scope_of(record.id)
+        if (scope, BASE) not in widgets.input_cache():
+            widgets.persist_input(scope, BASE, record.version)
+
+    return after
+
+
+def _save(session: Session, record_id: str, status: str) -> None:
+    """Store the draft as the record's next version. The draft is read from the store, not from
+    this window's copy: what the user typed in another window of the same record is saved too."""
+    rt = session.runtime
+    scope = scope_of(record_id)
+    try:
+        record = rec.get_record(rt.store, record_id)
+        _, form = load_form(rt.store, record.project_id, record.form_version)
+        stored = rt.inputs.load_versioned(rt.user, scope)
+        draft = build_draft(form, record.data, {k: v for k, (v, _) in stored.items()})
+        if draft.problems:
+            _say(record_id, "error", session.t("record.fix_first", n=len(draft.problems)))
+            return
+        evaluation = evaluate_record(form, draft.values)
+        blocking = evaluation.blocking(final=status == "final")
+        if blocking:
+            if status == "final":
+                st.session_state[_TRIED_FINAL] = record_id
+            _say(record_id, "error", session.t("record.fix_first", n=len(blocking)))
+            return
+        data = clean_for_save(form, draft.values)
+        if data == record.data and status == record.status:
+            _forget_draft(session, record_id, {k: n for k, (_, n) in stored.items()})
+            _say(record_id, "info", session.t("record.unchanged"))
+            return
+        saved = rec.save_record(
+            rt.store, record_id, data, user=rt.user, status=status,
+            expected_version=draft.base if draft.base is not None else record.version,
+        )
+    except rec.StaleRecord as exc:
+        _say(record_id, "warning", str(exc))
+        return
+    except FieldbookError as exc:
+        _say(record_id, "error", str(exc))
+        return
+    except Exception:
+        log.exception("saving record %s failed", record_id)
+        _say(record_id, "error", session.t("error.unexpected"))
+        return
+    try:
+        _forget_draft(session, record_id, {k: n for k, (_, n) in stored.items()})
+    except Exception:  # the record is saved; a left-over draft equal to it is harmless
+        log.exception("forgetting the draft of %s failed", record_id)
+    _say(record_id, "success", session.t(f"record.saved.{status}", version=saved.version))
+
+
+def _keep_mine(session: Session, record_id: str) -> None:
+    """After someone else saved a newer version: put this draft's changes on top of it."""
+    try:
+        current = rec.get_record(session.runtime.store, record_id)
+    except FieldbookError as exc:
+        _say(record_id, "error", str(exc))
+        return
+    if widgets.persist_input(scope_of(record_id), BASE, current.version):
+        _say(record_id, "info", session.t("record.kept_mine", version=current.version))
+
+
+def _discard(session: Session, record_id: str) -> None:
+    try:
+        _forget_draft(session, record_id)
+    except FieldbookError as exc:
+        _say(record_id, "error", str(exc))
+        return
+    _say(record_id, "info", session.t("record.discarded"))
+
+
+def _delete(session: Session, record_id: str, undo: bool) -> None:
+    rt = session.runtime
+    try:
+        if undo:
+            rec.undelete_record(rt.store, record_id, user=rt.user)
+            _say(record_id, "success", session.t("record.undeleted"))
+        else:
+            rec.delete_record(rt.store, record_id, user=rt.user)
+            _say(record_id, "info", session.t("record.deleted"))
+    except FieldbookError as exc:
+        _say(record_id, "error", str(exc))
+
+
+def _restore(session: Session, record_id: str, version: int) -> None:
+    rt = session.runtime
+    try:
+        saved = rec.restore_version(rt.store, record_id, version, user=rt.user)
+        _forget_draft(session, record_id)  # only offered without unsaved changes; a stale base goes too
+    except FieldbookError as exc:
+        _say(record_id, "error", str(exc))
+        return
+    _say(record_id, "success", session.t("record.restored", old=version, version=saved.version))
+
+
+def _field_message(session: Session, field: Field, draft: Draft, evaluation: Evaluation, tried_final: bool) -> tuple[str | None, str | None]:
+    if field.name in draft.problems:
+        return "error", draft.problems[field.name]
+    if field.type == "range" and draft.values.get(field.name) is None:
+        return "info", session.t("record.range_unset")
+    error = evaluation.errors.get(field.name)
+    if error is None or (error.code == "required" and not tried_final):
+        return None, None
+    text = error.message.get(session.lang) or error.message.get("en") or error.code
+    return "error", text
+
+
+def _fields(
+    session: Session, form: FormDef, fields: tuple[Field, ...], record: rec.Record, draft: Draft, evaluation: Evaluation, tried_final: bool
+) -> None:
+    scope = scope_of(record.id)
+    for field in fields:
+        if not evaluation.relevant.get(field.name, True):
+            continue
+        if field.type == "group":
+            with st.container(border=True, key=f"group-{field.name}"):
+                st.markdown(f"**{md_escape(form.label(field, session.lang))}**")
+                _fields(session, form, field.children, record, draft, evaluation, tried_final)
+            continue
+        if field.type == "note":
+            render_note(form, field, session.lang)
+            continue
+        if field.calculation:
+            render_calculated(form, field, evaluation.values.get(field.name), session.lang)
+            continue
+        render_field(
+            form, field, record.data.get(field.name), scope=scope, lang=session.lang, t=session.t,
+            after=_after_edit(record), disabled=record.deleted,
+        )
+        message(f"rec-{field.name}", *_field_message(session, field, draft, evaluation, tried_final))
+
+
+def _status_line(session: Session, record: rec.Record, dirty: bool) -> str:
+    parts = [session.t(f"record.status.{record.status}"), session.t("record.version", version=record.version)]
+    if record.deleted:
+        parts.append(session.t("record.is_deleted"))
+    if dirty:
+        parts.append(session.t("record.unsaved"))
+    return " · ".join(parts)
+
+
+def _history(session: Session, record: rec.Record, form: FormDef, dirty: bool) -> None:
+    with st.expander(session.t("record.history")):
+        for version in rec.record_history(session.runtime.store, record.id):
+            line, button = st.columns([5, 1], vertical_alignment="center")
+            when = version.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            changes = _describe(form, version.data, session.lang)
+            line.markdown(
+                f"**v{version.version}** · {md_escape(when)} · {md_escape(version.saved_by)} · "
+                f"{session.t(f'record.status.{version.status}')}"
+                + (f" · {md_escape(version.note)}" if version.note else "")
+                + f"  \n:gray[{md_escape(changes)}]"
+            )
+            button.button(
+                session.t("record.restore"), key=f"restore_v{version.version}", disabled=version.version == record.version or dirty,
+                help=session.t("record.restore_dirty") if dirty else None, on_click=_restore, args=(session, record.id, version.version),
+            )
+
+
+def _describe(form: FormDef, data: dict[str, Any], lang: str, limit: int = 160) -> str:
+    parts = []
+    for field in form.value_fields():
+        value = data.get(field.name)
+        if value is not None:
+            parts.append(f"{form.label(field, lang)}: {format_value(form, field, value, lang)}")
+    text = "; ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render(session: Session) -> None:
+    rt = session.runtime
+    record_id = session.state.params.get("record")
+    if not record_id:
+        st.info(session.t("record.none"))
+        return
+    try:
+        record = rec.get_record(rt.store, record_id)
+        _, form = load_form(rt.store, record.project_id, record.form_version)
+    except FieldbookError as exc:
+        st.warning(str(exc))
+        return
+    draft = _draft(session, record, form)
+    evaluation = evaluate_record(form, draft.values)
+    dirty = draft.dirty(record.data)
+    tried_final = st.session_state.get(_TRIED_FINAL) == record.id
+
+    top = st.columns([1, 5], vertical_alignment="center")
+    top[0].button(
+        session.t("record.back_to_list"), key="record_back", icon=":material/arrow_back:",
+        on_click=session.navigate, args=("records", {"project": record.project_id}),
+    )
+    with top[1].container(key="fbslot-record-status"):
+        st.markdown(f"**{md_escape(form.text(form.title, session.lang))}** · {_status_line(session, record, dirty)}")
+    stale = draft.base is not None and draft.base != record.version and dirty
+    shown = st.session_state.get(_MESSAGE)
+    if stale:
+        message("record", "warning", session.t("record.stale", version=record.version, who=record.updated_by))
+    else:
+        message("record", *(shown[1:] if shown and shown[0] == record.id else (None, None)))
+    actions = st.columns(5)
+    actions[0].button(session.t("record.save_draft"), key="record_save_draft", on_click=_save, args=(session, record.id, "draft"), disabled=record.deleted, width="stretch")
+    actions[1].button(session.t("record.save_final"), key="record_save_final", type="primary", on_click=_save, args=(session, record.id, "final"), disabled=record.deleted, width="stretch")
+    actions[2].button(session.t("record.discard"), key="record_discard", on_click=_discard, args=(session, record.id), disabled=not draft.touched, width="stretch")
+    if record.deleted:
+        actions[3].button(session.t("record.undelete"), key="record_undelete", on_click=_delete, args=(session, record.id, True), width="stretch")
+    else:
+        actions[3].button(session.t("record.delete"), key="record_delete", on_click=_delete, args=(session, record.id, False), width="stretch")
+    actions[4].button(
+        session.t("record.keep_mine"), key="record_keep_mine", on_click=_keep_mine, args=(session, record.id), disabled=not stale,
+        help=session.t("record.keep_mine_help"), width="stretch",
+    )
+    _fields(session, form, form.fields, record, draft, evaluation, tried_final)
+    _history(session, record, form, dirty)
+    st.caption(f"{session.t('record.id')}: `{record.id}` · {session.t('record.form_version', version=record.form_version)}")
+

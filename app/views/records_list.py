@@ -1,0 +1,195 @@
+"""The records list of the current project: search, filters, sort, pages of 25, and a click on a
+row opens the record in the editor.
+
+Filters, sort and the page number are controlled inputs (scope ``list:<project>``), so "back"
+from a record, a reload or a restart returns to the same list. Queries run in DuckDB and are
+cached until a record of the project is written (store/record_query.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from app import widgets
+from app.project_context import require_project
+from app.session import Session
+from app.slots import md_escape, message
+from store import records as rec
+from store.errors import FieldbookError
+from store.formdef import FormDef
+from store.formdef.convert import format_value
+from store.formdef.evaluate import initial_values
+from store.projects import load_form
+from store.record_query import META_SORTS, RecordFilter, RecordPage, query_records
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 25
+ROW_PX = 35
+SHOWN_FIELDS = 8
+_MESSAGE = "_fb_list_message"
+
+
+def scope_of(project_id: str) -> str:
+    return f"list:{project_id}"
+
+
+def _back_to_first_page(scope: str) -> Callable[[str, Any], None]:
+    """After a filter changed: page 1 (the old page number may not exist any more)."""
+    def after(key: str, value: Any) -> None:
+        if widgets.stored_value(scope, "page", 0):
+            widgets.persist_input(scope, "page", 0)
+
+    return after
+
+
+def _turn(scope: str, page: int) -> None:
+    widgets.persist_input(scope, "page", max(0, page))
+
+
+def _open(session: Session, table_key: str, ids: list[str]) -> None:
+    selection = st.session_state.get(table_key)
+    rows = selection.selection.rows if selection is not None else []
+    if rows and rows[0] < len(ids):
+        session.navigate("record", {"record": ids[rows[0]]})
+
+
+def _new_record(session: Session, project_id: str) -> None:
+    rt = session.runtime
+    try:
+        _, form = load_form(rt.store, project_id)
+        record = rec.create_record(rt.store, project_id, initial_values(form), user=rt.user)
+    except FieldbookError as exc:
+        st.session_state[_MESSAGE] = ("error", str(exc))
+        return
+    except Exception:
+        log.exception("creating a record failed")
+        st.session_state[_MESSAGE] = ("error", session.t("error.unexpected"))
+        return
+    st.session_state.pop(_MESSAGE, None)
+    session.navigate("record", {"record": record.id})
+
+
+def _filters(session: Session, form: FormDef, scope: str) -> RecordFilter:
+    lang = session.lang
+    fields = {f.name: form.label(f, lang) for f in form.value_fields() if f.type not in ("photo", "file")}
+    common: dict[str, Any] = {"scope": scope, "after": _back_to_first_page(scope)}
+    row1 = st.columns([4, 2, 3, 2], vertical_alignment="bottom")
+    with row1[0]:
+        search = widgets.s_text("search", session.t("list.search"), placeholder=session.t("list.search_hint"), **common)
+    statuses = {"all": session.t("list.status.all"), "draft": session.t("record.status.draft"), "final": session.t("record.status.final")}
+    with row1[1]:
+        status = widgets.s_select("status", session.t("list.status"), list(statuses), default="all", format_func=lambda s: statuses.get(s, s), **common)
+    sorts = {m: session.t(f"list.sort.{m}") for m in META_SORTS} | fields
+    with row1[2]:
+        sort = widgets.s_select("sort", session.t("list.sort"), list(sorts), default="created_at", format_func=lambda s: sorts.get(s, s), **common)
+    with row1[3]:
+        descending = widgets.s_checkbox("descending", session.t("list.descending"), default=True, **common)
+    row2 = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
+    with row2[0]:
+        field = widgets.s_select(
+            "field", session.t("list.field"), list(fields), default=None, index=None, format_func=lambda s: fields.get(s, s),
+            placeholder=session.t("list.any_field"), **common,
+        )
+    with row2[1]:
+        value = _value_filter(session, form, field, common)
+    with row2[2]:
+        created_from = widgets.s_date("from", session.t("list.from"), default=None, value=None, **common)
+    with row2[3]:
+        created_to = widgets.s_date("to", session.t("list.to"), default=None, value=None, **common)
+    show_deleted = widgets.s_checkbox("deleted", session.t("list.show_deleted"), **common)
+    return RecordFilter(
+        search=search or "",
+        status=None if status == "all" else status,
+        deleted=bool(show_deleted),
+        created_from=created_from,
+        created_to=created_to,
+        field=field,
+        value=value,
+        sort=("-" if descending else "") + (sort or "created_at"),
+    )
+
+
+def _value_filter(session: Session, form: FormDef, field: str | None, common: dict[str, Any]) -> str:
+    """What to look for in ``field``: its choices (shown by label) for choice and yes/no fields,
+    else free text."""
+    item = form.field(field) if field in {f.name for f in form.value_fields()} else None
+    if item is not None and item.choice_list:
+        labels = {c.name: form.text(c.label, session.lang) or c.name for c in form.choices(item)}
+    elif item is not None and item.type == "boolean":
+        labels = {"true": session.t("record.yes"), "false": session.t("record.no")}
+    else:
+        return str(widgets.s_text("value", session.t("list.value"), disabled=item is None, **common) or "")
+    chosen = widgets.s_select(
+        f"value_of:{item.name}", session.t("list.value"), list(labels), default=None, index=None,
+        format_func=lambda n: labels.get(n, n), placeholder=session.t("record.choose"), **common,
+    )
+    return str(chosen or "")
+
+
+def _table(session: Session, form: FormDef, page: RecordPage) -> pd.DataFrame:
+    lang = session.lang
+    fields = [f for f in form.value_fields() if f.type not in ("photo", "file")][:SHOWN_FIELDS]
+    titles: list[str] = []
+    taken = {session.t("list.col.status"), session.t("list.col.created"), session.t("list.col.author")}
+    for f in fields:  # two fields with one label (or a label like "Status") get their name added
+        title = form.label(f, lang)
+        title = f"{title} ({f.name})" if title in taken else title
+        taken.add(title)
+        titles.append(title)
+    rows = []
+    for row in page.rows:
+        item: dict[str, Any] = {
+            session.t("list.col.status"): session.t(f"record.status.{row.status}"),
+            session.t("list.col.created"): row.created_at.astimezone().replace(tzinfo=None),
+            session.t("list.col.author"): row.created_by,
+        }
+        for f, title in zip(fields, titles, strict=True):
+            value = row.data.get(f.name)
+            item[title] = format_value(form, f, value, lang) if value is not None else ""
+        rows.append(item)
+    return pd.DataFrame(rows)
+
+
+def render(session: Session) -> None:
+    project = require_project(session)
+    if project is None:
+        return
+    store = session.runtime.store
+    scope = scope_of(project.id)
+    try:
+        _, form = load_form(store, project.id)
+    except FieldbookError as exc:
+        st.warning(str(exc))
+        return
+    head, new = st.columns([5, 1], vertical_alignment="center")
+    head.markdown(f"**{md_escape(project.name)}** · {session.t('list.total', n=project.record_count)}")
+    new.button(session.t("list.new"), key="new_record", type="primary", icon=":material/add:", on_click=_new_record, args=(session, project.id), width="stretch")
+    message("list", *st.session_state.get(_MESSAGE, (None, None)))
+    flt = _filters(session, form, scope)
+    wanted = int(widgets.stored_value(scope, "page", 0) or 0)
+    try:
+        page = query_records(store, project.id, form, flt, offset=wanted * PAGE_SIZE, limit=PAGE_SIZE)
+    except (FieldbookError, KeyError, duckdb.Error) as exc:
+        log.warning("records query failed: %s", exc)
+        st.warning(session.t("list.bad_filter"))
+        page = RecordPage([], 0, 0, PAGE_SIZE)
+    ids = [r.id for r in page.rows]
+    table_key = f"records_table_{project.id}_{page.offset}"
+    st.dataframe(
+        _table(session, form, page), key=table_key, on_select=lambda: _open(session, table_key, ids),
+        selection_mode="single-row", hide_index=True, height=ROW_PX * (PAGE_SIZE + 1) + 3, width="stretch",
+    )
+    number = page.offset // PAGE_SIZE
+    pages = max(1, -(-page.total // PAGE_SIZE))
+    prev, where, nxt = st.columns([1, 4, 1], vertical_alignment="center")
+    prev.button("◀", key="list_prev", on_click=_turn, args=(scope, number - 1), disabled=number == 0, width="stretch")
+    first = page.offset + 1 if page.total else 0
+    where.markdown(session.t("list.position", first=first, last=page.offset + len(page.rows), total=page.total, page=number + 1, pages=pages))
+    nxt.button("▶", key="list_next", on_click=_turn, args=(scope, number + 1), disabled=number + 1 >= pages, width="stretch")

@@ -1,0 +1,236 @@
+"""Working out a record against its form: relevance, calculations and every field's errors.
+
+``evaluate_record`` is pure and cheap enough to run on every keystroke (the form's plan is
+cached). It never raises for a bad value or a failing expression: those become ``FieldError``s
+next to the field, so the record editor keeps working whatever was typed.
+
+Order: fields are visited in dependency order (``plan``). A field is relevant when its group is
+and its ``relevant`` expression is true; when that expression fails, the field counts as
+relevant (so the user sees it and its error). Expressions see a non-relevant field as empty,
+as in ODK. Calculated fields are recomputed (empty when not relevant); other values are kept as
+given, including those of non-relevant fields, so an answer hidden by mistake comes back when
+the condition changes. ``clean_for_save`` drops them.
+
+Checks on a relevant field, first failing one wins: ``expression`` (its relevance or
+calculation failed), ``type`` (value not in the stored form), ``required`` (empty; a draft may
+be saved anyway, see ``Evaluation.blocking``), ``choice`` (not in its list), ``range`` (outside
+start..end or off the step), ``constraint`` (false; only checked for non-empty values, as in ODK).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from store.errors import ValidationError
+from store.formdef import semantics
+from store.formdef.convert import check_stored, number_text, range_settings, to_stored, to_widget
+from store.formdef.expr import ExpressionError, evaluate
+from store.formdef.model import Field, FormDef
+from store.formdef.plan import plan_for
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """Why a field's value cannot be accepted: ``code`` for programs, ``message`` per language."""
+
+    code: str
+    message: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    relevant: Mapping[str, bool]
+    values: Mapping[str, Any]
+    errors: Mapping[str, FieldError]
+
+    def blocking(self, final: bool) -> dict[str, FieldError]:
+        """The errors that prevent saving: all of them for a final record, all but
+        ``required`` for a draft."""
+        return {name: error for name, error in self.errors.items() if final or error.code != "required"}
+
+
+def _builtin(code: str, **facts: str) -> FieldError:
+    english = {
+        "required": "This field is required.",
+        "constraint": "This value is not allowed here.",
+        "type": "This value does not fit a {kind} field.",
+        "choice": "'{value}' is not one of the choices.",
+        "range": "Choose a value from {start} to {end} in steps of {step}.",
+        "expression": "The form's rule for this field could not be worked out: {detail}",
+    }
+    german = {
+        "required": "Dieses Feld muss ausgefüllt werden.",
+        "constraint": "Dieser Wert ist hier nicht zulässig.",
+        "type": "Dieser Wert passt nicht zu einem Feld vom Typ {kind}.",
+        "choice": "'{value}' ist keine der Auswahlmöglichkeiten.",
+        "range": "Wählen Sie einen Wert von {start} bis {end} in Schritten von {step}.",
+        "expression": "Die Regel des Formulars für dieses Feld ließ sich nicht auswerten: {detail}",
+    }
+    return FieldError(code, {"en": english[code].format(**facts), "de": german[code].format(**facts)})
+
+
+def _message(code: str, given: Mapping[str, str], **facts: str) -> FieldError:
+    return FieldError(code, dict(given)) if given else _builtin(code, **facts)
+
+
+def _expression_error(exc: ValidationError) -> FieldError:
+    detail = exc.detail if isinstance(exc, ExpressionError) else str(exc)
+    return _builtin("expression", detail=f"{detail.rstrip('.')}.")
+
+
+def _expr_value(item: Field, stored: Any) -> Any:
+    # Dates and files as Python objects, so that expressions can compare and subtract dates.
+    return to_widget(item, stored) if item.type in ("date", "time", "datetime", "photo", "file") else stored
+
+
+def coerce_result(item: Field, result: Any) -> Any:
+    """A calculation's result in the stored form of ``item``; ``ValidationError`` if it cannot be."""
+    if semantics.is_empty(result):
+        return None
+    kind = item.type
+    try:
+        if kind in ("text", "select_one"):
+            return to_stored(item, semantics.to_text(result))
+        if kind == "boolean":
+            return semantics.truth(result)
+        if kind in ("integer", "decimal"):
+            number = semantics.to_number(result)
+            if kind == "integer" and number is not None and number != int(number):
+                raise ValidationError(f"the calculation gave {number_text(number)}, which is not a whole number")
+            return to_stored(item, number)
+        if kind == "date":
+            return semantics.call("date", [result], _NO_CONTEXT).isoformat()
+        if kind in ("datetime", "time") and isinstance(result, str):
+            return to_stored(item, to_widget(item, result.strip()))
+        if kind == "datetime" and isinstance(result, dt.date) and not isinstance(result, dt.datetime):
+            return dt.datetime.combine(result, dt.time()).isoformat()
+        if kind == "time" and isinstance(result, dt.datetime):
+            return result.time().replace(microsecond=0).isoformat()
+        return to_stored(item, result)
+    except semantics.SemanticError as exc:
+        raise ValidationError(f"the calculation {exc}") from None
+
+
+_NO_CONTEXT = semantics.Context({}, None, dt.date(1970, 1, 1), dt.datetime(1970, 1, 1))
+
+
+def _range_error(item: Field, value: Any) -> FieldError | None:
+    start, end, step = range_settings(item)
+    # Decimal arithmetic, so that 0.1-steps are judged as people write them, not as binary floats.
+    offset = (Decimal(repr(value)) - Decimal(repr(start))) / Decimal(repr(step))
+    if start <= value <= end and offset == offset.to_integral_value():
+        return None
+    return _builtin("range", start=number_text(start), end=number_text(end), step=number_text(step))
+
+
+def evaluate_record(
+    form: FormDef, values: Mapping[str, Any], *, today: dt.date | None = None, now: dt.datetime | None = None
+) -> Evaluation:
+    """Relevance, recomputed calculations and errors of ``values`` (a record's data) under ``form``.
+
+    ``form`` must be a checked form (``FormDef.from_json``); defaults are not applied.
+    """
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    day = today or moment.date()
+    plan = plan_for(form)
+    fields = {item.name: item for item in form.walk()}
+    out: dict[str, Any] = {item.name: values[item.name] for item in form.value_fields() if item.name in values}
+    env: dict[str, Any] = {}
+    relevant: dict[str, bool] = {}
+    errors: dict[str, FieldError] = {}
+    for name in plan.order:
+        item, steps = fields[name], plan.fields[name]
+        is_relevant = relevant[steps.parent] if steps.parent is not None else True
+        if is_relevant and steps.relevant is not None:
+            try:
+                is_relevant = semantics.truth(evaluate(steps.relevant, env, today=day, now=moment))
+            except ExpressionError as exc:
+                errors[name] = _expression_error(exc)
+        relevant[name] = is_relevant
+        if not item.holds_value:
+            continue
+        if steps.calculation is not None:
+            out[name] = None
+            if is_relevant:
+                try:
+                    out[name] = coerce_result(item, evaluate(steps.calculation, env, today=day, now=moment))
+                except ValidationError as exc:
+                    errors.setdefault(name, _expression_error(exc))
+        env[name] = None
+        if is_relevant:
+            try:
+                env[name] = _expr_value(item, check_stored(item, out.get(name)))
+            except ValidationError:
+                errors.setdefault(name, _builtin("type", kind=item.type))
+    for item in form.value_fields():
+        name = item.name
+        if not relevant[name] or name in errors:
+            continue
+        error = _check_value(form, item, out.get(name), env, day, moment)
+        if error is not None:
+            errors[name] = error
+    in_form_order = {item.name: out[item.name] for item in form.value_fields() if item.name in out}
+    return Evaluation(
+        relevant=relevant, values=in_form_order, errors={n: errors[n] for n in fields if n in errors and relevant[n]}
+    )
+
+
+def _check_value(
+    form: FormDef, item: Field, stored: Any, env: Mapping[str, Any], day: dt.date, moment: dt.datetime
+) -> FieldError | None:
+    if semantics.is_empty(stored):
+        return _message("required", item.required_message) if item.required else None
+    if item.type in ("select_one", "select_multiple"):
+        names = {choice.name for choice in form.choices(item)}
+        for value in [stored] if item.type == "select_one" else stored:
+            if value not in names:
+                return _builtin("choice", value=str(value))
+    if item.type == "range":
+        error = _range_error(item, stored)
+        if error is not None:
+            return error
+    steps = plan_for(form).fields[item.name]
+    if steps.constraint is not None:
+        try:
+            ok = semantics.truth(evaluate(steps.constraint, env, current=env.get(item.name), today=day, now=moment))
+        except ExpressionError as exc:
+            return _expression_error(exc)
+        if not ok:
+            return _message("constraint", item.constraint_message)
+    return None
+
+
+def _default(item: Field, day: dt.date, moment: dt.datetime) -> Any:
+    if item.default == "today()" and item.type in ("date", "datetime", "time"):
+        moment = dt.datetime.combine(day, dt.time()) if item.type != "time" else moment
+        item_default: Any = day if item.type == "date" else moment
+    elif item.default == "now()" and item.type in ("date", "datetime", "time"):
+        item_default = {"date": moment.date(), "datetime": moment, "time": moment.time()}[item.type]
+    else:
+        return copy.deepcopy(item.default)  # a list default must not be shared with the form
+    return to_stored(item, item_default)
+
+
+def initial_values(form: FormDef, *, today: dt.date | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The data of a new record: every field's default (``today()``/``now()`` worked out)."""
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    day = today or moment.date()
+    return {item.name: _default(item, day, moment) for item in form.value_fields() if item.default is not None}
+
+
+def clean_for_save(
+    form: FormDef, values: Mapping[str, Any], *, today: dt.date | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """The data to store: calculations applied; values of non-relevant fields, unknown keys and
+    empty values dropped. Errors are not checked here (see ``evaluate_record``)."""
+    result = evaluate_record(form, values, today=today, now=now)
+    return {
+        item.name: result.values[item.name]
+        for item in form.value_fields()
+        if result.relevant[item.name] and not semantics.is_empty(result.values.get(item.name))
+    }

@@ -1,0 +1,174 @@
+"""A small, safe expression language for constraints, relevance and calculations.
+
+It reads like XLSForm's XPath subset and is interpreted by walking a syntax tree: nothing is
+ever passed to ``eval``, ``exec`` or ``compile``, there are no names besides the functions below
+and ``${field}`` references, and no attribute access. Every limit is checked while parsing, so a
+hostile text fails with ``ExpressionError`` instead of exhausting memory or the stack.
+
+Syntax
+    ``.`` (the field's own value, in constraints), ``${name}``, numbers (``12``, ``3.5``),
+    strings ``'...'`` or ``"..."`` (no escapes, as in XPath), operators by rising precedence
+    ``or``; ``and``; ``=`` ``!=``; ``<`` ``<=`` ``>`` ``>=``; ``+`` ``-``; ``*`` ``div`` ``mod``;
+    unary ``-``; parentheses; function calls. There is deliberately no power operator.
+
+Functions
+    ``not(x)``, ``true()``, ``false()``, ``selected(v, 'x')``, ``count-selected(v)``,
+    ``string-length(s)``, ``concat(a, ...)``, ``if(c, a, b)``, ``coalesce(a, b)``,
+    ``round(x[, n])``, ``int(x)``, ``number(x)``, ``string(x)``, ``today()``, ``now()``,
+    ``date('YYYY-MM-DD')``, ``regex(s, 'pattern')``, ``contains(a, b)``, ``starts-with(a, b)``.
+
+Semantics are described in ``store/formdef/semantics.py``. Limits: text <= 2000 characters,
+parentheses/calls/unary minus nested <= 40 deep, syntax tree <= 100 deep (long operator chains),
+number literals <= 10**15 in magnitude, ``regex`` patterns must be literal strings (see
+``saferegex``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from store.formdef import semantics
+from store.formdef.syntax import (
+    FUNCTIONS,
+    MAX_CHARS,
+    MAX_LITERAL,
+    MAX_NESTING,
+    MAX_TREE_DEPTH,
+    Binary,
+    Call,
+    Current,
+    Expr,
+    ExpressionError,
+    Number,
+    Ref,
+    String,
+    Unary,
+    parse,
+    tokenize,
+)
+
+__all__ = [
+    "FUNCTIONS",
+    "MAX_CHARS",
+    "MAX_LITERAL",
+    "MAX_NESTING",
+    "MAX_TREE_DEPTH",
+    "Binary",
+    "Call",
+    "Current",
+    "Expr",
+    "ExpressionError",
+    "Number",
+    "Ref",
+    "String",
+    "Unary",
+    "evaluate",
+    "parse",
+    "references",
+    "rename_reference",
+    "uses_current",
+]
+
+
+def _children(node: Expr) -> tuple[Expr, ...]:
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, Binary):
+        return (node.left, node.right)
+    return ()
+
+
+def references(expr: Expr) -> set[str]:
+    """The names of every ``${name}`` in ``expr``."""
+    found: set[str] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Ref):
+            found.add(node.name)
+        stack.extend(_children(node))
+    return found
+
+
+def uses_current(expr: Expr) -> bool:
+    """True when ``expr`` contains ``.`` (the field's own value)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Current):
+            return True
+        stack.extend(_children(node))
+    return False
+
+
+def rename_reference(text: str, old: str, new: str) -> str:
+    """``text`` with every ``${old}`` replaced by ``${new}``, everything else kept as written."""
+    out = []
+    last = 0
+    for token in tokenize(text):
+        if token.kind == "ref" and token.text == old:
+            start = token.pos - 1
+            out.append(text[last:start])
+            out.append("${" + new + "}")
+            last = start + len(old) + 3
+    out.append(text[last:])
+    return "".join(out)
+
+
+def evaluate(
+    expr: Expr,
+    env: Mapping[str, Any],
+    *,
+    current: Any = None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Any:
+    """The value of ``expr`` with ``${name}`` taken from ``env`` (missing names are empty).
+
+    Returns None (empty), bool, int, float, str, ``datetime.date``/``datetime``/``time``, or a
+    value from ``env`` unchanged. ``ExpressionError`` for type mismatches and results out of
+    bounds; no other exception escapes.
+    """
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    context = semantics.Context(env, current, today or moment.date(), moment)
+    try:
+        return _eval(expr, context)
+    except semantics.SemanticError as exc:
+        raise ExpressionError(str(exc)) from None
+    except (ArithmeticError, ValueError, TypeError, RecursionError):
+        # Depth and sizes are bounded, so this is a case the rules above did not foresee; the
+        # caller still gets an error it can show rather than a crash.
+        raise ExpressionError("could not be worked out for these values") from None
+
+
+def _eval(node: Expr, ctx: semantics.Context) -> Any:
+    if isinstance(node, (Number, String)):
+        return node.value
+    if isinstance(node, Ref):
+        return ctx.env.get(node.name)
+    if isinstance(node, Current):
+        return ctx.current
+    if isinstance(node, Unary):
+        return semantics.negate(_eval(node.operand, ctx))
+    if isinstance(node, Binary):
+        if node.op == "and":
+            return semantics.truth(_eval(node.left, ctx)) and semantics.truth(_eval(node.right, ctx))
+        if node.op == "or":
+            return semantics.truth(_eval(node.left, ctx)) or semantics.truth(_eval(node.right, ctx))
+        left, right = _eval(node.left, ctx), _eval(node.right, ctx)
+        if node.op in semantics.COMPARISONS:
+            return semantics.compare(node.op, left, right)
+        return semantics.arithmetic(node.op, left, right)
+    if isinstance(node, Call):
+        if node.name == "if":
+            chosen = node.args[1] if semantics.truth(_eval(node.args[0], ctx)) else node.args[2]
+            return _eval(chosen, ctx)
+        if node.name == "coalesce":
+            first = _eval(node.args[0], ctx)
+            return _eval(node.args[1], ctx) if semantics.is_empty(first) else first
+        return semantics.call(node.name, [_eval(arg, ctx) for arg in node.args], ctx)
+    raise ExpressionError("contains something that cannot be evaluated")

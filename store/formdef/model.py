@@ -1,0 +1,258 @@
+"""The form definition: fields, choice lists and labels per language, as immutable values.
+
+A ``FormDef`` built with its constructor is not checked; ``FormDef.from_json`` (and ``loads``)
+is the one way in from the outside and checks everything, reporting *all* problems at once so a
+person can fix a form in one pass. ``to_json`` gives the canonical JSON form: defaults are left
+out, so ``FormDef.from_json(form.to_json()) == form`` and equal forms give equal text.
+
+Record values are plain JSON keyed by field name; the stored form of each type is described in
+``store/formdef/convert.py`` and in the README ("Form definitions").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from store.errors import ValidationError
+
+FIELD_TYPES = (
+    "text",
+    "integer",
+    "decimal",
+    "select_one",
+    "select_multiple",
+    "date",
+    "time",
+    "datetime",
+    "boolean",
+    "range",
+    "note",
+    "geopoint",
+    "photo",
+    "file",
+    "group",
+)
+SELECT_TYPES = ("select_one", "select_multiple")
+# Types that never hold a value in a record.
+NO_VALUE_TYPES = ("note", "group")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One line of a problem report, written for the person who made the form.
+
+    ``field`` and ``attribute`` say what the problem is about when it is about one field
+    (``attribute`` is a JSON key such as ``"constraint"``), so an importer can point at the
+    spreadsheet cell the field came from.
+    """
+
+    where: str
+    message: str
+    row: int | None = None
+    field: str | None = None
+    attribute: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice list: ``name`` is what is stored, ``label`` what is shown."""
+
+    name: str
+    label: Mapping[str, str] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question (or a note, or a group of questions) of a form.
+
+    ``default`` is in the stored-value form of the field's type; date, time and datetime fields
+    also accept the dynamic defaults ``"today()"`` and ``"now()"``. ``parameters`` holds type
+    specific settings: ``start``/``end``/``step`` for ranges, ``multiline`` for text,
+    ``appearance`` (a display hint carried over from XLSForm) for any type.
+    """
+
+    name: str
+    type: str
+    label: Mapping[str, str] = field(default_factory=dict)
+    hint: Mapping[str, str] = field(default_factory=dict)
+    required: bool = False
+    constraint: str | None = None
+    constraint_message: Mapping[str, str] = field(default_factory=dict)
+    relevant: str | None = None
+    default: Any = None
+    read_only: bool = False
+    calculation: str | None = None
+    choice_list: str | None = None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    children: tuple[Field, ...] = ()
+    required_message: Mapping[str, str] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        # Consistent with the generated __eq__ (equal fields share name and type); the mapping
+        # attributes themselves are not hashable.
+        return hash((self.name, self.type))
+
+    @property
+    def holds_value(self) -> bool:
+        """False for groups and notes, which never appear in a record's data."""
+        return self.type not in NO_VALUE_TYPES
+
+
+class FormDefError(ValidationError):
+    """A form definition that cannot be used; ``problems`` lists every reason, one per line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        if not self.problems:
+            return "The form definition cannot be used."
+        first = self.problems[0]
+        if len(self.problems) == 1:
+            return f"The form definition has a problem: {first}."
+        return f"The form definition has {len(self.problems)} problems; the first is: {first}."
+
+
+@dataclass(frozen=True)
+class FormDef:
+    """A complete form: title, fields in order (groups nest), and the choice lists they use.
+
+    ``form_id`` and ``version`` are carried over from an XLSForm's settings sheet; Fieldbook's
+    own versioning of stored forms does not depend on them.
+    """
+
+    title: Mapping[str, str]
+    fields: tuple[Field, ...]
+    choice_lists: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
+    default_language: str = "en"
+    form_id: str | None = None
+    version: str | None = None
+
+    def __hash__(self) -> int:
+        # Equal forms have equal field names; usable as a cache key despite the mappings inside.
+        return hash((self.default_language, tuple(item.name for item in self.fields)))
+
+    # --- loading and saving -------------------------------------------------------------
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FormDef:
+        """Build and check a form from its JSON structure.
+
+        Raises ``FormDefError`` listing every problem found (structure, names, types, choice
+        lists, expressions, references, range parameters, calculation cycles).
+        """
+        # Imported here because both modules build on the classes above.
+        from store.formdef.schema import form_from_json
+        from store.formdef.validate import check_form
+
+        form, problems = form_from_json(data)
+        if form is not None:
+            problems = problems + check_form(form)
+        if problems or form is None:
+            raise FormDefError(problems)
+        return form
+
+    @classmethod
+    def loads(cls, text: str) -> FormDef:
+        """``from_json`` on JSON text; text that is not JSON is a problem naming line and column."""
+        from store.formdef.schema import MAX_JSON_CHARS
+
+        if len(text) > MAX_JSON_CHARS:
+            raise FormDefError([Problem("form file", f"is larger than {MAX_JSON_CHARS:,} characters")])
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FormDefError(
+                [Problem("form file", f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", row=exc.lineno)]
+            ) from None
+        except RecursionError:
+            raise FormDefError([Problem("form file", "is nested too deeply to be a form definition")]) from None
+        if not isinstance(data, dict):
+            raise FormDefError([Problem("form file", "must contain a JSON object with 'title' and 'fields'")])
+        return cls.from_json(data)
+
+    def to_json(self) -> dict[str, Any]:
+        """The canonical JSON structure; ``from_json`` of it gives an equal form."""
+        from store.formdef.schema import form_to_json
+
+        return form_to_json(self)
+
+    def dumps(self) -> str:
+        """Canonical JSON text (UTF-8 characters kept, two-space indent)."""
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def walk(self) -> Iterator[Field]:
+        """Every field in form order, a group before its children (pre-order)."""
+        stack: list[Iterator[Field]] = [iter(self.fields)]
+        while stack:
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop()
+                continue
+            yield item
+            if item.children:
+                stack.append(iter(item.children))
+
+    def value_fields(self) -> list[Field]:
+        """The fields that hold a value in a record (not groups, not notes), in form order."""
+        return [f for f in self.walk() if f.holds_value]
+
+    def field(self, name: str) -> Field:
+        """The field called ``name`` anywhere in the form; ``KeyError`` if there is none."""
+        for item in self.walk():
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    def parent_of(self, name: str) -> Field | None:
+        """The group directly containing field ``name``; None at the top level or if unknown."""
+        for item in self.walk():
+            if any(child.name == name for child in item.children):
+                return item
+        return None
+
+    def choices(self, field: Field) -> tuple[Choice, ...]:
+        """The options of a select field; empty for other fields or an unknown list."""
+        if field.choice_list is None:
+            return ()
+        return tuple(self.choice_lists.get(field.choice_list, ()))
+
+    def text(self, mapping: Mapping[str, str], lang: str) -> str:
+        """The text for ``lang``, else for the default language, else any text, else ``""``."""
+        for key in (lang, self.default_language):
+            value = mapping.get(key)
+            if value:
+                return value
+        for value in mapping.values():
+            if value:
+                return value
+        return ""
+
+    def label(self, field: Field, lang: str) -> str:
+        """A field's label in ``lang`` (with fallbacks), or its name when it has no label."""
+        return self.text(field.label, lang) or field.name
+
+    @property
+    def languages(self) -> list[str]:
+        """Every language some text of the form is written in, the default language first."""
+        found: set[str] = set(self.title)
+        for item in self.walk():
+            for mapping in (item.label, item.hint, item.constraint_message, item.required_message):
+                found.update(mapping)
+        for options in self.choice_lists.values():
+            for choice in options:
+                found.update(choice.label)
+        found.discard(self.default_language)
+        return [self.default_language, *sorted(found)]

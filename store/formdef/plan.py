@@ -1,0 +1,160 @@
+"""The evaluation plan of a form: parsed expressions and the order to work them out in.
+
+A field's *effective* value (what other expressions see) depends on whether it is relevant,
+which depends on its ``relevant`` expression and on its group; a calculated field's value also
+depends on what its ``calculation`` refers to. These dependencies must form no circle (ODK
+refuses such forms too); given that, evaluating fields in dependency order gives every
+expression final values, in one pass.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from store.formdef.expr import Expr, ExpressionError, parse, references
+from store.formdef.model import FormDef, FormDefError, Problem
+
+EXPRESSION_ATTRIBUTES = ("relevant", "constraint", "calculation")
+DYNAMIC_DEFAULTS = {"today()", "now()"}
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    parent: str | None
+    relevant: Expr | None
+    constraint: Expr | None
+    calculation: Expr | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    fields: Mapping[str, FieldPlan]
+    order: tuple[str, ...]  # every field, groups included: dependencies first, else form order
+
+
+def dependencies(form: FormDef, parsed: Mapping[str, FieldPlan]) -> dict[str, list[str]]:
+    """For each field, the fields its effective value depends on (see the module docstring)."""
+    deps: dict[str, list[str]] = {}
+    for item in form.walk():
+        plan = parsed.get(item.name)
+        if plan is None:
+            continue
+        found: set[str] = set()
+        for expr in (plan.relevant, plan.calculation):
+            if expr is not None:
+                found |= references(expr)
+        if plan.parent is not None:
+            found.add(plan.parent)
+        deps[item.name] = sorted(name for name in found if name in parsed)
+    return deps
+
+
+def find_cycle(deps: Mapping[str, list[str]]) -> list[str] | None:
+    """One circle in ``deps`` as ``[a, b, ..., a]``, or None. Iterative: forms can be long."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for root in deps:
+        if root in state:
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, int]] = [(root, 0)]
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                state[node] = 1
+                path.append(node)
+            children = deps.get(node, [])
+            if index < len(children):
+                stack.append((node, index + 1))
+                child = children[index]
+                if state.get(child) == 1:
+                    return path[path.index(child) :] + [child]
+                if child not in state:
+                    stack.append((child, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return None
+
+
+def evaluation_order(form: FormDef, deps: Mapping[str, list[str]]) -> tuple[str, ...]:
+    """Fields with their dependencies first; among free choices, form order. Assumes no circle."""
+    position = {item.name: index for index, item in enumerate(form.walk())}
+    waiting = {name: len(set(found)) for name, found in deps.items()}
+    users: dict[str, list[str]] = {name: [] for name in deps}
+    for name, found in deps.items():
+        for dep in set(found):
+            users[dep].append(name)
+    ready = [(position[name], name) for name, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        _, name = heapq.heappop(ready)
+        order.append(name)
+        for user in users[name]:
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                heapq.heappush(ready, (position[user], user))
+    return tuple(order)
+
+
+def parse_field_expressions(form: FormDef) -> tuple[dict[str, FieldPlan], list[Problem]]:
+    """Every field's parsed expressions, and a problem for each that does not parse."""
+    problems: list[Problem] = []
+    plans: dict[str, FieldPlan] = {}
+    parents: dict[str, str | None] = {item.name: None for item in form.fields}
+    for item in form.walk():
+        for child in item.children:
+            parents[child.name] = item.name
+        parsed: dict[str, Expr | None] = {}
+        for attribute in EXPRESSION_ATTRIBUTES:
+            text = getattr(item, attribute)
+            parsed[attribute] = None
+            if text is None:
+                continue
+            try:
+                parsed[attribute] = parse(text)
+            except ExpressionError as exc:
+                problems.append(Problem(f"field '{item.name}', {attribute}", str(exc), field=item.name, attribute=attribute))
+        plans[item.name] = FieldPlan(parents.get(item.name), parsed["relevant"], parsed["constraint"], parsed["calculation"])
+    return plans, problems
+
+
+_CACHE: dict[int, tuple[FormDef, Plan]] = {}
+_CACHE_SIZE = 16
+_CACHE_LOCK = threading.Lock()  # pages of several sessions evaluate records in parallel threads
+
+
+def plan_for(form: FormDef) -> Plan:
+    """The plan of a checked form (from ``FormDef.from_json``). Cached by identity, because a
+    page evaluates the same form object on every rerun. ``FormDefError`` for a form whose
+    expressions do not parse or depend on each other in a circle."""
+    with _CACHE_LOCK:
+        hit = _CACHE.get(id(form))
+    if hit is not None and hit[0] is form:
+        return hit[1]
+    parsed, problems = parse_field_expressions(form)
+    if problems:
+        raise FormDefError(problems)
+    deps = dependencies(form, parsed)
+    cycle = find_cycle(deps)
+    if cycle is not None:
+        raise FormDefError([cycle_problem(cycle)])
+    plan = Plan(parsed, evaluation_order(form, deps))
+    with _CACHE_LOCK:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        # The form itself is kept in the entry, so its id cannot be reused while cached.
+        _CACHE[id(form)] = (form, plan)
+    return plan
+
+
+def cycle_problem(cycle: list[str]) -> Problem:
+    chain = " → ".join(cycle)
+    return Problem(
+        f"field '{cycle[0]}'",
+        f"calculations or relevance conditions depend on each other in a circle: {chain}",
+        field=cycle[0],
+    )

@@ -1,0 +1,236 @@
+"""Regular expressions that cannot hang: ``regex()`` in form expressions runs on this.
+
+Python's ``re`` backtracks, so patterns like ``(a+)+$`` or ``(\\w+\\s?)*$`` take exponential time
+on a slightly wrong input, and ``re`` has no timeout. Rejecting "nested quantifiers" by
+inspection misses polynomial cases (``\\d*\\d*\\d*\\d*x``) and refuses harmless patterns, so
+instead the pattern is parsed with Python's own parser (``re._parser``; private, pinned by
+``requires-python``) and run on a small Thompson NFA without backtracking: time is at most
+proportional to ``len(program) * len(text)``, and both are capped.
+
+Supported: literals, ``.``, classes (``[a-z]``, ``[^...]``, ``\\d \\w \\s`` and negations),
+groups, alternation, every quantifier (greedy or lazy, which does not matter for a yes/no
+answer), anchors ``^ $ \\A \\Z \\b \\B``. Refused with a plain message: back-references,
+look-around, conditionals, atomic groups, possessive quantifiers, inline flags such as ``(?i)``.
+Matching follows ODK's ``regex()``: true when the pattern matches *somewhere* in the text, so
+anchor it with ``^...$`` to test the whole value.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre
+import re._parser as sre_parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+MAX_PATTERN_CHARS = 500
+MAX_PROGRAM = 1_000
+# Upper bound on steps of one search (program size x text length): about a second of work at
+# worst, milliseconds for ordinary patterns.
+MAX_WORK = 1_000_000
+
+_CHAR, _SPLIT, _JMP, _ASSERT, _MATCH = range(5)
+Instr = tuple[Any, ...]
+
+
+class RegexError(ValueError):
+    """A pattern that cannot be used; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Program:
+    pattern: str
+    code: tuple[Instr, ...]
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+_CATEGORIES: dict[Any, Callable[[str], bool]] = {
+    sre.CATEGORY_DIGIT: str.isdecimal,
+    sre.CATEGORY_NOT_DIGIT: lambda ch: not ch.isdecimal(),
+    sre.CATEGORY_SPACE: str.isspace,
+    sre.CATEGORY_NOT_SPACE: lambda ch: not ch.isspace(),
+    sre.CATEGORY_WORD: _is_word,
+    sre.CATEGORY_NOT_WORD: lambda ch: not _is_word(ch),
+}
+
+
+def _class(items: list[Any]) -> Callable[[str], bool]:
+    negate = False
+    tests: list[Callable[[str], bool]] = []
+    chars: set[str] = set()
+    for op, av in items:
+        if op is sre.NEGATE:
+            negate = True
+        elif op is sre.LITERAL:
+            chars.add(chr(av))
+        elif op is sre.RANGE:
+            tests.append(_in_range(*av))
+        elif op is sre.CATEGORY and av in _CATEGORIES:
+            tests.append(_CATEGORIES[av])
+        else:
+            raise RegexError("the pattern uses a character class feature that is not supported")
+
+    def test(ch: str) -> bool:
+        return (ch in chars or any(t(ch) for t in tests)) != negate
+
+    return test
+
+
+def _equals(char: str, wanted: bool) -> Callable[[str], bool]:
+    return lambda ch: (ch == char) == wanted
+
+
+def _in_range(lo: int, hi: int) -> Callable[[str], bool]:
+    return lambda ch: lo <= ord(ch) <= hi
+
+
+def _emit(items: Any, prog: list[Instr]) -> None:
+    for op, av in items:
+        if len(prog) > MAX_PROGRAM:
+            raise RegexError("the pattern is too complex")
+        if op is sre.LITERAL:
+            prog.append((_CHAR, _equals(chr(av), True)))
+        elif op is sre.NOT_LITERAL:
+            prog.append((_CHAR, _equals(chr(av), False)))
+        elif op is sre.ANY:
+            prog.append((_CHAR, lambda ch: ch != "\n"))
+        elif op is sre.IN:
+            prog.append((_CHAR, _class(av)))
+        elif op is sre.AT:
+            prog.append((_ASSERT, av))
+        elif op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, body = av
+            if add_flags or del_flags:
+                raise RegexError("flags inside the pattern, such as (?i), are not supported")
+            _emit(body, prog)
+        elif op is sre.BRANCH:
+            _emit_branch(av[1], prog)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            _emit_repeat(av, prog)
+        else:
+            raise RegexError("back-references, look-ahead and look-behind are not supported in patterns")
+
+
+def _emit_branch(alternatives: list[Any], prog: list[Instr]) -> None:
+    jumps = []
+    for alt in alternatives[:-1]:
+        split = len(prog)
+        prog.append(())
+        _emit(alt, prog)
+        jumps.append(len(prog))
+        prog.append(())
+        prog[split] = (_SPLIT, split + 1, len(prog))
+    _emit(alternatives[-1], prog)
+    for jump in jumps:
+        prog[jump] = (_JMP, len(prog))
+
+
+def _emit_repeat(av: Any, prog: list[Instr]) -> None:
+    low, high, body = av
+    for _ in range(low):
+        _emit(body, prog)
+        if len(prog) > MAX_PROGRAM:
+            raise RegexError("the pattern is too complex")
+    if high is sre.MAXREPEAT:
+        loop = len(prog)
+        prog.append(())
+        _emit(body, prog)
+        prog.append((_JMP, loop))
+        prog[loop] = (_SPLIT, loop + 1, len(prog))
+        return
+    for _ in range(high - low):
+        split = len(prog)
+        prog.append(())
+        _emit(body, prog)
+        prog[split] = (_SPLIT, split + 1, len(prog))
+        if len(prog) > MAX_PROGRAM:
+            raise RegexError("the pattern is too complex")
+
+
+@lru_cache(maxsize=256)
+def compile_pattern(pattern: str) -> Program:
+    """Compile ``pattern``; ``RegexError`` (plain message) if it is invalid or unsupported."""
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise RegexError(f"the pattern is longer than {MAX_PATTERN_CHARS} characters")
+    try:
+        parsed = sre_parse.parse(pattern, 0)
+    except re.error as exc:
+        raise RegexError(f"the pattern is not a valid regular expression ({exc.msg})") from None
+    except RecursionError:
+        raise RegexError("the pattern is nested too deeply") from None
+    if parsed.state.flags & ~re.UNICODE:
+        raise RegexError("flags inside the pattern, such as (?i), are not supported")
+    prog: list[Instr] = []
+    _emit(parsed, prog)
+    prog.append((_MATCH,))
+    if len(prog) > MAX_PROGRAM:
+        raise RegexError("the pattern is too complex")
+    return Program(pattern, tuple(prog))
+
+
+def _holds(kind: Any, text: str, pos: int) -> bool:
+    if kind in (sre.AT_BEGINNING, sre.AT_BEGINNING_STRING):
+        return pos == 0
+    if kind is sre.AT_END:
+        return pos == len(text) or (pos == len(text) - 1 and text[-1] == "\n")
+    if kind is sre.AT_END_STRING:
+        return pos == len(text)
+    before = pos > 0 and _is_word(text[pos - 1])
+    after = pos < len(text) and _is_word(text[pos])
+    if kind is sre.AT_BOUNDARY:
+        return before != after
+    if kind is sre.AT_NON_BOUNDARY:
+        return before == after
+    raise RegexError("the pattern uses an anchor that is not supported")
+
+
+def search(program: Program, text: str) -> bool:
+    """True when the pattern matches somewhere in ``text``.
+
+    ``RegexError`` when the text is too long for this pattern to check within the work limit.
+    """
+    code = program.code
+    if len(code) * (len(text) + 1) > MAX_WORK:
+        raise RegexError("the text is too long to check against this pattern")
+
+    def add(threads: list[int], seen: set[int], start: int, pos: int) -> bool:
+        # Follows the jumps, splits and anchors from ``start``; True when a match is reached.
+        stack = [start]
+        while stack:
+            pc = stack.pop()
+            if pc in seen:
+                continue
+            seen.add(pc)
+            instr = code[pc]
+            kind = instr[0]
+            if kind == _CHAR:
+                threads.append(pc)
+            elif kind == _JMP:
+                stack.append(instr[1])
+            elif kind == _SPLIT:
+                stack.extend((instr[2], instr[1]))
+            elif kind == _ASSERT:
+                if _holds(instr[1], text, pos):
+                    stack.append(pc + 1)
+            else:
+                return True
+        return False
+
+    threads: list[int] = []
+    if add(threads, set(), 0, 0):
+        return True
+    for index, ch in enumerate(text):
+        following: list[int] = []
+        seen: set[int] = set()
+        for pc in threads:
+            if code[pc][1](ch) and add(following, seen, pc + 1, index + 1):
+                return True
+        if add(following, seen, 0, index + 1):
+            return True
+        threads = following
+    return False

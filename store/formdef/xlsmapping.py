@@ -1,0 +1,383 @@
+"""Mapping the rows of an XLSForm's sheets to Fieldbook's form JSON, reporting as it goes.
+
+Each row becomes a field (or opens/closes a group) or a located problem/warning; the result is
+handed to ``FormDef.from_json``, whose problems ``XlsMapper.locate`` places back at the row and
+column they came from. The mapping table is in the README ("Form definitions").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from store.errors import ValidationError
+from store.formdef.convert import parse_text, to_stored
+from store.formdef.model import Field, Problem
+from store.formdef.xlsrows import Sheet, cell_text
+
+SIMPLE_TYPES = {
+    "text": "text",
+    "string": "text",
+    "integer": "integer",
+    "int": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "time": "time",
+    "datetime": "datetime",
+    "note": "note",
+    "geopoint": "geopoint",
+    "image": "photo",
+    "photo": "photo",
+    "file": "file",
+    "acknowledge": "boolean",
+    "boolean": "boolean",
+    "range": "range",
+    "calculate": "text",
+}
+METADATA = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "email",
+    "audit",
+    "start-geopoint",
+}
+LANGUAGES = {
+    "english": "en",
+    "german": "de",
+    "deutsch": "de",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "spanish": "es",
+    "español": "es",
+}
+TEXT_COLUMNS = {
+    "label": "label",
+    "hint": "hint",
+    "constraint_message": "constraint_message",
+    "required_message": "required_message",
+}
+USED_COLUMNS = {
+    "type",
+    "name",
+    "required",
+    "constraint",
+    "relevant",
+    "calculation",
+    "default",
+    "read_only",
+    "appearance",
+    "parameters",
+}
+SETTINGS = ("form_title", "form_id", "version", "default_language")
+YES = {"yes", "true", "1", "true()"}
+NO = {"no", "false", "0", "false()", ""}
+# Which spreadsheet column a FormDef attribute came from, for problem reports.
+COLUMN_OF = {"choice_list": "type", "children": "type", "name": "name", "parameters": "parameters"}
+
+
+def language_code(name: str) -> tuple[str, bool]:
+    """The code for a language column suffix (``English (en)`` → ``en``) and whether it was known."""
+    text = name.strip()
+    bracket = re.search(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\)\s*$", text)
+    if bracket:
+        return bracket[1].lower(), True
+    if text.lower() in LANGUAGES:
+        return LANGUAGES[text.lower()], True
+    if re.fullmatch(r"[a-z]{2,3}", text):
+        return text, True
+    return text, False
+
+
+class XlsMapper:
+    """Collects fields, choice lists, settings, problems and warnings from the sheets."""
+
+    def __init__(self, sheets: dict[str, Sheet], *, max_survey_rows: int, max_choice_rows: int) -> None:
+        self.sheets = sheets
+        self.max_survey_rows = max_survey_rows
+        self.max_choice_rows = max_choice_rows
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.rows: dict[str, int] = {}  # field name -> survey row, for problems found later
+        self.columns: dict[tuple[str, str], str] = {}  # (field, attribute) -> column header
+        self.duplicates: set[str] = set()
+        self.lang = "en"
+
+    def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(located(sheet, row, column, message))
+
+    def warn(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.warnings.append(located(sheet, row, column, message))
+
+    def texts(self, record: dict[str, Any], base: str, owner: str | None, attribute: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for column, value in record.items():
+            head, _, lang = column.partition("::")
+            if head != base or not cell_text(value):
+                continue
+            code = self.lang if not lang else language_code(lang)[0]
+            out[code] = cell_text(value)
+            if owner is not None:
+                self.columns[(owner, attribute)] = column
+        return out
+
+    def settings(self) -> dict[str, Any]:
+        sheet = self.sheets.get("settings")
+        values: dict[str, str] = {}
+        row, record = sheet.records[0] if sheet is not None and sheet.records else (2, {})
+        if sheet is not None:
+            for extra, _ in sheet.records[1:]:
+                self.warn("settings", extra, None, "only the first row of settings is used; this row is ignored")
+            for column, value in record.items():
+                if column in SETTINGS:
+                    values[column] = cell_text(value)
+                elif cell_text(value) and not column.startswith("form_title::"):
+                    self.warn("settings", row, column, f"the setting '{column}' is not used by Fieldbook and is ignored")
+        if values.get("default_language"):
+            self.lang, known = language_code(values["default_language"])
+            if not known:
+                self.warn(
+                    "settings",
+                    row,
+                    "default_language",
+                    f"the language '{self.lang}' has no known code; it is kept as it is written",
+                )
+        else:
+            self.lang = self._first_language()
+        title = self.texts(record, "form_title", None, "title")
+        if not title:
+            title = {self.lang: values.get("form_id") or "Untitled form"}
+            if not values.get("form_id"):
+                self.warn("settings", None, "form_title", "the form has no form_title; it is called 'Untitled form'")
+        return {"title": title, "form_id": values.get("form_id") or None, "version": values.get("version") or None}
+
+    def _first_language(self) -> str:
+        survey = self.sheets.get("survey")
+        if survey is not None and "label" not in survey.headers:
+            for header in survey.headers:
+                if header.startswith("label::"):
+                    return language_code(header.partition("::")[2])[0]
+        return "en"
+
+    def check_languages(self) -> None:
+        seen: set[str] = set()
+        for name, sheet in self.sheets.items():
+            for header in sheet.headers:
+                head, sep, lang = header.partition("::")
+                if sep and head in TEXT_COLUMNS | {"form_title": ""} and lang not in seen:
+                    seen.add(lang)
+                    code, known = language_code(lang)
+                    if not known:
+                        self.warn(name, 1, header, f"the language '{lang}' has no known code; it is kept as it is written")
+
+    def choices(self) -> dict[str, list[dict[str, Any]]]:
+        sheet = self.sheets.get("choices")
+        lists: dict[str, list[dict[str, Any]]] = {}
+        if sheet is None:
+            return lists
+        if len(sheet.records) > self.max_choice_rows:
+            self.problem("choices", None, None, f"the sheet has more than {self.max_choice_rows:,} rows")
+            return lists
+        for header in sheet.headers:
+            if header.partition("::")[0] not in ("list_name", "name", "label"):
+                self.warn("choices", 1, header, f"the column '{header}' is not used by Fieldbook and is ignored")
+        seen: set[tuple[str, str]] = set()
+        for row, record in sheet.records:
+            list_name, name = cell_text(record.get("list_name")), cell_text(record.get("name"))
+            if not list_name or not name:
+                self.problem(
+                    "choices", row, "list_name" if not list_name else "name", "every choice needs a list_name and a name"
+                )
+                continue
+            if (list_name, name) in seen:
+                self.problem("choices", row, "name", f"the choice '{name}' appears twice in list '{list_name}'")
+                continue
+            if re.search(r"\s", name):
+                self.problem("choices", row, "name", f"the choice name '{name}' contains a space; use _ instead")
+                continue
+            seen.add((list_name, name))
+            entry: dict[str, Any] = {"name": name}
+            label = self.texts(record, "label", None, "label")
+            if label:
+                entry["label"] = label
+            lists.setdefault(list_name, []).append(entry)
+        return lists
+
+    def survey(self, lists: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        sheet = self.sheets["survey"]
+        if len(sheet.records) > self.max_survey_rows:
+            self.problem("survey", None, None, f"the sheet has more than {self.max_survey_rows:,} rows")
+            return []
+        for header in sheet.headers:
+            base = header.partition("::")[0]
+            if base not in USED_COLUMNS and base not in TEXT_COLUMNS:
+                rows = [row for row, record in sheet.records if cell_text(record.get(header))]
+                for row in rows:
+                    self.warn("survey", row, header, f"the column '{header}' is not supported; this value is ignored")
+        top: list[dict[str, Any]] = []
+        stack: list[tuple[dict[str, Any] | None, int, list[dict[str, Any]]]] = []  # (group, begin row, children)
+        current = top
+        for row, record in sheet.records:
+            kind = " ".join(cell_text(record.get("type")).split())
+            words = kind.replace("begin_", "begin ").replace("end_", "end ").split()
+            lowered = [w.lower() for w in words]
+            if not kind:
+                self.problem("survey", row, "type", "the row has no type")
+                continue
+            if lowered[:1] == ["end"] and lowered[1:2] in (["group"], ["repeat"]):
+                if not stack:
+                    self.problem("survey", row, "type", f"'{kind}' has no matching 'begin {lowered[1]}'")
+                    continue
+                stack.pop()
+                current = stack[-1][2] if stack else top
+                continue
+            if lowered[:1] == ["begin"] and lowered[1:2] in (["group"], ["repeat"]):
+                if lowered[1] == "repeat":
+                    self.problem("survey", row, "type", "repeats (begin repeat) are not supported by Fieldbook")
+                    group = None
+                else:
+                    group = self.field(row, record, "group", None)
+                children: list[dict[str, Any]] = []
+                if group is not None:
+                    group["children"] = children
+                    current.append(group)
+                stack.append((group, row, children))
+                current = children
+                continue
+            item = self.row_field(row, record, kind, lowered, lists)
+            if item is not None:
+                current.append(item)
+        for _group, begin_row, _children in stack:
+            self.problem("survey", begin_row, "type", "this group or repeat is never closed with 'end group'")
+        return top
+
+    def row_field(
+        self, row: int, record: dict[str, Any], kind: str, lowered: list[str], lists: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        head = lowered[0]
+        if head in ("select_one", "select_multiple"):
+            if len(lowered) != 2:
+                what = "'or_other'" if lowered[-1] == "or_other" else "this form of select"
+                self.problem("survey", row, "type", f"{what} is not supported; write '{head} list_name'")
+                return None
+            list_name = kind.split()[1]
+            if list_name not in lists:
+                self.problem("survey", row, "type", f"the choice list '{list_name}' is not on the choices sheet")
+                return None
+            return self.field(row, record, head, list_name)
+        if len(lowered) == 1 and head in METADATA:
+            self.warn(
+                "survey",
+                row,
+                "type",
+                f"'{head}' is recorded automatically by Fieldbook (time, device and user of every record); this row is skipped",
+            )
+            return None
+        if len(lowered) == 1 and head in SIMPLE_TYPES:
+            if head == "acknowledge":
+                self.warn("survey", row, "type", "'acknowledge' is imported as a yes/no field")
+            return self.field(row, record, SIMPLE_TYPES[head], None, calculated=head == "calculate")
+        self.problem("survey", row, "type", f"the type '{kind}' is not supported by Fieldbook")
+        return None
+
+    def field(
+        self, row: int, record: dict[str, Any], ftype: str, list_name: str | None, *, calculated: bool = False
+    ) -> dict[str, Any] | None:
+        name = cell_text(record.get("name"))
+        if not name:
+            self.problem("survey", row, "name", "the row has no name")
+            return None
+        if name in self.rows:
+            self.problem("survey", row, "name", f"the name '{name}' is already used in row {self.rows[name]}")
+            self.duplicates.add(name)
+            return None
+        self.rows[name] = row
+        item: dict[str, Any] = {"name": name, "type": ftype}
+        for column, attribute in TEXT_COLUMNS.items():
+            texts = self.texts(record, column, name, attribute)
+            if texts:
+                item[attribute] = texts
+        for column in ("required", "read_only"):
+            flag = cell_text(record.get(column)).lower()
+            if flag in YES:
+                item[column] = True
+            elif flag not in NO:
+                self.problem("survey", row, column, f"'{flag}' is not yes or no")
+        for column in ("constraint", "relevant", "calculation"):
+            if cell_text(record.get(column)):
+                item[column] = cell_text(record.get(column))
+        if calculated:
+            item["read_only"] = True
+            if "calculation" not in item:
+                self.problem("survey", row, "calculation", "a calculate row needs a calculation")
+        if list_name is not None:
+            item["choice_list"] = list_name
+        parameters = self.parameters(row, record, ftype)
+        if parameters:
+            item["parameters"] = parameters
+        default = record.get("default")
+        if cell_text(default):
+            item["default"] = self.default(row, Field(name, ftype, parameters=parameters), default)
+        return item
+
+    def parameters(self, row: int, record: dict[str, Any], ftype: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        appearance = cell_text(record.get("appearance")).split()
+        if ftype == "text" and "multiline" in appearance:
+            out["multiline"] = True
+            appearance.remove("multiline")
+        if appearance:
+            out["appearance"] = " ".join(appearance)
+        raw = cell_text(record.get("parameters"))
+        for part in re.split(r"[\s,;]+", raw) if raw else []:
+            key, sep, value = part.partition("=")
+            if not sep or not key or not value:
+                self.problem("survey", row, "parameters", f"'{part}' is not written as name=value")
+            elif ftype == "range" and key in ("start", "end", "step"):
+                try:
+                    out[key] = parse_text(Field("parameter", "decimal"), value)
+                except ValidationError:
+                    self.problem("survey", row, "parameters", f"the range {key} '{value}' is not a number")
+                    continue
+                if float(out[key]).is_integer():
+                    out[key] = int(out[key])
+            else:
+                self.warn("survey", row, "parameters", f"the parameter '{key}' is not supported; it is ignored")
+        return out
+
+    def default(self, row: int, item: Field, value: Any) -> Any:
+        text = cell_text(value)
+        if item.type in ("date", "time", "datetime") and text in ("today()", "now()"):
+            return text
+        try:
+            if isinstance(value, dt.datetime) and item.type in ("date", "time"):
+                value = value.date() if item.type == "date" else value.time()
+            if isinstance(value, (dt.date, dt.time)) or (isinstance(value, bool) and item.type == "boolean"):
+                return to_stored(item, value)
+            if item.type == "select_multiple":
+                return text.split()
+            return parse_text(item, text)
+        except ValidationError as exc:
+            self.problem("survey", row, "default", str(exc))
+            return None
+
+    def locate(self, found: Problem) -> Problem:
+        """A FormDef problem placed at the spreadsheet cell its field came from."""
+        if found.field is None or found.field not in self.rows:
+            return found
+        attribute = found.attribute or "type"
+        column = self.columns.get((found.field, attribute)) or COLUMN_OF.get(attribute, attribute)
+        message = found.message if found.where.startswith(f"field '{found.field}'") else f"{found.where}: {found.message}"
+        return located("survey", self.rows[found.field], column, message)
+
+
+def located(sheet: str, row: int | None, column: str | None, message: str) -> Problem:
+    where = f"{sheet} sheet" + (f", row {row}" if row is not None else "") + (f", column '{column}'" if column else "")
+    return Problem(where, message, row=row, attribute=column)

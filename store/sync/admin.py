@@ -1,0 +1,63 @@
+"""``fieldbook sync now|status``: the library side, on the database directly or through the app.
+
+Like store/fieldadmin.py: when Fieldbook runs it owns the database, so the command goes over the
+control channel (once the app registers ``register_control``); when it does not run, the CLI
+takes the instance lock itself and opens the database. Both end in ``handle``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from store.config import AppConfig
+from store.db import Store
+from store.errors import InstanceError
+from store.instance import CONTROL_NAME, ControlServer, InstanceLock, send_command
+from store.sync.engine import sync_now
+from store.sync.state import status
+
+COMMANDS = ("sync.now", "sync.status")
+
+
+def handle(store: Store, command: str, args: dict[str, Any]) -> dict[str, Any]:
+    if command == "sync.now":
+        return sync_now(store, args.get("url") or None).to_dict()
+    if command == "sync.status":
+        return status(store).to_dict()
+    raise InstanceError(f"Unknown command {command!r}.")
+
+
+def register_control(control: ControlServer, current_store: Callable[[], Store]) -> None:
+    """Serve ``sync.now`` and ``sync.status`` on the running app's control channel."""
+    for command in COMMANDS:
+        control.register(command, _handler(current_store, command))
+
+
+def _handler(current_store: Callable[[], Store], command: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda args: handle(current_store(), command, args)
+
+
+def run(cfg: AppConfig, command: str, args: dict[str, Any], *, wait_for_app: float = 15.0) -> dict[str, Any]:
+    lock = InstanceLock(cfg.paths.runtime_dir)
+    if not lock.acquire():
+        deadline = time.monotonic() + wait_for_app  # the app may be starting
+        while not (cfg.paths.runtime_dir / CONTROL_NAME).exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        try:
+            result: dict[str, Any] = send_command(cfg.paths.runtime_dir, command, args, timeout=3600)
+        except InstanceError as exc:
+            if "Unknown command" in str(exc):
+                raise InstanceError("Fieldbook is running and cannot sync from the command line yet; close it and run the command again.") from None
+            raise
+        return result
+    try:
+        cfg.paths.ensure()
+        store = Store.open(cfg.paths.database, min_free_mb=cfg.min_free_mb)
+        try:
+            return handle(store, command, args)
+        finally:
+            store.close()
+    finally:
+        lock.release()

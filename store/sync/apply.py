@@ -1,0 +1,236 @@
+"""Applying pulled server changes to this device's DuckDB, one batch = ONE transaction with the cursor.
+
+Rules (the same on every device, so all converge):
+
+- the later hybrid-clock stamp wins: a pulled version becomes current only if its ``hlc`` is later
+  than the local one;
+- a pulled version not based on the local current version, while that local version is this
+  device's own work (made here, or with outbox rows not yet pushed), is a concurrent edit: a
+  ``conflicts`` row keeps both versions, whichever won. A device whose own work is not involved
+  just converges (the server and the devices involved keep the conflict);
+- every pulled version that becomes current gets a ``record_versions`` row (numbered after the
+  local ones, so history never collides) and an ``audit_log`` row (action ``sync``);
+- nothing is written to the outbox: pulled changes are never pushed back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from store.db import Store
+from store.device import Device
+from store.formdef import FormDef
+from store.ids import uuid7
+from store.projects import PROJECTS_TAG, project_tag
+from store.records import search_text
+from store.sync import state
+from store.sync.bulk import insert_rows, registered
+
+
+@dataclass(frozen=True)
+class ServerChange:
+    seq: int
+    change_id: str
+    device_id: str
+    entity: str
+    entity_id: str
+    op: str
+    payload: dict[str, Any]
+    hlc: str
+    created_at: datetime | None
+
+
+@dataclass
+class ApplyResult:
+    applied: int = 0
+    conflicts: int = 0
+    projects: set[str] = field(default_factory=set)
+
+
+_LOCAL = """SELECT id, project_id, form_version, data, status, version, deleted_at, created_at, created_by, updated_at,
+                   updated_by, device_id, hlc FROM records WHERE id IN (SELECT id FROM {ids})"""
+
+
+def _ts(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _local_payload(row: Sequence[Any]) -> dict[str, Any]:
+    rid, pid, fv, data, status, version, deleted_at, created_at, created_by, updated_at, updated_by, device_id, hlc = row
+    return {
+        "id": rid, "project_id": pid, "form_version": fv, "data": json.loads(data), "status": status, "version": version,
+        "deleted": deleted_at is not None, "created_at": created_at.isoformat(), "created_by": created_by,
+        "updated_at": updated_at.isoformat(), "updated_by": updated_by, "hlc": hlc, "device_id": device_id,
+    }
+
+
+@dataclass
+class _Current:
+    hlc: str
+    device_id: str
+    payload: dict[str, Any]
+    version: int
+    max_version: int
+
+
+def apply_batch(store: Store, device: Device, changes: Sequence[ServerChange], cursor: int, server: str) -> ApplyResult:
+    """Apply ``changes`` (server order) and move the cursor to ``cursor``, in one transaction."""
+
+    def apply(con: duckdb.DuckDBPyConnection) -> ApplyResult:
+        result = ApplyResult()
+        if changes:
+            device.clock.observe(max(c.hlc for c in changes))  # before commit: no local edit can stamp below them
+        audits: list[list[Any]] = []
+        for change in changes:
+            if change.entity == "project":
+                _project(con, change, result, audits)
+            elif change.entity == "form":
+                _form(con, change, result, audits)
+        _records(con, device, [c for c in changes if c.entity == "record"], result, audits)
+        insert_rows(con, "audit_log (created_at, user_id, entity, entity_id, action, old, new)", audits, select="now(), *")
+        state.set_values(con, {state.CURSOR: str(cursor), state.SERVER: server})
+        return result
+
+    result = store.write(apply)
+    if result.projects:
+        store.cache.invalidate(PROJECTS_TAG, *(project_tag(p) for p in result.projects))
+    return result
+
+
+def _audit(change: ServerChange, entity_id: str, note: dict[str, Any]) -> list[Any]:
+    new = {"from_device": change.device_id, "hlc": change.hlc, "server_seq": change.seq, **note}
+    return ["sync", change.entity, entity_id, "sync", None, json.dumps(new, ensure_ascii=False, default=str)]
+
+
+def _project(con: duckdb.DuckDBPyConnection, change: ServerChange, result: ApplyResult, audits: list[list[Any]]) -> None:
+    p = change.payload
+    row = con.execute("SELECT hlc FROM projects WHERE id = ?", [change.entity_id]).fetchall()
+    values = [p.get("name") or "", p.get("description") or "", bool(p.get("archived")), _ts(p.get("deleted_at")), bool(p.get("is_demo")), change.hlc]
+    if not row:
+        con.execute(
+            """INSERT INTO projects (name, description, archived, deleted_at, is_demo, hlc, id, created_at, created_by, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, now()), 'sync', now())""",
+            [*values, change.entity_id, change.created_at],
+        ).fetchall()
+    elif change.hlc > row[0][0]:
+        con.execute(
+            """UPDATE projects SET name = ?, description = ?, archived = ?, deleted_at = ?, is_demo = ?, hlc = ?, updated_at = now()
+               WHERE id = ?""",
+            [*values, change.entity_id],
+        ).fetchall()
+    else:
+        return
+    result.applied += 1
+    result.projects.add(change.entity_id)
+    audits.append(_audit(change, change.entity_id, {"name": p.get("name")}))
+
+
+def _form(con: duckdb.DuckDBPyConnection, change: ServerChange, result: ApplyResult, audits: list[list[Any]]) -> None:
+    p = change.payload
+    project_id, version = str(p["project_id"]), int(p["version"])
+    row = con.execute("SELECT definition FROM forms WHERE project_id = ? AND version = ?", [project_id, version]).fetchall()
+    if not row:
+        con.execute(
+            """INSERT INTO forms (project_id, version, definition, source, created_at, created_by, hlc)
+               VALUES (?, ?, ?, ?, coalesce(?, now()), 'sync', ?)""",
+            [project_id, version, json.dumps(p["definition"], ensure_ascii=False), p.get("source") or "sync", change.created_at, change.hlc],
+        ).fetchall()
+        result.applied += 1
+        result.projects.add(project_id)
+        audits.append(_audit(change, change.entity_id, {}))
+    elif json.loads(row[0][0]) != p["definition"]:
+        local = {"project_id": project_id, "version": version, "definition": json.loads(row[0][0])}
+        _conflict(con, "form", change.entity_id, project_id, local, p, "local")
+        result.conflicts += 1
+
+
+def _conflict(con: duckdb.DuckDBPyConnection, entity: str, record_id: str, project_id: str | None, local: Any, remote: Any, winner: str) -> None:
+    con.execute(
+        """INSERT INTO conflicts (id, entity, record_id, project_id, local, remote, winner, detected_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, now())""",
+        [uuid7(), entity, record_id, project_id, json.dumps(local, ensure_ascii=False, default=str),
+         json.dumps(remote, ensure_ascii=False, default=str), winner],
+    ).fetchall()
+
+
+def _load_current(con: duckdb.DuckDBPyConnection, ids: list[str]) -> tuple[dict[str, _Current], set[str]]:
+    current: dict[str, _Current] = {}
+    with registered(con, {"id": ids}) as name:
+        for row in con.execute(_LOCAL.format(ids=name)).fetchall():
+            current[row[0]] = _Current(row[12], row[11], _local_payload(row), int(row[5]), int(row[5]))
+        for rid, top in con.execute(f"SELECT record_id, max(version) FROM record_versions WHERE record_id IN (SELECT id FROM {name}) GROUP BY 1").fetchall():
+            if rid in current:
+                current[rid].max_version = max(current[rid].max_version, int(top))
+        unpushed = {r[0] for r in con.execute(f"SELECT DISTINCT entity_id FROM changes WHERE entity = 'record' AND entity_id IN (SELECT id FROM {name})").fetchall()}
+    return current, unpushed
+
+
+def _records(con: duckdb.DuckDBPyConnection, device: Device, changes: list[ServerChange], result: ApplyResult, audits: list[list[Any]]) -> None:
+    if not changes:
+        return
+    current, unpushed = _load_current(con, sorted({c.entity_id for c in changes}))
+    known = set(current)
+    winners: dict[str, tuple[ServerChange, int, str]] = {}
+    versions: list[list[Any]] = []
+    for change in changes:
+        p, rid = change.payload, change.entity_id
+        cur = current.get(rid)
+        if cur is not None and cur.hlc == change.hlc:
+            continue  # already here
+        remote_wins = cur is None or change.hlc > cur.hlc
+        mine = cur is not None and (cur.device_id == device.id or rid in unpushed)
+        if cur is not None and mine and p.get("base_hlc") != cur.hlc:
+            _conflict(con, "record", rid, p.get("project_id"), cur.payload, {**p, "device_id": change.device_id}, "remote" if remote_wins else "local")
+            result.conflicts += 1
+        if not remote_wins:
+            continue
+        number = max(int(p["version"]), cur.max_version + 1) if cur is not None else int(p["version"])
+        current[rid] = _Current(change.hlc, change.device_id, {**p, "version": number, "device_id": change.device_id}, number, number)
+        data = json.dumps(p["data"], ensure_ascii=False)
+        winners[rid] = (change, number, data)
+        versions.append([rid, number, int(p["form_version"]), data, p["status"], bool(p["deleted"]),
+                         _ts(p["updated_at"]), p.get("updated_by") or "", change.device_id, change.hlc, f"synced from device {change.device_id}"])
+        audits.append(_audit(change, rid, {"version": number, "deleted": bool(p["deleted"])}))
+        result.applied += 1
+        result.projects.add(str(p["project_id"]))
+    _upsert(con, winners, known)
+    insert_rows(con, "record_versions (record_id, version, form_version, data, status, deleted, saved_at, saved_by, device_id, hlc, note)", versions)
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, winners: dict[str, tuple[ServerChange, int, str]], known: set[str]) -> None:
+    """Records new here go in with a plain INSERT (an initial pull: all of them); the others replace
+    the local row (ON CONFLICT is several times slower in DuckDB)."""
+    forms: dict[tuple[str, int], FormDef | None] = {}
+    rows: list[list[Any]] = []
+    updates: list[list[Any]] = []
+    for rid, (change, number, data) in winners.items():
+        p = change.payload
+        key = (str(p["project_id"]), int(p["form_version"]))
+        if key not in forms:
+            found = con.execute("SELECT definition FROM forms WHERE project_id = ? AND version = ?", list(key)).fetchall()
+            forms[key] = FormDef.loads(found[0][0]) if found else None
+        form = forms[key]
+        text = search_text(form, p["data"]) if form is not None else ""
+        updated = _ts(p["updated_at"])
+        (updates if rid in known else rows).append([rid, key[0], key[1], data, p["status"], number, text, _ts(p["created_at"]),
+                     p.get("created_by") or "", updated, p.get("updated_by") or "", change.device_id, change.hlc,
+                     updated if p["deleted"] else None])
+    insert_rows(
+        con, "records (id, project_id, form_version, data, status, version, search_text, created_at, created_by, updated_at, "
+        "updated_by, device_id, hlc, deleted_at)", rows)
+    insert_rows(
+        con, "records (id, project_id, form_version, data, status, version, search_text, created_at, created_by, updated_at, "
+        "updated_by, device_id, hlc, deleted_at)", updates,
+        on_conflict="""ON CONFLICT (id) DO UPDATE SET project_id = excluded.project_id, form_version = excluded.form_version,
+            data = excluded.data, status = excluded.status, version = excluded.version, search_text = excluded.search_text,
+            created_at = excluded.created_at, created_by = excluded.created_by, updated_at = excluded.updated_at,
+            updated_by = excluded.updated_by, device_id = excluded.device_id, hlc = excluded.hlc, deleted_at = excluded.deleted_at""",
+    )

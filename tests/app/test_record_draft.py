@@ -1,0 +1,47 @@
+"""The record draft (pure): widget values over saved data, datetime halves, keys that cannot
+collide with field names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app.record_draft import BASE, TIME_SUFFIX, build_draft
+from app.widgets import widget_key
+from store.formdef import FormDef
+
+FORM = FormDef.from_json(
+    {
+        "title": {"en": "T"},
+        "fields": [
+            {"name": "when", "type": "datetime"},
+            {"name": "a.b", "type": "text"},
+            {"name": "a_b", "type": "text"},
+            {"name": "n", "type": "integer"},
+        ],
+    }
+)
+
+
+def test_changing_only_the_date_keeps_the_saved_time() -> None:
+    draft = build_draft(FORM, {"when": "2024-01-01T14:30:00"}, {"when": dt.date(2024, 1, 2)})
+    assert draft.values["when"] == "2024-01-02T14:30:00"
+
+
+def test_changing_only_the_time_keeps_the_saved_date() -> None:
+    draft = build_draft(FORM, {"when": "2024-01-01T14:30:00"}, {"when" + TIME_SUFFIX: dt.time(8, 5)})
+    assert draft.values["when"] == "2024-01-01T08:05:00" and draft.touched == {"when"}
+
+
+def test_clearing_the_date_empties_the_datetime() -> None:
+    assert build_draft(FORM, {"when": "2024-01-01T14:30:00"}, {"when": None}).values["when"] is None
+
+
+def test_a_value_that_does_not_fit_is_a_problem_not_a_crash() -> None:
+    draft = build_draft(FORM, {}, {"n": "twelve", BASE: 3})
+    assert "n" in draft.problems and draft.values["n"] is None and draft.base == 3
+    assert draft.dirty({})
+
+
+def test_widget_keys_of_different_names_never_collide() -> None:
+    keys = {widget_key("record:x", name) for name in ("a.b", "a_b", "when", "when" + TIME_SUFFIX, BASE)}
+    assert len(keys) == 5
