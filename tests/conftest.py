@@ -121,25 +121,25 @@ class RunningApp:
                 stream.close()
 
 
+def spawn(cmd: list[str], home: Path, cwd: Path, *, wait: bool = True, **env: str) -> RunningApp:
+    """Start ``cmd`` (the launcher or the frozen app) with a clean environment and a private home."""
+    proc = subprocess.Popen(cmd, env=clean_env(home, **env), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    app = RunningApp(proc, home)
+    app._pump_thread = threading.Thread(target=app._pump, daemon=True)
+    app._pump_thread.start()
+    if wait:
+        app.wait_ready()
+    return app
+
+
 @pytest.fixture
 def start_app(tmp_path: Path) -> Iterator[Callable[..., RunningApp]]:
     """Start the real launcher (``FIELDBOOK_WINDOW=none``); every app started is stopped at the end."""
     started: list[RunningApp] = []
 
     def start(home: Path | None = None, *args: str, wait: bool = True, **env: str) -> RunningApp:
-        home = home or tmp_path / "home"
-        proc = subprocess.Popen(
-            launcher_cmd(*args),
-            env=clean_env(home, **env),
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        app = RunningApp(proc, home)
-        app._pump_thread = threading.Thread(target=app._pump, daemon=True)
-        app._pump_thread.start()
-        started.append(app)
+        app = spawn(launcher_cmd(*args), home or tmp_path / "home", tmp_path, wait=False, **env)
+        started.append(app)  # before waiting: an app that never gets ready is stopped too
         if wait:
             app.wait_ready()
         return app

@@ -209,7 +209,10 @@ def _status_line(session: Session, record: rec.Record, dirty: bool) -> str:
 
 def _history(session: Session, record: rec.Record, form: FormDef, dirty: bool) -> None:
     with st.expander(session.t("record.history")):
-        for version in rec.record_history(session.runtime.store, record.id):
+        store = session.runtime.store
+        # Drawn on every keystroke's rerun: read once per saved version (a new one changes the key).
+        history = store.cache.get_or_compute(("history", record.id, record.hlc), lambda: rec.record_history(store, record.id))
+        for version in history:
             line, button = st.columns([5, 1], vertical_alignment="center")
             when = version.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             changes = _describe(form, version.data, session.lang)

@@ -4,7 +4,6 @@ the app, and what every page of it must not show."""
 from __future__ import annotations
 
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import RunningApp, clean_env
+from tests.conftest import RunningApp, clean_env, spawn
 from tests.e2e.conftest import settle
 from tests.packaging.dist import ensure_dist
 
@@ -38,13 +37,7 @@ def start_frozen(tmp_path: Path, frozen: Path) -> Iterator[Callable[..., Running
     started: list[RunningApp] = []
 
     def start(home: Path | None = None, *, exe: Path | None = None, wait: bool = True, **env: str) -> RunningApp:
-        home = home or tmp_path / "home"
-        proc = subprocess.Popen(
-            [str(exe or frozen)], env=clean_env(home, **env), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        app = RunningApp(proc, home)
-        app._pump_thread = threading.Thread(target=app._pump, daemon=True)
-        app._pump_thread.start()
+        app = spawn([str(exe or frozen)], home or tmp_path / "home", tmp_path, wait=False, **env)
         started.append(app)
         if wait:
             app.wait_ready()
