@@ -36,7 +36,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 lint: $(STAMP)
-	$(BIN)/ruff check launcher.py app store jobs tests
+	$(BIN)/ruff check --no-cache launcher.py app store jobs tests
 
 dist: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm build.spec

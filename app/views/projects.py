@@ -12,8 +12,6 @@ import logging
 from datetime import datetime
 
 import streamlit as st
-from store.formdef.demo import demo_form
-from store.formdef.xlsform import ImportResult, import_xlsform
 
 from app.project_context import open_project
 from app.session import Session
@@ -22,6 +20,8 @@ from app.widgets import persist_input, s_radio, s_text, set_widget_value, stored
 from store import projects as proj
 from store.errors import FieldbookError
 from store.formdef import FormDef, FormDefError, Problem
+from store.formdef.demo import demo_form
+from store.formdef.xlsform import ImportResult, import_xlsform
 
 log = logging.getLogger(__name__)
 
