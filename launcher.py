@@ -36,9 +36,16 @@ def cmd_run(cfg: AppConfig, args: argparse.Namespace) -> int:
     lock = InstanceLock(cfg.paths.runtime_dir)
     if not lock.acquire():
         return _hand_over(cfg, lock)
-    from app.lifecycle import Application  # imports streamlit: only when the app really starts
+    from app import startup
 
-    return Application(cfg, lock).run()
+    opening = startup.begin(cfg)  # before the heavy imports: the window and the server start meanwhile
+    try:
+        from app.lifecycle import Application  # imports the store and the jobs: only when the app really starts
+    except BaseException:
+        opening.window.close()
+        raise
+    startup.mark("imports done")
+    return Application(cfg, lock, opening).run()
 
 
 def _hand_over(cfg: AppConfig, lock: InstanceLock, wait: float = 15) -> int:
@@ -213,7 +220,19 @@ def _settings_help() -> str:
     return "\n".join(lines)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Commands whose parsers live in this file; the others' (project, records, export, sync …) import
+# their modules, psycopg among them (~0.3 s), which starting the app or --version need not wait for.
+_OWN_COMMANDS = ("run", "doctor", "jobs", "snapshot")
+
+
+def _needs_every_command(argv: Sequence[str]) -> bool:
+    words = [a for a in argv if not a.startswith("-")]
+    if not words:
+        return any(a in ("-h", "--help") for a in argv)  # the help lists every command
+    return words[0] not in _OWN_COMMANDS
+
+
+def build_parser(every_command: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fieldbook",
         description="Fieldbook: local-first field data. Without a command, starts the app.",
@@ -233,6 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.set_defaults(func=cmd_doctor)
     _add_jobs_parser(sub)
     _add_snapshot_parser(sub)
+    if not every_command:
+        return parser
     from store import fieldcli  # project, records, export
 
     fieldcli.add_parsers(sub)
@@ -243,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_needs_every_command(argv)).parse_args(argv)
     try:
         cfg = load_config()
         return int(args.func(cfg, args))

@@ -221,6 +221,6 @@ def _merge(*tables: dict[str, dict[str, str]]) -> None:
         TEXTS.update(table)
 
 
-from app import i18n_field, i18n_forms  # noqa: E402  (they only define tables)
+from app import i18n_conflicts, i18n_field, i18n_forms, i18n_sync  # noqa: E402  (they only define tables)
 
-_merge(i18n_field.TEXTS, i18n_forms.TEXTS)
+_merge(i18n_field.TEXTS, i18n_forms.TEXTS, i18n_sync.TEXTS, i18n_conflicts.TEXTS)

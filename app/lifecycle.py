@@ -1,7 +1,8 @@
 """The running application: start everything in order, stop everything in reverse order.
 
-Start: store (migrations) → jobs (recovery, consumer) → control channel → Streamlit server →
-window. Stop (window closed, SIGINT/SIGTERM, or a ``quit`` command): stop accepting input (server)
+Start: window (opening) and Streamlit server (serving the front end; script runs wait, see
+``app.startup.begin``) → store (migrations) → jobs (recovery, consumer) → control channel → the
+runtime the script runs use. Stop (window closed, SIGINT/SIGTERM, or a ``quit`` command): stop accepting input (server)
 → stop the job consumer (running tasks asked to stop; they run again at the next start) → drain
 the writer → the shutdown snapshot (if anything changed) → CHECKPOINT → close DuckDB → control
 channel → release the instance lock. A restore swaps the store while the app runs
@@ -14,22 +15,21 @@ import getpass
 import importlib
 import logging
 import os
-import secrets
 import signal
 import sqlite3
-import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from app import runtime as runtime_module
+from app import startup
 from app.server import EmbeddedServer
 from app.snapshot_service import SnapshotService
-from app.window import NO_WINDOW_HINT, Window, choose_strategy, has_display, make_window
+from app.window import Opening, Window
 from jobs import admin as jobs_admin
 from jobs.queue import JobQueue
 from jobs.service import JobService
+from jobs.tasks.sync import SyncScheduler
 from store import fieldadmin
 from store.config import AppConfig
 from store.db import Store
@@ -37,12 +37,12 @@ from store.demo_project import ensure_demo_project
 from store.disk import raise_if_disk_full
 from store.instance import ControlServer, InstanceLock
 from store.sync import admin as sync_admin
+from store.sync import settings as sync_settings
 from store.uistate import load_ui_state
 
 log = logging.getLogger(__name__)
 
-SCRIPT = Path(__file__).with_name("main.py")
-PAGES_MODULE = "app.shell"  # what SCRIPT imports: the router and every page
+PAGES_MODULE = "app.shell"  # what app/main.py imports: the router and every page
 
 
 def current_user() -> str:
@@ -62,13 +62,15 @@ def warm_up() -> None:
 
 
 class Application:
-    def __init__(self, cfg: AppConfig, lock: InstanceLock) -> None:
+    def __init__(self, cfg: AppConfig, lock: InstanceLock, opening: Opening | None = None) -> None:
         self.cfg = cfg
         self.lock = lock
+        self.opening = opening  # address and window, decided (and the window opening) by the launcher
         self.stop_requested = threading.Event()
         self.store: Store | None = None
         self.jobs: JobService | None = None
         self.snapshots: SnapshotService | None = None
+        self.sync_scheduler: SyncScheduler | None = None
         self.user = current_user()
         self.control: ControlServer | None = None
         self.server: EmbeddedServer | None = None
@@ -79,18 +81,16 @@ class Application:
 
     def start(self) -> None:
         cfg = self.cfg
+        opening = self.opening or startup.begin(cfg)  # first: the window and the server start while the rest does
+        self.window, self.server = opening.window, opening.server
         self.snapshots = SnapshotService(self)
         self.store = self.snapshots.open_store()  # a migration of existing data is preceded by a snapshot
+        startup.mark("store open")
         user = self.user
         if cfg.demo_project:
             self._create_demo(self.store, user)
         self.jobs = self.start_jobs(self.store)
-        token = secrets.token_urlsafe(24)
-        runtime_module.install(
-            runtime_module.Runtime(
-                cfg, self.store, token, user, request_quit=self.stop_requested.set, jobs=self.jobs, snapshots=self.snapshots
-            )
-        )
+        startup.mark("jobs started")
         self.control = ControlServer(cfg.paths.runtime_dir)
         self.control.register("show", self._show)
         self.control.register("quit", lambda args: self.stop_requested.set())
@@ -99,20 +99,24 @@ class Application:
         fieldadmin.register_control(self.control, self.snapshots.current_store, cfg.paths.attachments_dir)  # project, records, export
         sync_admin.register_control(self.control, self.snapshots.current_store)  # sync now / status
         self.snapshots.start(self.control)  # automatic snapshots, the inbox, the snapshot commands
+        sync_settings.apply_config(self.store, cfg)  # the config's online mode and interval, until the user changes them
+        self.sync_scheduler = SyncScheduler(lambda: self.store, lambda: self.jobs)  # the periodic sync while online
+        self.sync_scheduler.start()
         self.control.start()
-        prefs = load_ui_state(self.store, user).prefs
-        self.server = EmbeddedServer(SCRIPT, port=cfg.port, theme=prefs.get("theme", cfg.theme), max_upload_mb=cfg.max_upload_mb)
-        self.server.start()
+        startup.remember_theme(cfg, load_ui_state(self.store, user).prefs.get("theme", cfg.theme))  # the next start's server theme
+        # Everything runs: the first script run, waiting since the server started, may go on.
+        runtime_module.install(
+            runtime_module.Runtime(
+                cfg, self.store, opening.token, user, request_quit=self.stop_requested.set, jobs=self.jobs, snapshots=self.snapshots
+            )
+        )
+        assert self.server is not None
+        self.server.wait_ready()
         threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
-        self.url = f"{self.server.url}?t={token}"
-        strategy, why = choose_strategy(cfg.window)
-        log.info("window strategy %s (%s)", strategy, why)
-        if strategy == "none" and cfg.window == "auto" and has_display():
-            print(NO_WINDOW_HINT, file=sys.stderr, flush=True)  # a desktop without any browser
-        self.window = make_window(strategy, self.url, cfg.paths.runtime_dir)
+        self.url = opening.url
         rt = runtime_module.current()
         if rt is not None:
-            rt.window_strategy = strategy
+            rt.window_strategy = opening.strategy
         log.info("ready in %.2f s", time.monotonic() - self.started_at)
 
     @staticmethod
@@ -176,6 +180,7 @@ class Application:
         steps = [
             ("window", lambda: self.window and self.window.close()),
             ("server", lambda: self.server and self.server.stop()),
+            ("sync", lambda: self.sync_scheduler and self.sync_scheduler.stop()),
             ("jobs", lambda: self.jobs and self.jobs.stop()),
             ("snapshot", lambda: self.snapshots and self.snapshots.shutdown()),  # the shutdown snapshot
             ("store", lambda: self.store and self.store.close()),

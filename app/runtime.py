@@ -9,12 +9,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jobs.service import JobService
-from store.config import AppConfig
-from store.db import Store
-from store.inputs import InputStore
+if TYPE_CHECKING:  # light at import: the launcher starts the server before the store's modules load
+    from jobs.service import JobService
+    from store.config import AppConfig
+    from store.db import Store
+    from store.inputs import InputStore
 
 
 @dataclass
@@ -31,18 +32,31 @@ class Runtime:
     inputs: InputStore = field(init=False)
 
     def __post_init__(self) -> None:
+        from store.inputs import InputStore
+
         self.inputs = InputStore(self.store)
 
 
 _lock = threading.Lock()
 _current: Runtime | None = None
+_settled = threading.Event()  # set: current() answers at once; clear while the app is starting
+_settled.set()
+STARTING_TIMEOUT_S = 120.0
+
+
+def starting() -> None:
+    """The server serves the window's page before the store is open (start-up in parallel): until
+    ``install`` (or a failed start's ``install(None)``), a script run asking ``current()`` waits."""
+    _settled.clear()
 
 
 def install(runtime: Runtime | None) -> None:
     global _current
     with _lock:
         _current = runtime
+    _settled.set()
 
 
 def current() -> Runtime | None:
+    _settled.wait(STARTING_TIMEOUT_S)
     return _current

@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import os
 import socket
 import threading
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+from app import startup
 from store.errors import ConfigError, FieldbookError
 
 log = logging.getLogger(__name__)
@@ -51,28 +53,73 @@ def streamlit_options(port: int, theme: str | None = None, max_upload_mb: int = 
     return options
 
 
+def _probe(port: int) -> socket.socket:
+    """A socket bound to ``port`` the way Streamlit binds (SO_REUSEADDR except on Windows, so the
+    previous run's TIME_WAIT connections do not count as "in use")."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        if os.name != "nt":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((ADDRESS, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def reserve_port(state_file: Path) -> socket.socket:
+    """A socket bound (not listening) to this data folder's port: the one it had last time when
+    it is free now, else a new free one, remembered for the next start. Hold it until the server
+    binds (``EmbeddedServer(reserved=...)`` closes it right before): meanwhile no other program,
+    nor an outgoing connection, can take the port.
+
+    A stable address lets the window reuse what its browser cached last time (Streamlit's
+    front-end files are content-hashed and sent as ``immutable`` for a year; a browser's cache is
+    keyed by origin, port included). Known before the server starts, it also lets the window open
+    while the app is still starting.
+    """
+    try:
+        port = int(state_file.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        port = 0
+    if 1024 <= port <= 65535:
+        try:
+            return _probe(port)
+        except OSError:
+            pass  # taken now: a new one below
+    sock = _probe(0)
+    try:
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        state_file.write_text(str(sock.getsockname()[1]), encoding="ascii")
+    except OSError:
+        log.warning("could not remember the app's port in %s", state_file)  # only the next start is slower
+    return sock
+
+
 def check_port_free(port: int) -> None:
     """Fail with a plain sentence if a fixed port is taken (port 0 always works)."""
     if port == 0:
         return
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((ADDRESS, port))
-        except OSError as exc:
-            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
-                raise ConfigError(
-                    f"Port {port} is already in use by another program. Set FIELDBOOK_PORT=0 to let "
-                    "Fieldbook pick a free port, or choose another one."
-                ) from None
-            raise
+    try:
+        _probe(port).close()
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise ConfigError(
+                f"Port {port} is already in use by another program. Set FIELDBOOK_PORT=0 to let "
+                "Fieldbook pick a free port, or choose another one."
+            ) from None
+        raise
 
 
 class EmbeddedServer:
     """Start with ``start()`` (returns once the server answers its health check), stop with ``stop()``."""
 
-    def __init__(self, script: Path, *, port: int = 0, theme: str | None = None, max_upload_mb: int = 25) -> None:
+    def __init__(
+        self, script: Path, *, port: int = 0, theme: str | None = None, max_upload_mb: int = 25, reserved: socket.socket | None = None
+    ) -> None:
         self.script = Path(script)
         self.port = port
+        self._reserved = reserved  # holds ``port`` until the server binds it (see reserve_port)
         self.theme = theme
         self.max_upload_mb = max_upload_mb
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -86,9 +133,22 @@ class EmbeddedServer:
         return f"http://{ADDRESS}:{self.port}/"
 
     def start(self, timeout: float = 30) -> None:
-        check_port_free(self.port)
+        self.launch()
+        self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Start the server's thread and return at once (``wait_ready`` waits for it)."""
+        if self._reserved is None:
+            check_port_free(self.port)
         self._thread = threading.Thread(target=self._run, name="streamlit-server", daemon=True)
         self._thread.start()
+
+    def wait_listening(self, timeout: float = 30) -> None:
+        """Wait until the server listens (or failed: ``wait_ready`` then says why)."""
+        self._ready.wait(timeout)
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        """Return once the server answers its health check; raise ``FieldbookError`` if it failed."""
         if not self._ready.wait(timeout):
             raise FieldbookError(f"The app server did not start within {timeout:.0f} seconds.")
         if self._error is not None:
@@ -115,6 +175,8 @@ class EmbeddedServer:
         from streamlit.web import bootstrap
         from streamlit.web.server import Server
 
+        startup.mark("streamlit imported")
+
         loop = asyncio.new_event_loop()
         self._loop = loop
         asyncio.set_event_loop(loop)
@@ -126,9 +188,12 @@ class EmbeddedServer:
             config._server_mode = "starlette-managed"
             server = Server(script, is_hello=False)
             self._server = server
+            if self._reserved is not None:
+                self._reserved.close()  # the port is free for the server now, and only just now
             await server.start()
             bootstrap.prepare_streamlit_environment(script)
             self.port = int(config.get_option("server.port"))
+            startup.mark("server listening")
             self._ready.set()
             await server.stopped
 
@@ -138,6 +203,8 @@ class EmbeddedServer:
             log.exception("streamlit server stopped with an error")
             self._error = exc
         finally:
+            if self._reserved is not None:
+                self._reserved.close()
             self._ready.set()
             try:
                 loop.run_until_complete(loop.shutdown_asyncgens())

@@ -13,12 +13,25 @@ import streamlit as st
 from streamlit import config as st_config
 
 from app import runtime as runtime_module
+from app import sync_header
 from app.generation import drop_stale_state
 from app.i18n import t
 from app.metrics import RUNS
 from app.router import Route, Router
 from app.session import Session, bootstrap_session
-from app.views import dashboard, data_io, form_editor, inputs, jobs, projects, record_edit, records_list, settings, snapshots
+from app.views import (
+    conflicts,
+    dashboard,
+    data_io,
+    form_editor,
+    inputs,
+    jobs,
+    projects,
+    record_edit,
+    records_list,
+    settings,
+    snapshots,
+)
 
 ROUTER = Router(
     [
@@ -31,6 +44,7 @@ ROUTER = Router(
         Route("inputs", "page.inputs", inputs.render, icon=":material/edit_note:"),
         Route("jobs", "page.jobs", jobs.render, icon=":material/autorenew:"),
         Route("snapshots", "page.snapshots", snapshots.render, icon=":material/backup:"),
+        Route("conflicts", "page.conflicts", conflicts.render, icon=":material/call_split:"),
         Route("settings", "page.settings", settings.render, icon=":material/settings:"),
     ]
 )
@@ -87,10 +101,12 @@ def _locked(lang: str) -> None:
 
 def _header(session: Session) -> None:
     with st.container(key="fb_header"):
-        title, activity, back, forward = st.columns([6, 2, 1, 1], vertical_alignment="center")
+        title, activity, sync, back, forward = st.columns([5, 2, 2.2, 1, 1], vertical_alignment="center")
         title.subheader(f"{session.t('app.title')} · {session.t(ROUTER.current(session).title_key)}")
         with activity:
             jobs.indicator()
+        with sync:
+            sync_header.indicator()
         back.button("←", key="nav_back", help=session.t("nav.back"), on_click=session.back, disabled=not session.state.back, width="stretch")
         forward.button("→", key="nav_forward", help=session.t("nav.forward"), on_click=session.forward, disabled=not session.state.forward, width="stretch")
     with st.container(key="fb_banner"):
@@ -110,7 +126,7 @@ def main() -> None:
 
 def _render() -> str:
     st.set_page_config(page_title="Fieldbook", page_icon=":material/menu_book:", layout="wide", initial_sidebar_state="expanded")
-    st.html(_CSS)
+    st.html(_CSS + f"<style>{sync_header.CSS}</style>")
     rt = runtime_module.current()
     if rt is None:
         st.error(t("en", "error.not_running"))

@@ -72,6 +72,19 @@ def stored_value(scope: str, key: str, default: Any = None) -> Any:
     return input_cache().get((scope, key), default)
 
 
+def forget_scope(scope: str, versions: dict[str, int] | None = None) -> None:
+    """Drop the inputs of ``scope``: in the store (with ``versions``, only those still at the saved
+    version — what another window typed since stays), in this session's cache and its widgets."""
+    rt = _runtime()
+    rt.inputs.clear_scope(rt.user, scope, versions)
+    cache = input_cache()
+    for key in [k for k in cache if k[0] == scope]:
+        del cache[key]
+    prefix = widget_key(scope, "")
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+
+
 def _session_id() -> str | None:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 

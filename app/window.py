@@ -14,11 +14,20 @@ import html
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
 import webbrowser
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app import startup
+
+if TYPE_CHECKING:
+    from app.server import EmbeddedServer
+    from store.config import AppConfig
 
 log = logging.getLogger(__name__)
 
@@ -107,27 +116,58 @@ def choose_strategy(requested: str) -> tuple[str, str]:
     return "none", f"{no_webview}, no Chromium-family browser and no default browser were found"
 
 
+# The window may open before the app's server listens (it starts while the app does): the opener
+# asks the server for a small file every 50 ms and goes to the app as soon as one arrives. Without
+# JavaScript it forwards at once, as it always did.
+_OPENER = """<!doctype html><meta charset="utf-8"><title>Fieldbook</title>
+<noscript><meta http-equiv="refresh" content="0;url={url}"></noscript>
+<style>html{{background:#fff;color:#888;font:1rem system-ui,sans-serif}}
+@media (prefers-color-scheme:dark){{html{{background:#0e1117}}}}</style>
+<script>
+const target = {target};
+function probe() {{
+  const img = new Image();
+  img.onload = () => location.replace(target);
+  img.onerror = () => setTimeout(probe, 50);
+  img.src = {probe} + "?" + Date.now();
+}}
+probe();
+</script>
+"""
+
+
 def write_opener(runtime_dir: Path, url: str) -> Path:
-    """A private HTML file that forwards to ``url`` (which carries the launch token)."""
+    """A private HTML file that forwards to ``url`` (which carries the launch token) once the app's
+    server answers."""
+    import json
+    from urllib.parse import urljoin
+
     path = Path(runtime_dir) / "open.html"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    safe = html.escape(url, quote=True)
+    # json.dumps gives a JavaScript string literal; "</" is escaped so it cannot end the script.
+    target, probe = (json.dumps(u).replace("</", "<\\/") for u in (url, urljoin(url, "/favicon.png")))
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(
-            f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={safe}">'
-            f'<title>Fieldbook</title><a href="{safe}">Fieldbook</a>'
-        )
+        fh.write(_OPENER.format(url=html.escape(url, quote=True), target=target, probe=probe))
     return path
 
 
 class Window:
-    """Base: nothing to show; ``run`` waits for ``stop``."""
+    """Base: nothing to show; ``run`` waits for ``stop``.
+
+    ``profile_dir`` is the window's own folder that outlives a run (its browser's profile and
+    cache), so later starts load the app's front end from the cache instead of the server.
+    """
 
     strategy = "none"
 
-    def __init__(self, url: str, runtime_dir: Path) -> None:
+    def __init__(self, url: str, runtime_dir: Path, profile_dir: Path | None = None) -> None:
         self.url = url
         self.runtime_dir = Path(runtime_dir)
+        self.profile_dir = Path(profile_dir) if profile_dir is not None else None
+
+    def open_early(self) -> None:
+        """Start showing the window before the app's server listens, where that can be undone by
+        ``close()`` (the app may yet fail to start); by default the window opens in ``run``."""
 
     def run(self, stop: threading.Event) -> None:
         while not stop.wait(0.2):
@@ -158,13 +198,28 @@ class AppModeWindow(Window):
 
     strategy = "app"
 
-    def __init__(self, url: str, runtime_dir: Path, binary: str | None = None) -> None:
-        super().__init__(url, runtime_dir)
+    def __init__(self, url: str, runtime_dir: Path, profile_dir: Path | None = None, binary: str | None = None) -> None:
+        super().__init__(url, runtime_dir, profile_dir)
         self.binary = binary or find_chromium()
-        # A profile of this run's own: a browser already running with the same profile would
-        # take the window over and our process would exit at once, looking like a closed window.
-        self.profile = self.runtime_dir / f"window-profile-{os.getpid()}"
+        self.profile = self._choose_profile()
         self._proc: subprocess.Popen[bytes] | None = None
+
+    def _choose_profile(self) -> Path:
+        """The kept profile (its cache makes the next start faster), unless a browser still runs
+        with it (a window left over from a crashed run): that browser would take our window over
+        and our process would exit at once, looking like a closed window. Then, as without a kept
+        profile, one of this run's own that is removed at the end."""
+        if self.profile_dir is not None and not _profile_in_use(self.profile_dir):
+            try:
+                self.profile_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+                return self.profile_dir
+            except OSError:
+                log.warning("the window profile %s cannot be used; using a temporary one", self.profile_dir)
+        return self.runtime_dir / f"window-profile-{os.getpid()}"
+
+    @property
+    def _temporary_profile(self) -> bool:
+        return self.profile != self.profile_dir
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         if not self.binary:
@@ -182,13 +237,20 @@ class AppModeWindow(Window):
             "--disable-component-update",
             "--disable-sync",
             "--allow-file-access-from-files",
+            # a window closed by a signal (the app's shutdown) is not a crash to offer restoring
+            "--hide-crash-restore-bubble",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")  # Chromium refuses to start as root otherwise
         return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
+    def open_early(self) -> None:
+        if self._proc is None and self.binary:
+            self._proc = self._spawn()
+
     def run(self, stop: threading.Event) -> None:
-        self._proc = self._spawn()
+        if self._proc is None:
+            self._proc = self._spawn()
         while not stop.wait(0.2):
             if self._proc.poll() is not None:
                 log.info("app window closed (browser exit code %s)", self._proc.returncode)
@@ -206,7 +268,8 @@ class AppModeWindow(Window):
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait(5)
-        shutil.rmtree(self.profile, ignore_errors=True)
+        if self._temporary_profile:
+            shutil.rmtree(self.profile, ignore_errors=True)
 
 
 class WebviewWindow(Window):
@@ -218,8 +281,8 @@ class WebviewWindow(Window):
 
     strategy = "webview"
 
-    def __init__(self, url: str, runtime_dir: Path) -> None:
-        super().__init__(url, runtime_dir)
+    def __init__(self, url: str, runtime_dir: Path, profile_dir: Path | None = None) -> None:
+        super().__init__(url, runtime_dir, profile_dir)
         self._window = None
         self._fallback: Window | None = None
 
@@ -237,16 +300,31 @@ class WebviewWindow(Window):
 
             threading.Thread(target=watch, name="window-watch", daemon=True).start()
             # Qt must be asked for by name on Linux: pywebview tries GTK first there.
-            webview.start(gui="qt" if sys.platform.startswith("linux") else None)
+            webview.start(gui="qt" if sys.platform.startswith("linux") else None, **self._storage())
             self._window = None  # closed: nothing left to destroy
         except Exception:
             if stop.is_set():
                 return
             log.exception("pywebview failed; falling back to a browser window")
-            self._fallback = AppModeWindow(self.url, self.runtime_dir) if find_chromium() else BrowserWindow(self.url, self.runtime_dir)
+            self._fallback = (
+                AppModeWindow(self.url, self.runtime_dir, self._sibling("chromium")) if find_chromium() else BrowserWindow(self.url, self.runtime_dir)
+            )
             self._fallback.run(stop)
             return
         log.info("native window closed")
+
+    def _sibling(self, name: str) -> Path | None:
+        return None if self.profile_dir is None else self.profile_dir.parent / name
+
+    def _storage(self) -> dict[str, Any]:
+        """pywebview's default is a private session (no disk cache): keep one in the profile folder."""
+        if self.profile_dir is None:
+            return {}
+        try:
+            self.profile_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            return {}
+        return {"private_mode": False, "storage_path": str(self.profile_dir)}
 
     def show(self) -> None:
         if self._fallback is not None:
@@ -264,11 +342,74 @@ class WebviewWindow(Window):
                 window.destroy()
 
 
-def make_window(strategy: str, url: str, runtime_dir: Path) -> Window:
-    classes: dict[str, type[Window]] = {
-        "webview": WebviewWindow,
-        "app": AppModeWindow,
-        "browser": BrowserWindow,
-        "none": Window,
-    }
+def _profile_in_use(profile: Path) -> bool:
+    """Whether a live Chromium holds ``profile`` (its SingletonLock names host and process)."""
+    try:
+        target = os.readlink(profile / "SingletonLock")
+    except OSError:
+        return False  # no lock (or Windows, where the lock is a file the OS frees with the process)
+    host, _, pid = target.rpartition("-")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's browser on a shared folder: do not touch it
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def make_window(strategy: str, url: str, runtime_dir: Path, profile_dir: Path | None = None) -> Window:
+    """The window for ``strategy``; ``profile_dir`` (kept between runs) holds its browser profile."""
+    if strategy == "app":
+        return AppModeWindow(url, runtime_dir, None if profile_dir is None else profile_dir / "chromium")
+    if strategy == "webview":
+        return WebviewWindow(url, runtime_dir, None if profile_dir is None else profile_dir / "webview")
+    classes: dict[str, type[Window]] = {"browser": BrowserWindow, "none": Window}
     return classes[strategy](url, runtime_dir)
+
+
+@dataclass
+class Opening:
+    """What a start decides before anything heavy: the address (port and launch token) and the
+    window, which for the app strategy is already starting when this is returned."""
+
+    url: str
+    port: int
+    token: str
+    strategy: str
+    window: Window
+    reserved: socket.socket | None  # holds ``port`` for the server (see app.server.reserve_port)
+    server: EmbeddedServer | None = None  # started early by app.startup.begin
+
+
+def open_window(cfg: AppConfig) -> Opening:
+    """Choose the window and the address, and start opening the window at once: Chromium's start
+    (~1 s) then overlaps the app's own (imports, store, jobs, server) instead of following it; its
+    opener page goes to the app as soon as the server answers. ``FIELDBOOK_PORT`` other than 0
+    is used as given; 0 means this data folder's own port (``reserve_port``)."""
+    import secrets
+
+    from app.server import ADDRESS, check_port_free, reserve_port
+
+    reserved = None
+    if cfg.port:
+        check_port_free(cfg.port)
+        port = cfg.port
+    else:
+        reserved = reserve_port(cfg.paths.data_dir / "window" / "port")
+        port = int(reserved.getsockname()[1])
+    token = secrets.token_urlsafe(24)
+    url = f"http://{ADDRESS}:{port}/?t={token}"
+    strategy, why = choose_strategy(cfg.window)
+    log.info("window strategy %s (%s)", strategy, why)
+    if strategy == "none" and cfg.window == "auto" and has_display():
+        print(NO_WINDOW_HINT, file=sys.stderr, flush=True)  # a desktop without any browser
+    window = make_window(strategy, url, cfg.paths.runtime_dir, cfg.paths.data_dir / "window")
+    try:
+        window.open_early()
+    except Exception:
+        log.exception("the window could not open early; it opens when the app is ready")
+    startup.mark("window opening")
+    return Opening(url, port, token, strategy, window, reserved)

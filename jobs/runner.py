@@ -205,7 +205,10 @@ class Runner:
     def _failed(self, job: JobResult, spec: TaskSpec, exc: BaseException) -> None:
         message = plain_error(exc)
         transient = isinstance(exc, TransientJobError) or (bool(spec.transient) and isinstance(exc, spec.transient))
-        log.error("job %s (%s) attempt %d failed: %s", job.id, job.name, job.attempts, message, exc_info=exc)
+        if isinstance(exc, FieldbookError):  # an expected failure with its plain sentence (no server, bad file): no traceback
+            log.warning("job %s (%s) attempt %d failed: %s", job.id, job.name, job.attempts, message)
+        else:
+            log.error("job %s (%s) attempt %d failed: %s", job.id, job.name, job.attempts, message, exc_info=exc)
         if transient and job.attempts < job.max_attempts:
             delay = spec.retry.delay(job.attempts)
             note = f"Attempt {job.attempts} of {job.max_attempts} failed; trying again in {delay:.1f} s."

@@ -88,11 +88,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("logs_dir", None, "Folder of the JSON log files.", _path),
     Setting("runtime_dir", None, "Folder of the single-instance lock and the control-channel file.", _path),
     Setting("env", "prod", "dev or prod; dev logs more and shows diagnostics.", _choice("dev", "prod")),
-    Setting("mode", "offline", "offline, or online to sync with a server.", _choice("offline", "online")),
+    Setting("mode", "offline", "offline, or online to sync with a server (the default of the switch in Settings).", _choice("offline", "online")),
     Setting("theme", "auto", "Default colour theme: auto, light or dark (changeable in Settings).", _choice("auto", "light", "dark")),
     Setting("language", "auto", "Default UI language: auto (from the system), de or en (changeable in Settings).", _choice("auto", "de", "en")),
     Setting("window", "auto", "How the app is shown: auto, webview, app, browser or none (print the URL).", _choice("auto", "webview", "app", "browser", "none")),
-    Setting("port", 0, "Local port of the app server; 0 lets the system pick a free one.", _integer(0, 65535)),
+    Setting("port", 0, "Local port of the app server; 0: the data folder's own port (the last one if free, else a new free one).", _integer(0, 65535)),
     Setting("min_free_mb", 200, "Refuse writes when the data folder's disk has less free space than this (MB).", _integer(0, 1_000_000)),
     Setting("max_upload_mb", 25, "Largest file a user can attach (MB).", _integer(1, 2048)),
     Setting("demo_project", True, "Create the tree-survey demo project on first start when there are no projects (true/false).", _boolean),
@@ -101,6 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("snapshot_keep_hourly", 24, "Snapshots kept: the newest of each of this many hours.", _integer(0, 10_000)),
     Setting("snapshot_keep_daily", 14, "Snapshots kept: the newest of each of this many days.", _integer(0, 10_000)),
     Setting("snapshot_keep_weekly", 8, "Snapshots kept: the newest of each of this many weeks.", _integer(0, 10_000)),
+    Setting("sync_interval_min", 5, "In online mode, sync this often (minutes, 1 to 1440; the default of the interval in Settings).", _integer(1, 1440)),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -125,6 +126,7 @@ class AppConfig:
     snapshot_keep_hourly: int
     snapshot_keep_daily: int
     snapshot_keep_weekly: int
+    sync_interval_min: int
     paths: Paths
     config_file: Path
 

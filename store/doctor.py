@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -78,6 +79,9 @@ def check_database(cfg: AppConfig) -> Check:
 
 
 def check_keyring() -> Check:
+    """The keyring that holds the sync password: named, and called "not secure" when it is a plain file."""
+    from store.sync.credentials import keyring_info
+
     try:
         import keyring
 
@@ -85,12 +89,65 @@ def check_keyring() -> Check:
     except Exception as exc:
         return Check("keyring", False, f"no keyring backend: {exc}")
     name = f"{type(backend).__module__}.{type(backend).__name__}"
-    insecure = "plaintext" in name.lower() or "null" in name.lower() or "fail" in name.lower()
-    if "fail" in name.lower():
-        return Check("keyring", False, f"{name}: passwords cannot be stored")
-    if insecure:
-        return Check("keyring", True, f"{name}: not secure (passwords stored as plain text)", warning=True)
+    info = keyring_info()
+    if not info.usable:
+        return Check("keyring", False, f"{name}: passwords cannot be stored (the sync password can come from PGPASSWORD or ~/.pgpass)")
+    if not info.secure:
+        return Check("keyring", True, f"{name}: not secure (plaintext file): anyone who can read your files can read the sync password", warning=True)
     return Check("keyring", True, name)
+
+
+def _sync_values(cfg: AppConfig) -> dict[str, Any] | str | None:
+    """The sync state: from the running app, else read-only from the file; None when there is no
+    database yet; a sentence when it cannot be read (the database check reports why)."""
+    db = cfg.paths.database
+    if not db.exists():
+        return None
+    lock = InstanceLock(cfg.paths.runtime_dir)
+    try:
+        acquired = lock.acquire()
+    except FieldbookError as exc:
+        return str(exc)
+    if not acquired:
+        try:
+            info: dict[str, Any] = send_command(cfg.paths.runtime_dir, "sync.status", timeout=10)
+        except InstanceError as exc:
+            return str(exc)
+        return info
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            known = dict(con.execute("SELECT key, value FROM sync_state").fetchall())
+            pending = con.execute("SELECT count(*) FROM changes").fetchall()[0][0]
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        return f"cannot be read: {str(exc).splitlines()[0]}"
+    finally:
+        lock.release()
+    explicit = known.get("online")
+    return {
+        "online": explicit == "1" if explicit is not None else cfg.mode == "online",
+        "server": known.get("server"), "last_sync": known.get("last_sync_at"), "last_error": known.get("last_error"),
+        "failures": int(known.get("failures") or 0), "next_attempt_at": known.get("next_attempt_at"), "pending": int(pending),
+    }
+
+
+def check_sync(cfg: AppConfig) -> Check:
+    """Online mode: off is fine; on without a server is a problem; a failing sync is a warning."""
+    found = _sync_values(cfg)
+    if isinstance(found, str):
+        return Check("sync", True, f"sync state unknown ({found})", warning=True)
+    if found is None:
+        return Check("sync", True, "online mode is on; nothing synced yet" if cfg.mode == "online" else "offline")
+    if not found["online"]:
+        return Check("sync", True, "offline" + (f" (server {found['server']} set)" if found["server"] else ""))
+    if not found["server"]:
+        return Check("sync", False, "online mode is on but no server is set: run `fieldbook sync configure --url URL`")
+    if found["last_error"]:
+        nxt = f"; next try {found['next_attempt_at']}" if found.get("next_attempt_at") else ""
+        return Check("sync", True, f"{found['last_error']} ({found['failures']} failed in a row{nxt})", warning=True)
+    return Check("sync", True, f"online with {found['server']}; last sync {found['last_sync'] or 'never'}; {found['pending']:,} change(s) waiting")
 
 
 def run_checks(cfg: AppConfig) -> list[Check]:
@@ -98,4 +155,6 @@ def run_checks(cfg: AppConfig) -> list[Check]:
     if checks[0].ok:
         checks += [check_disk(cfg), check_database(cfg)]
     checks.append(check_keyring())
+    if checks[0].ok:
+        checks.append(check_sync(cfg))
     return checks

@@ -13,7 +13,7 @@ module stores what the user saved.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -148,15 +148,27 @@ def _version_row(con: duckdb.DuckDBPyConnection, record: Record, note: str) -> N
     ).fetchall()
 
 
-def _after_write(con: duckdb.DuckDBPyConnection, device: Device, record: Record, user: str, action: str, old: Record | None, note: str = "") -> None:
+def _after_write(
+    con: duckdb.DuckDBPyConnection,
+    device: Device,
+    record: Record,
+    user: str,
+    action: str,
+    old: Record | None,
+    note: str = "",
+    *,
+    extra_payload: Mapping[str, Any] | None = None,
+    audit_extra: Mapping[str, Any] | None = None,
+) -> None:
     _version_row(con, record, note)
-    add_change(con, entity="record", entity_id=record.id, op="upsert", payload=_payload(record, old.hlc if old else None), hlc=record.hlc, device_id=device.id)
+    payload = {**_payload(record, old.hlc if old else None), **(extra_payload or {})}
+    add_change(con, entity="record", entity_id=record.id, op="upsert", payload=payload, hlc=record.hlc, device_id=device.id)
     old_values, new_values = diff(old.data if old else {}, record.data)
     if old is None or old.status != record.status:
         old_values["_status"], new_values["_status"] = (old.status if old else None), record.status
     if old is not None and old.deleted != record.deleted:
         old_values["_deleted"], new_values["_deleted"] = old.deleted, record.deleted
-    add_audit(con, user=user, entity="record", entity_id=record.id, action=action, old=old_values or None, new=new_values)
+    add_audit(con, user=user, entity="record", entity_id=record.id, action=action, old=old_values or None, new={**new_values, **(audit_extra or {})})
 
 
 def _check_status(status: str) -> None:
@@ -211,7 +223,11 @@ def _invalidate(store: Store, project_id: str) -> None:
     store.cache.invalidate(PROJECTS_TAG, project_tag(project_id))
 
 
-def _change(
+Check = Callable[[duckdb.DuckDBPyConnection, Record], None]
+After = Callable[[duckdb.DuckDBPyConnection, Record], None]
+
+
+def change_record(
     store: Store,
     record_id: str,
     *,
@@ -223,7 +239,16 @@ def _change(
     expected_version: int | None = None,
     form_version: int | None = None,
     note: str = "",
+    check: Check | None = None,
+    extra_payload: Mapping[str, Any] | None = None,
+    audit_extra: Mapping[str, Any] | None = None,
+    after: After | None = None,
 ) -> Record:
+    """The one way a record changes: the new current row, its ``record_versions`` row, one outbox
+    row and one audit row in ONE transaction. ``check(con, old)`` may refuse inside it (raise);
+    ``extra_payload`` joins the outbox payload, ``audit_extra`` the audit row's new values, and
+    ``after(con, record)`` writes more in the same transaction (conflict resolution uses all three).
+    """
     device = device_of(store)
     current = get_record(store, record_id)
     target_form = form_version if form_version is not None else current.form_version
@@ -236,10 +261,12 @@ def _change(
                 f"This record was saved by {old.updated_by} at {old.updated_at:%H:%M} since you opened it. "
                 "Your changes are still here: “Keep my changes” puts them on top of the newest version."
             )
+        if check is not None:
+            check(con, old)
         new_data = dict(data) if data is not None else old.data
         new_status = status or old.status
         hlc = device.clock.tick()
-        deleted_sql = "deleted_at" if deleted is None else ("now()" if deleted else "NULL")
+        deleted_sql = "deleted_at" if deleted is None else ("coalesce(deleted_at, now())" if deleted else "NULL")
         row = con.execute(
             f"""UPDATE records SET data = ?, status = ?, form_version = ?, version = version + 1, updated_at = now(),
                    updated_by = ?, device_id = ?, hlc = ?, search_text = ?, deleted_at = {deleted_sql}
@@ -247,7 +274,9 @@ def _change(
             [json.dumps(new_data, ensure_ascii=False), new_status, target_form, user, device.id, hlc, text, record_id],
         ).fetchall()[0]
         record = _record(row)
-        _after_write(con, device, record, user, action, old, note)
+        _after_write(con, device, record, user, action, old, note, extra_payload=extra_payload, audit_extra=audit_extra)
+        if after is not None:
+            after(con, record)
         return record
 
     record = store.write(apply)
@@ -267,18 +296,18 @@ def save_record(
 ) -> Record:
     """Store ``data`` as the record's next version (``StaleRecord`` if ``expected_version`` is old)."""
     _check_status(status)
-    return _change(
+    return change_record(
         store, record_id, user=user, action="save", data=data, status=status, expected_version=expected_version, form_version=form_version
     )
 
 
 def delete_record(store: Store, record_id: str, *, user: str) -> Record:
     """Soft delete; ``undelete_record`` brings it back with its data and history."""
-    return _change(store, record_id, user=user, action="delete", deleted=True)
+    return change_record(store, record_id, user=user, action="delete", deleted=True)
 
 
 def undelete_record(store: Store, record_id: str, *, user: str) -> Record:
-    return _change(store, record_id, user=user, action="undelete", deleted=False)
+    return change_record(store, record_id, user=user, action="undelete", deleted=False)
 
 
 def restore_version(store: Store, record_id: str, version: int, *, user: str) -> Record:
@@ -286,7 +315,7 @@ def restore_version(store: Store, record_id: str, version: int, *, user: str) ->
     old = next((v for v in record_history(store, record_id) if v.version == version), None)
     if old is None:
         raise RecordNotFound(f"This record has no version {version}.")
-    return _change(
+    return change_record(
         store, record_id, user=user, action="restore", data=old.data, status=old.status, form_version=old.form_version,
         note=f"restored version {version}",
     )

@@ -52,6 +52,9 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
     env.pop("LC_ALL", None)
     env.pop("LANGUAGE", None)
     env.update(LANG="en_US.UTF-8", FIELDBOOK_HOME=str(home), FIELDBOOK_WINDOW="none")
+    # a password saved by a test goes into a plain keyring file beside the test's home, never into
+    # the real user's keyring (FACTS.md §keyring)
+    env.update(XDG_DATA_HOME=str(home.parent / f"{home.name}-xdg-data"), PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring")
     env.update(extra)
     return env
 

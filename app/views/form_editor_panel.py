@@ -12,7 +12,6 @@ import hashlib
 import json
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from app.session import Session
@@ -138,6 +137,8 @@ def _choices(session: Session, pid: str, list_name: str) -> None:
     # rows, so an edit is never applied twice on top of them.
     digest = hashlib.sha1(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
     key = f"fe_choices_{digest}"
+    import pandas as pd  # ~0.5 s with numpy: only when a choice list is edited, not at start-up
+
     data = pd.DataFrame(rows, columns=["name", "en", "de"]).fillna("").astype(str)
     st.data_editor(
         data,

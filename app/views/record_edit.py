@@ -27,6 +27,7 @@ from store.formdef import Field, FormDef
 from store.formdef.convert import format_value
 from store.formdef.evaluate import Evaluation, clean_for_save, evaluate_record
 from store.projects import load_form
+from store.sync.conflicts import open_conflict_of
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +51,7 @@ def _forget_draft(session: Session, record_id: str, versions: dict[str, int] | N
     With ``versions`` only the inputs that were part of the save are dropped in the store; what
     another window typed since stays there as its draft.
     """
-    rt = session.runtime
-    scope = scope_of(record_id)
-    rt.inputs.clear_scope(rt.user, scope, versions)
-    cache = widgets.input_cache()
-    for key in [k for k in cache if k[0] == scope]:
-        del cache[key]
-    prefix = widgets.widget_key(scope, "")
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
-        del st.session_state[key]
+    widgets.forget_scope(scope_of(record_id), versions)
     st.session_state.pop(_TRIED_FINAL, None)
 
 
@@ -255,13 +248,23 @@ def render(session: Session) -> None:
     dirty = draft.dirty(record.data)
     tried_final = st.session_state.get(_TRIED_FINAL) == record.id
 
-    top = st.columns([1, 5], vertical_alignment="center")
+    top = st.columns([1, 4, 1], vertical_alignment="center")
     top[0].button(
         session.t("record.back_to_list"), key="record_back", icon=":material/arrow_back:",
         on_click=session.navigate, args=("records", {"project": record.project_id}),
     )
+    conflict = open_conflict_of(rt.store, record.id)
     with top[1].container(key="fbslot-record-status"):
-        st.markdown(f"**{md_escape(form.text(form.title, session.lang))}** · {_status_line(session, record, dirty)}")
+        conflict_note = f" · :orange[{session.t('record.conflict')}]" if conflict else ""
+        st.markdown(f"**{md_escape(form.text(form.title, session.lang))}** · {_status_line(session, record, dirty)}{conflict_note}")
+    with top[2].container(key="record_conflict_slot"):  # reserved: the row is as high with or without the link
+        if conflict:
+            st.button(
+                session.t("record.conflict_open"), key="record_conflict", icon=":material/call_split:", help=session.t("record.conflict_help"),
+                on_click=session.navigate, args=("conflicts", {"conflict": conflict}), width="stretch",
+            )
+        else:
+            st.markdown("\u200b")
     stale = draft.base is not None and draft.base != record.version and dirty
     shown = st.session_state.get(_MESSAGE)
     if stale:

@@ -5,6 +5,7 @@ import streamlit as st
 from app.i18n import LANGUAGES, t
 from app.metrics import RUNS
 from app.session import Session
+from app.views import sync_settings
 
 THEMES = ("auto", "light", "dark")
 
@@ -33,6 +34,9 @@ def render(session: Session) -> None:
         horizontal=True,
         on_change=lambda: session.set_pref("theme", st.session_state["settings_theme"]),
     )
+    st.divider()
+    sync_settings.render(session)
+    st.divider()
     st.caption(session.t("settings.folders"))
     folders = session.runtime.config.paths.folders()
     # markdown, not st.table: the table's code loads lazily and would push what follows down

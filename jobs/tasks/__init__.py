@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 
-BUILTIN: tuple[str, ...] = ("jobs.tasks.demo", "jobs.tasks.records")
+BUILTIN: tuple[str, ...] = ("jobs.tasks.demo", "jobs.tasks.records", "jobs.tasks.sync")
 
 
 def load() -> None:

@@ -136,6 +136,25 @@ def _check_expression(item: Field, attribute: str, expr: Expr, by_name: dict[str
     return problems
 
 
+GEO_PARTS = ("lat", "lon", "accuracy")
+
+
+def _check_export_columns(form: FormDef, by_name: dict[str, Field]) -> list[Problem]:
+    """A geopoint ``loc`` is exported as ``loc_lat``, ``loc_lon``, ``loc_accuracy``: a field with one
+    of those names would give two columns of the same name (and an import could not tell them apart)."""
+    problems: list[Problem] = []
+    for item in by_name.values():
+        if item.type != "geopoint":
+            continue
+        for part in GEO_PARTS:
+            other = by_name.get(f"{item.name}_{part}")
+            if other is not None:
+                problems.append(
+                    _problem(other, "name", f"the name '{other.name}' is taken by the {part} column of the location field '{item.name}'")
+                )
+    return problems
+
+
 def check_form(form: FormDef) -> list[Problem]:
     """Every problem of ``form`` (an empty list when it can be used)."""
     problems: list[Problem] = []
@@ -161,6 +180,7 @@ def check_form(form: FormDef) -> list[Problem]:
         if item.choice_list and item.choice_list not in form.choice_lists:
             problems.append(_problem(item, "choice_list", f"the choice list '{item.choice_list}' does not exist"))
         problems += _check_default(form, item)
+    problems += _check_export_columns(form, by_name)
     used = {item.choice_list for item in form.walk() if item.choice_list}
     problems += _check_choice_lists(form, used)
     parsed, expression_problems = parse_field_expressions(form)

@@ -6,11 +6,17 @@ Rules (the same on every device, so all converge):
   than the local one;
 - a pulled version not based on the local current version, while that local version is this
   device's own work (made here, or with outbox rows not yet pushed), is a concurrent edit: a
-  ``conflicts`` row keeps both versions, whichever won. A device whose own work is not involved
-  just converges (the server and the devices involved keep the conflict);
+  ``conflicts`` row keeps both versions, whichever won — unless the two agree on data, status and
+  deleted (nothing to choose; the later stamp simply wins). A device whose own work is not
+  involved just converges (the server and the devices involved keep the conflict);
+- a pulled version this device already knows (in a record's history or a conflict row; pulled
+  again after a cursor reset) is skipped: no conflict, not applied again;
 - every pulled version that becomes current gets a ``record_versions`` row (numbered after the
   local ones, so history never collides) and an ``audit_log`` row (action ``sync``);
-- nothing is written to the outbox: pulled changes are never pushed back.
+- nothing is written to the outbox: pulled changes are never pushed back;
+- a pulled version that carries ``resolves`` (a conflict resolved on another device,
+  store/sync/conflicts.py) marks resolved here every open conflict of that record whose two
+  versions are both among those stamps — whether or not it becomes current here.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from store.projects import PROJECTS_TAG, project_tag
 from store.records import search_text
 from store.sync import state
 from store.sync.bulk import insert_rows, registered
+from store.sync.conflicts import mark_resolved
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class ServerChange:
 class ApplyResult:
     applied: int = 0
     conflicts: int = 0
+    resolved: int = 0  # conflicts here marked resolved by resolutions pulled from other devices
     projects: set[str] = field(default_factory=set)
 
 
@@ -82,7 +90,7 @@ class _Current:
 
 
 def apply_batch(store: Store, device: Device, changes: Sequence[ServerChange], cursor: int, server: str) -> ApplyResult:
-    """Apply ``changes`` (server order) and move the cursor to ``cursor``, in one transaction."""
+    """Apply ``changes`` (server order) and move ``server``'s cursor to ``cursor``, in one transaction."""
 
     def apply(con: duckdb.DuckDBPyConnection) -> ApplyResult:
         result = ApplyResult()
@@ -96,10 +104,11 @@ def apply_batch(store: Store, device: Device, changes: Sequence[ServerChange], c
                 _form(con, change, result, audits)
         _records(con, device, [c for c in changes if c.entity == "record"], result, audits)
         insert_rows(con, "audit_log (created_at, user_id, entity, entity_id, action, old, new)", audits, select="now(), *")
-        state.set_values(con, {state.CURSOR: str(cursor), state.SERVER: server})
+        state.set_values(con, {state.cursor_key(server): str(cursor)})  # the cursor of the server pulled from; never SERVER
         return result
 
     result = store.write(apply)
+    state.invalidate(store)  # cursor, conflicts found or settled
     if result.projects:
         store.cache.invalidate(PROJECTS_TAG, *(project_tag(p) for p in result.projects))
     return result
@@ -161,6 +170,13 @@ def _conflict(con: duckdb.DuckDBPyConnection, entity: str, record_id: str, proje
     ).fetchall()
 
 
+def _mark_resolved(con: duckdb.DuckDBPyConnection, change: ServerChange) -> int:
+    p = change.payload
+    resolution = {"kind": "resolved_elsewhere", "by": p.get("updated_by"), "device_id": change.device_id, "hlc": change.hlc,
+                  "server_seq": change.seq}
+    return mark_resolved(con, change.entity_id, [str(h) for h in p["resolves"]], resolution)
+
+
 def _load_current(con: duckdb.DuckDBPyConnection, ids: list[str]) -> tuple[dict[str, _Current], set[str]]:
     current: dict[str, _Current] = {}
     with registered(con, {"id": ids}) as name:
@@ -173,23 +189,48 @@ def _load_current(con: duckdb.DuckDBPyConnection, ids: list[str]) -> tuple[dict[
     return current, unpushed
 
 
+_KNOWN = """SELECT v.record_id, v.hlc FROM record_versions v JOIN {pairs} p ON v.record_id = p.id AND v.hlc = p.hlc
+UNION
+SELECT c.record_id, p.hlc FROM conflicts c JOIN {pairs} p ON c.entity = 'record' AND c.record_id = p.id
+  AND p.hlc IN (json_extract_string(c.local, '$.hlc'), json_extract_string(c.remote, '$.hlc'))"""
+
+
+def _known_versions(con: duckdb.DuckDBPyConnection, changes: list[ServerChange]) -> set[tuple[str, str]]:
+    """(record id, stamp) of the pulled versions this device already knows: in the record's local
+    history, or kept in a conflict row (a version that lost here has no history row). A pull from
+    an older cursor (cursor reset, server re-entered) brings them again; they are neither a new
+    conflict nor applied again. One query for the whole batch."""
+    with registered(con, {"id": [c.entity_id for c in changes], "hlc": [c.hlc for c in changes]}) as name:
+        return {(str(r[0]), str(r[1])) for r in con.execute(_KNOWN.format(pairs=name)).fetchall()}
+
+
+def _same_content(payload: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Two versions that agree on data, status and deleted are no conflict (e.g. two identical
+    resolutions of the same conflict on two devices): the later stamp simply wins."""
+    return (payload.get("data") or {}) == (other.get("data") or {}) and payload.get("status") == other.get("status") \
+        and bool(payload.get("deleted")) == bool(other.get("deleted"))
+
+
 def _records(con: duckdb.DuckDBPyConnection, device: Device, changes: list[ServerChange], result: ApplyResult, audits: list[list[Any]]) -> None:
     if not changes:
         return
     current, unpushed = _load_current(con, sorted({c.entity_id for c in changes}))
+    seen = _known_versions(con, changes)
     known = set(current)
     winners: dict[str, tuple[ServerChange, int, str]] = {}
     versions: list[list[Any]] = []
     for change in changes:
         p, rid = change.payload, change.entity_id
         cur = current.get(rid)
-        if cur is not None and cur.hlc == change.hlc:
-            continue  # already here
+        if (cur is not None and cur.hlc == change.hlc) or (rid, change.hlc) in seen:
+            continue  # already here, or known to this device's history: nothing new
         remote_wins = cur is None or change.hlc > cur.hlc
         mine = cur is not None and (cur.device_id == device.id or rid in unpushed)
-        if cur is not None and mine and p.get("base_hlc") != cur.hlc:
+        if cur is not None and mine and p.get("base_hlc") != cur.hlc and not _same_content(p, cur.payload):
             _conflict(con, "record", rid, p.get("project_id"), cur.payload, {**p, "device_id": change.device_id}, "remote" if remote_wins else "local")
             result.conflicts += 1
+        if p.get("resolves"):
+            result.resolved += _mark_resolved(con, change)
         if not remote_wins:
             continue
         number = max(int(p["version"]), cur.max_version + 1) if cur is not None else int(p["version"])

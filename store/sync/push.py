@@ -8,7 +8,12 @@ twice: its change ids are already in ``change_log``, nothing is inserted, nothin
 
 Concurrent edits: a record change whose ``base_hlc`` is not the server's current version of that
 record, while the current version came from another device, was made without seeing it. Both
-versions go into ``conflicts`` (winner = the later hybrid-clock stamp, which becomes current).
+versions go into ``conflicts`` (winner = the later hybrid-clock stamp, which becomes current),
+unless they agree on data, status and deleted (nothing to choose between).
+
+Resolutions: a record change whose payload carries ``resolves`` (store/sync/conflicts.py) marks
+resolved every open server conflict of that record whose two versions are both among those stamps
+(after this batch's own conflicts are recorded, so a version and its resolution may travel together).
 """
 
 from __future__ import annotations
@@ -75,7 +80,8 @@ INSERT INTO fb_new SELECT i.*, ins.seq FROM fb_incoming i JOIN ins USING (change
 
 # The server's current version before each incoming change: the record's row, unless an earlier
 # change of this batch (same device) is later. Only a current version from ANOTHER device that the
-# change was not based on makes a conflict.
+# change was not based on makes a conflict — and only if the two differ in data, status or deleted
+# (two identical resolutions of one conflict made on two devices: the later stamp simply wins).
 _RECORD_CONFLICTS = """INSERT INTO conflicts (entity, record_id, winner, loser, winner_device, loser_device)
 SELECT 'record', n.entity_id,
        CASE WHEN n.hlc > r.hlc THEN n.payload ELSE r.payload END,
@@ -87,7 +93,16 @@ FROM (SELECT n.*, max(n.hlc) OVER (PARTITION BY n.entity_id ORDER BY n.ord ROWS 
 JOIN records r ON r.id = n.entity_id
 WHERE (n.batch_prev IS NULL OR r.hlc > n.batch_prev)
   AND r.device_id <> n.device_id AND r.hlc <> n.hlc
-  AND (n.payload->>'base_hlc') IS DISTINCT FROM r.hlc"""
+  AND (n.payload->>'base_hlc') IS DISTINCT FROM r.hlc
+  AND NOT (n.payload->'data' IS NOT DISTINCT FROM r.data AND n.payload->>'status' IS NOT DISTINCT FROM r.status
+           AND coalesce((n.payload->>'deleted')::boolean, false) = coalesce(r.deleted, false))"""
+
+_RESOLVED = """UPDATE conflicts c SET resolved_at = now(),
+       resolution = jsonb_build_object('kind', 'resolved_elsewhere', 'hlc', n.hlc, 'device_id', n.device_id, 'by', n.payload->>'updated_by')
+FROM fb_new n
+WHERE n.entity = 'record' AND jsonb_typeof(n.payload->'resolves') = 'array'
+  AND c.entity = 'record' AND c.record_id = n.entity_id AND c.resolved_at IS NULL
+  AND (n.payload->'resolves') ? (c.winner->>'hlc') AND (n.payload->'resolves') ? (c.loser->>'hlc')"""
 
 _RECORDS = """INSERT INTO records (id, project_id, form_version, data, status, version, deleted, created_at, created_by,
                      updated_at, updated_by, hlc, device_id, payload)
@@ -143,6 +158,7 @@ def push_batch(conn: psycopg.Connection, device_id: str, rows: Sequence[OutboxRo
         conflicts = 0
         if inserted:
             conflicts += conn.execute(_RECORD_CONFLICTS).rowcount
+            conn.execute(_RESOLVED)
             conn.execute(_RECORDS)
             conn.execute(_PROJECTS)
             conflicts += conn.execute(_FORM_CONFLICTS).rowcount

@@ -110,6 +110,16 @@ SERVER_MIGRATIONS: tuple[ServerMigration, ...] = (
             "CREATE INDEX conflicts_record ON conflicts (record_id)",
         ),
     ),
+    # A conflict resolved on a device is marked here when the resolution arrives (store/sync/push.py);
+    # the row keeps both versions.
+    ServerMigration(
+        2,
+        "conflict resolutions",
+        (
+            "ALTER TABLE conflicts ADD COLUMN resolved_at timestamptz",
+            "ALTER TABLE conflicts ADD COLUMN resolution jsonb",
+        ),
+    ),
 )
 
 KNOWN_VERSION = max(m.version for m in SERVER_MIGRATIONS)

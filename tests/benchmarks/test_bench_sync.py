@@ -79,3 +79,59 @@ def test_bench_initial_push_and_pull_of_100k_records(tmp_path, pg_url):
         f"sync: initial pull of {N:,} records into an empty device (batches of {pull_module.BATCH:,}: records, history, audit, cursor "
         f"in one DuckDB transaction each): {pull_s:.1f} s ({N / pull_s:,.0f} records/s; ratio to the plain COPY {pull_s / copy_s:.1f})"
     )
+
+
+ROUNDS = 30
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def test_bench_steady_state_sync_latency(tmp_path, pg_url, monkeypatch):
+    """One edit on device A until it is on device B (A syncs, then B syncs), and a sync with nothing
+    to do, against the floor of one sync: a fresh connection and one query."""
+    from store.records import get_record, save_record
+    from store.sync import sync_now
+    from tests.sync.keyring_home import private_keyring
+
+    keyring = private_keyring(tmp_path, monkeypatch)
+    next(keyring)  # a private keyring: the engine looks for a stored password
+    init_server(pg_url)
+    a = Store.open(tmp_path / "a.duckdb")
+    b = Store.open(tmp_path / "b.duckdb")
+    try:
+        project = new_project(a)
+        ids = import_records(a, project, [{"plot": i, "notes": "start"} for i in range(1_000)], user=USER)
+        sync_now(a, pg_url)
+        sync_now(b, pg_url)
+        edit_ms: list[float] = []
+        idle_ms: list[float] = []
+        floor_ms: list[float] = []
+        for i in range(ROUNDS):
+            rid = ids[i * 7 % len(ids)]
+            save_record(a, rid, {"plot": i, "notes": f"round {i}"}, user=USER, status="final")
+            start = time.perf_counter()
+            sync_now(a, pg_url)
+            sync_now(b, pg_url)
+            edit_ms.append((time.perf_counter() - start) * 1000)
+            assert get_record(b, rid).data["notes"] == f"round {i}"
+            start = time.perf_counter()
+            report = sync_now(b, pg_url)
+            idle_ms.append((time.perf_counter() - start) * 1000)
+            assert report.pushed == 0 and report.pulled == 0
+            start = time.perf_counter()
+            with psycopg.connect(pg_url) as conn:
+                conn.execute("SELECT 1").fetchall()
+            floor_ms.append((time.perf_counter() - start) * 1000)
+    finally:
+        a.close()
+        b.close()
+        next(keyring, None)
+    REPORT.append(
+        f"sync: steady state, one edit from device A to device B (A syncs, then B syncs; {ROUNDS} rounds, 1,000 records): "
+        f"p50 {_pct(edit_ms, 0.5):.0f} ms, p95 {_pct(edit_ms, 0.95):.0f} ms · a sync with nothing to do: p50 {_pct(idle_ms, 0.5):.0f} ms, "
+        f"p95 {_pct(idle_ms, 0.95):.0f} ms · floor (connect + one query): p50 {_pct(floor_ms, 0.5):.1f} ms "
+        f"(ratio of an idle sync {_pct(idle_ms, 0.5) / _pct(floor_ms, 0.5):.1f})"
+    )

@@ -64,6 +64,11 @@ def test_all_problems_are_reported_at_once() -> None:
     assert len(found) == 11
 
 
+def test_a_field_named_like_a_location_column_is_refused() -> None:
+    found = problems(form({"name": "loc", "type": "geopoint"}, {"name": "loc_lat", "type": "decimal"}, {"name": "loc_x", "type": "text"}))
+    assert found == ["field 'loc_lat', name: the name 'loc_lat' is taken by the lat column of the location field 'loc'"]
+
+
 def test_shape_problems_name_the_place() -> None:
     found = problems({"title": "", "fields": [{"type": "text"}, "x", {"name": "b", "type": "text", "requried": True}], "zzz": 1})
     assert "form: has an unknown key 'zzz'" in found

@@ -14,12 +14,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
 
 INSTALL_HINT = "PostgreSQL is needed for the sync tests: `apt-get install postgresql` (.ci/run does it)."
 
@@ -81,6 +83,31 @@ class PgServer:
     def drop_database(self, name: str) -> None:
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+    def password_role(self, name: str, password: str) -> None:
+        """A login role that must give its password over TCP (scram-sha-256), for the tests of
+        wrong and stored passwords. Its pg_hba line goes in front of initdb's trust lines, so every
+        other role keeps trust; idempotent."""
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone():
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
+            else:
+                conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
+        hba = self.data / "pg_hba.conf"
+        line = f"host all {name} 127.0.0.1/32 scram-sha-256\n"
+        text = hba.read_text()
+        if line not in text:
+            hba.write_text(line + text)  # root keeps the file's owner (postgres)
+            self._run("pg_ctl", "-D", str(self.data), "reload")
+        deadline = time.monotonic() + 10
+        while True:  # the reload is asynchronous: wait until the role is asked for its password
+            try:
+                psycopg.connect(f"postgresql://{name}@127.0.0.1:{self.port}/postgres", connect_timeout=5).close()
+            except psycopg.OperationalError:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError("pg_hba.conf reload did not take effect")
+            time.sleep(0.05)
 
     def close(self) -> None:
         try:

@@ -19,27 +19,7 @@ from store.records import create_record, delete_record, get_record, record_histo
 from store.sync import init_server, status, sync_now
 from store.sync.connect import connect
 from store.sync.push import forget_pushed, push_batch, read_outbox
-from tests.sync.helpers import USER, local_conflicts, local_records, new_project, open_device, outbox, server_records, server_rows
-
-
-@pytest.fixture
-def server(pg_url):
-    init_server(pg_url)
-    return pg_url
-
-
-@pytest.fixture
-def devices(tmp_path):
-    opened = []
-
-    def make(name):
-        store = open_device(tmp_path, name)
-        opened.append(store)
-        return store
-
-    yield make
-    for store in opened:
-        store.close()
+from tests.sync.helpers import USER, local_conflicts, local_records, new_project, outbox, server_records, server_rows
 
 
 def assert_converged(url, *stores):
@@ -197,3 +177,160 @@ def test_an_edit_after_a_pull_is_later_than_the_pulled_version_even_with_a_clock
     assert get_record(a, rid).data == {"plot": 2} and not local_conflicts(a) and not local_conflicts(b)
     seen = dict(server_rows(server, "SELECT id, cursor FROM devices"))
     assert set(seen) == {device_a.id, device_of(b).id} and all(c > 0 for c in seen.values())
+
+
+# -- a file older than what the device once sent (snapshot restored, file copied back) -------------
+
+
+def _restore(store, snaps, snapshot_id):
+    """Restore ``snapshot_id`` over ``store``'s database the way the app does; the reopened store."""
+    from store.db import Store
+    from store.restore import restore
+
+    path = store.path
+    reopened = []
+    restore(snaps, store, snapshot_id, None, reopen=lambda: reopened.append(Store.open(path)) or reopened[-1])
+    return reopened[-1]
+
+
+def test_after_a_snapshot_restore_the_device_gets_its_own_later_changes_back(server, devices, tmp_path):
+    """Pushed v1, snapshot, v2 synced, snapshot restored: the restored file's cursor is older and
+    the pull used to skip this device's own changes, so v2 never came back here. The server
+    knowing changes of this device after its cursor says so: the pull takes them too."""
+    from store.snapshots import Snapshots
+
+    a, b = devices("a"), devices("b")
+    project = new_project(a)
+    rid = create_record(a, project, {"plot": 1, "notes": "v1"}, user=USER).id
+    other = create_record(a, project, {"plot": 2, "notes": "pending at the snapshot"}, user=USER).id
+    sync_now(a, server, push_batch=3)  # the project, its form and rid; then all
+    save_record(a, other, {"plot": 2, "notes": "still in the outbox of the snapshot"}, user=USER, status="draft")
+    snaps = Snapshots(tmp_path / "snapshots", a.path, tmp_path / "attachments")
+    taken = snaps.create(a)
+    v2 = save_record(a, rid, {"plot": 1, "notes": "v2 (synced after the snapshot)"}, user=USER, status="final")
+    sync_now(a, server)
+    sync_now(b, server)
+    assert get_record(b, rid).data["notes"] == "v2 (synced after the snapshot)"
+
+    a = _restore(a, snaps, taken.id)
+    try:
+        assert get_record(a, rid).data["notes"] == "v1" and outbox(a) == 1  # the snapshot's outbox: pushed already
+        report = sync_now(a, server)
+        assert report.pulled >= 1 and report.conflicts == 0
+        assert get_record(a, rid).data["notes"] == "v2 (synced after the snapshot)" and get_record(a, rid).hlc == v2.hlc
+        assert_converged(server, a, b)
+        assert not local_conflicts(a) and not local_conflicts(b)
+        assert server_rows(server, "SELECT count(*) FROM conflicts") == [(0,)]
+        assert server_rows(server, "SELECT count(*), count(DISTINCT change_id) FROM change_log") == server_rows(
+            server, "SELECT count(*), count(*) FROM change_log")  # the outbox sent again changed nothing twice
+        assert [v.data["notes"] for v in record_history(a, rid)][:1] == ["v2 (synced after the snapshot)"]
+        again = sync_now(a, server)
+        assert (again.pushed, again.pulled, again.conflicts) == (0, 0, 0)  # caught up: own changes are skipped again
+    finally:
+        a.close()
+
+
+def test_a_file_copied_back_by_hand_gets_its_own_later_changes_back_and_edits_after_it_are_kept(server, devices, tmp_path):
+    """The same without the snapshot service: the file copied back while closed. An edit made on the
+    old file before the sync meets the lost version: both are kept (a conflict), nothing is lost."""
+    import shutil
+
+    from store.db import Store
+
+    a = devices("a")
+    project = new_project(a)
+    rid = create_record(a, project, {"plot": 1, "notes": "v1"}, user=USER).id
+    keep = create_record(a, project, {"plot": 2, "notes": "only v1"}, user=USER).id
+    sync_now(a, server)
+    path = a.path
+    a.close()
+    shutil.copy(path, tmp_path / "copy.duckdb")
+    a = Store.open(path)
+    save_record(a, rid, {"plot": 1, "notes": "v2"}, user=USER, status="draft")
+    save_record(a, keep, {"plot": 2, "notes": "v2 of the other"}, user=USER, status="draft")
+    sync_now(a, server)
+    a.close()
+    shutil.copy(tmp_path / "copy.duckdb", path)
+    a = Store.open(path)
+    try:
+        newer = save_record(a, rid, {"plot": 1, "notes": "v3, made on the old file"}, user=USER, status="final")
+        report = sync_now(a, server)
+        assert get_record(a, keep).data["notes"] == "v2 of the other"  # came back
+        assert get_record(a, rid).hlc == newer.hlc  # the later stamp stays current ...
+        [kept] = local_conflicts(a)  # ... and the lost v2, made without seeing v3's base, is kept beside it
+        assert report.conflicts == 1 and kept["record_id"] == rid and kept["remote"]["data"]["notes"] == "v2"
+        assert kept["local"]["data"]["notes"] == "v3, made on the old file" and kept["winner"] == "local"
+        assert_converged(server, a)
+    finally:
+        a.close()
+
+
+# -- changing the server while a sync runs -----------------------------------------------------------
+
+
+def test_saving_another_server_during_a_running_sync_is_kept_and_makes_no_false_conflicts(server, devices, pg_server):
+    """The admin saves a new server while the periodic sync runs: the running sync finishes with
+    the old server and moves only the old server's cursor; it does not write the old server back,
+    does not push the next attempt off, and the first sync with the new server starts from its
+    own beginning without false conflicts."""
+    from datetime import UTC, datetime
+
+    from store.sync import settings, state
+
+    a, b = devices("a"), devices("b")
+    project = new_project(a)
+    rid = create_record(a, project, {"plot": 1, "notes": "start"}, user=USER).id
+    settings.configure(a, server)
+    settings.configure(b, server)
+    sync_now(a)
+    sync_now(b)
+    save_record(b, rid, {"plot": 2, "notes": "b saw a's version"}, user=USER, status="draft")
+    save_record(a, rid, {"plot": 1, "notes": "a, later, based on the start"}, user=USER, status="draft")
+    sync_now(a)
+    new_server = pg_server.url(pg_server.create_database())
+    init_server(new_server)
+    old_cursor = state.cursor(b, server)
+    seen = []
+
+    def save_during_push(phase, done):
+        if phase == "push" and not seen:
+            seen.append(done)
+            settings.configure(b, new_server)  # from a page callback: does not wait for the sync
+            assert state.cursor(b) == 0  # the new server's cursor: its change log is not ours yet
+
+    report = sync_now(b, progress=save_during_push)
+    assert seen and report.pulled >= 1  # the running sync pulled a's edit from the old server
+    assert status(b).server == new_server and state.get(b, state.SERVER) == new_server
+    assert state.cursor(b, server) > old_cursor and state.cursor(b, new_server) == 0
+    assert datetime.fromisoformat(state.get(b, state.NEXT_ATTEMPT) or "") <= datetime.now(UTC)  # the new server: due now
+    assert status(b).last_error is None and status(b).failures == 0
+
+    first = sync_now(b)  # with the new server, from its beginning
+    assert first.conflicts == 0 and state.cursor(b, new_server) == first.cursor
+    assert len([c for c in local_conflicts(b) if c["record_id"] == rid]) == 1  # only the real one (a and b both edited)
+    settings.configure(b, server)  # back to the old server: its cursor resumes
+    assert status(b).cursor == state.cursor(b, server) > 0
+    assert sync_now(b).conflicts == 0
+
+
+def test_a_url_of_another_server_is_refused_and_none_configured_adopts_it(server, devices, pg_server):
+    from store.sync import settings, state
+    from store.sync.errors import ServerUrlError
+
+    a = devices("a")
+    new_project(a)
+    assert status(a).server is None
+    sync_now(a, server.replace("postgresql://", "postgres://"))  # nothing configured: it becomes the configured server
+    assert status(a).server == server.replace("postgresql://", "postgres://") and outbox(a) == 0
+    assert sync_now(a, server).pushed == 0  # another spelling of the same user and server is fine
+    other = pg_server.url(pg_server.create_database())
+    init_server(other)
+    before = state.values(a)
+    create_record(a, new_project(a, "Second"), {"plot": 1}, user=USER)
+    with pytest.raises(ServerUrlError, match="This device syncs with .* To sync with .* change the server first") as refused:
+        sync_now(a, other)
+    assert refused.value.reason == "other_server" and refused.value.exit_code == 2
+    assert outbox(a) == 3 and server_rows(other, "SELECT count(*) FROM change_log") == [(0,)]  # nothing went to the other server
+    assert {k: v for k, v in state.values(a).items()} == before  # and nothing was recorded
+    settings.configure(a, other)
+    assert sync_now(a, other).pushed == 3

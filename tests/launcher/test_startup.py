@@ -1,0 +1,135 @@
+"""What makes a second start fast, as a user meets it: the app keeps its address (port) per data
+folder, its window keeps its browser profile so Streamlit's front end comes from the cache, the
+window opens while the app still starts (its opener page waits for the server), and the app logs
+where its start-up time went."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import streamlit
+
+from app.window import _profile_in_use, write_opener
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.launcher.windowspy import attach, chromium_spy, free_port, wait_usable
+from tests.xdisplay import xvfb
+
+FAVICON = Path(streamlit.__file__).parent / "static" / "favicon.png"
+APP_USABLE = ".st-key-fb_main"  # the page's own container: drawn by the first script run
+
+
+def port_of(url: str) -> int:
+    return int(url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+
+
+def test_the_port_is_kept_per_data_folder_and_replaced_when_taken(start_app, tmp_path):
+    home = tmp_path / "home"
+    first = start_app(home)
+    port = port_of(first.url)
+    assert (home / "data" / "window" / "port").read_text() == str(port)
+    assert first.stop() == 0
+    again = start_app(home)  # the previous run's connections may linger in TIME_WAIT: still free
+    assert port_of(again.url) == port
+    assert again.stop() == 0
+    with socket.socket() as squatter:  # another program took the port meanwhile
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        third = start_app(home)
+        assert port_of(third.url) != port
+        assert (home / "data" / "window" / "port").read_text() == str(port_of(third.url))
+        assert third.stop() == 0
+
+
+def test_start_up_phases_are_logged(start_app, page, tmp_path):
+    app = start_app()
+    page.goto(app.url)
+    page.get_by_test_id("stSidebar").get_by_role("button").first.wait_for()
+    deadline = time.monotonic() + 15
+    while True:
+        lines = [line for line in (app.home / "logs" / "fieldbook.log").read_text().splitlines() if "start-up (process started at" in line]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(lines) == 1, "one start-up line, after the first page"
+    for phase in ("window opening", "imports done", "store open", "jobs started", "server listening", "first script run done"):
+        assert f"{phase} " in lines[0]
+    assert app.stop() == 0
+
+
+def test_opener_waits_for_the_server_then_opens_the_app(playwright_driver, tmp_path):
+    """The window may open before the server listens: its page waits, then goes to the app."""
+    port = free_port()
+    opener = write_opener(tmp_path, f"http://127.0.0.1:{port}/?t=secret</script>")
+    assert opener.stat().st_mode & 0o777 == 0o600
+    ctx = playwright_driver.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, "--allow-file-access-from-files"]
+    )
+    server = None
+    try:
+        page = ctx.new_page()
+        page.goto(opener.as_uri())
+        page.wait_for_timeout(600)  # nothing listens yet: the page waits
+        assert page.url.startswith("file:")
+        site = tmp_path / "site"
+        site.mkdir()
+        shutil.copy(FAVICON, site / "favicon.png")
+        (site / "index.html").write_text("<title>the app</title>")
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        page.wait_for_url(f"http://127.0.0.1:{port}/?t=secret%3C/script%3E", timeout=10_000)
+        assert page.title() == "the app"
+    finally:
+        ctx.close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+
+
+def test_a_profile_held_by_a_running_browser_is_not_taken(tmp_path):
+    profile = tmp_path / "chromium"
+    profile.mkdir()
+    assert not _profile_in_use(profile)
+    os.symlink(f"{socket.gethostname()}-{os.getpid()}", profile / "SingletonLock")
+    assert _profile_in_use(profile)  # a live browser (here: this process) holds it
+    (profile / "SingletonLock").unlink()
+    os.symlink(f"{socket.gethostname()}-999999999", profile / "SingletonLock")
+    assert not _profile_in_use(profile)  # left behind by a browser that is gone
+
+
+@pytest.mark.e2e
+def test_app_window_keeps_its_profile_and_loads_the_front_end_from_the_cache(start_app, playwright_driver, tmp_path):
+    """Chromium in --app mode as the app starts it (under Xvfb): the second start finds Streamlit's
+    front-end files in the window's kept cache, at the same address."""
+    cdp_port = free_port()
+    spy = chromium_spy(tmp_path / "bin", cdp_port)
+    home = tmp_path / "home"
+    counts = []
+    with xvfb() as display:
+        for _ in range(2):
+            app = start_app(home, FIELDBOOK_WINDOW="app", DISPLAY=display, PATH=f"{spy.parent}:{os.environ['PATH']}")
+            browser = attach(playwright_driver, cdp_port, time.monotonic() + 60)
+            try:
+                _, timings = wait_usable(browser, APP_USABLE, time.monotonic() + 60)
+                counts.append((timings["resources"], timings["cached"]))
+            finally:
+                assert app.stop(signal.SIGTERM) == 0  # closes the window, in order
+                try:
+                    browser.close()
+                except Exception:
+                    pass  # the window is gone already
+    (total_1, cached_1), (total_2, cached_2) = counts
+    assert cached_1 == 0 and total_1 > 20, counts
+    assert cached_2 >= total_2 * 0.8, f"the second start should load the front end from the cache: {counts}"
+    assert (home / "data" / "window" / "chromium").is_dir()  # kept
+    assert not list((home / "run").glob("window-profile-*"))  # no temporary profile was needed
