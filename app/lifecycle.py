@@ -101,7 +101,7 @@ class Application:
         self.snapshots.start(self.control)  # automatic snapshots, the inbox, the snapshot commands
         sync_settings.apply_config(self.store, cfg)  # the config's online mode and interval, until the user changes them
         self.sync_scheduler = SyncScheduler(lambda: self.store, lambda: self.jobs)  # the periodic sync while online
-        self.sync_scheduler.start()
+        self.sync_scheduler.start(after=startup.FIRST_PAGE_SHOWN)
         self.control.start()
         startup.remember_theme(cfg, load_ui_state(self.store, user).prefs.get("theme", cfg.theme))  # the next start's server theme
         # Everything runs: the first script run, waiting since the server started, may go on.

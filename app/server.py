@@ -44,6 +44,10 @@ def streamlit_options(port: int, theme: str | None = None, max_upload_mb: int = 
         # app/views/ is ours, not Streamlit's multipage folder: no automatic page list.
         "client.showSidebarNavigation": False,
         "logger.level": "warning",
+        # Streamlit collects garbage fully after every script run; with the app's modules, store and
+        # jobs in memory that walk took 50–90 ms of every rerun, the first page's included. Python's
+        # own collector still runs as usual.
+        "runner.postScriptGC": False,
         # Up to twice our limit a file reaches our own check (a message in the user's language);
         # beyond that Streamlit's uploader refuses it with its own message.
         "server.maxUploadSize": max_upload_mb * 2,
@@ -111,6 +115,15 @@ def check_port_free(port: int) -> None:
         raise
 
 
+def skip_direct_run_warning() -> None:
+    """Streamlit's first element checks whether it runs in a REPL, to warn `python app.py` users:
+    it walks the whole call stack with ``inspect.stack()`` (~70 ms of the first page). Served by
+    this server, the warning cannot apply: mark it as given (Streamlit's internal flag)."""
+    from streamlit import delta_generator
+
+    delta_generator._use_warning_has_been_displayed = True
+
+
 class EmbeddedServer:
     """Start with ``start()`` (returns once the server answers its health check), stop with ``stop()``."""
 
@@ -176,6 +189,7 @@ class EmbeddedServer:
         from streamlit.web.server import Server
 
         startup.mark("streamlit imported")
+        skip_direct_run_warning()
 
         loop = asyncio.new_event_loop()
         self._loop = loop

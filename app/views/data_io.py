@@ -22,6 +22,7 @@ from app import widgets
 from app.project_context import require_project
 from app.session import Session
 from app.slots import label_escape, md_escape, message
+from app.views.jobs import poll_job
 from jobs.model import JobResult
 from store.errors import FieldbookError
 from store.exports import FORMATS
@@ -138,16 +139,6 @@ def _keep_upload(session: Session, project_id: str) -> None:
     widgets.persist_inputs(scope_of(project_id), {"import_file": str(target), "import_job": None})
 
 
-def _job(session: Session, job_id: str | None) -> JobResult | None:
-    service = session.runtime.jobs
-    if not job_id or service is None:
-        return None
-    try:
-        return service.poll(job_id)
-    except FieldbookError:
-        return None
-
-
 def _job_panel(session: Session, kind: str, project_id: str) -> None:
     """Progress and outcome of this page's latest export or import job, in a slot of fixed height.
 
@@ -156,7 +147,7 @@ def _job_panel(session: Session, kind: str, project_id: str) -> None:
     that a poll redraws every half second could lose the click.
     """
     with st.container(key=f"fbjobpanel-{kind}", height=130, border=False):
-        job = _job(session, widgets.stored_value(scope_of(project_id), f"{kind}_job"))
+        job = poll_job(session, widgets.stored_value(scope_of(project_id), f"{kind}_job"))
         if job is not None and job.active:
             _poll(kind, project_id, job.id)
         else:
@@ -169,7 +160,7 @@ def _poll(kind: str, project_id: str, job_id: str) -> None:
     if rt is None:
         return
     session = Session(rt)
-    job = _job(session, job_id)
+    job = poll_job(session, job_id)
     if job is None or not job.active:
         st.rerun()  # the whole page: the outcome is drawn outside this polling fragment
     st.progress(job.progress, text=md_escape(job.message or session.t(f"jobs.status.{job.status}")))

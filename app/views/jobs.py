@@ -48,6 +48,18 @@ def _service(session: Session) -> JobService | None:
     return session.runtime.jobs
 
 
+def poll_job(session: Session, job_id: str | None) -> JobResult | None:
+    """The job a page started (its id kept in the page's state), or None: no id, no job system,
+    or the job is gone (e.g. the data was restored from a snapshot meanwhile)."""
+    service = session.runtime.jobs
+    if not job_id or service is None:
+        return None
+    try:
+        return service.poll(job_id)
+    except FieldbookError:
+        return None
+
+
 def render(session: Session) -> None:
     st.html(_CSS)
     st.subheader(session.t("page.jobs"))

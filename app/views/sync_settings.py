@@ -22,6 +22,7 @@ from app import runtime as runtime_module
 from app import sync_header, widgets
 from app.session import Session
 from app.slots import md_escape, message
+from app.views.jobs import poll_job
 from jobs.model import JobResult, utcnow
 from store.errors import FieldbookError
 
@@ -329,14 +330,7 @@ def _next_line(session: Session, status: Any, now: dt.datetime) -> str:
 
 
 def _check_job(session: Session) -> JobResult | None:
-    job_id = widgets.stored_value(SCOPE, "check_job")
-    service = session.runtime.jobs
-    if not job_id or service is None:
-        return None
-    try:
-        return service.poll(job_id)
-    except FieldbookError:
-        return None
+    return poll_job(session, widgets.stored_value(SCOPE, "check_job"))
 
 
 def _check_panel(session: Session) -> None:

@@ -39,7 +39,6 @@ from store.db import Store
 from store.errors import FieldbookError
 from store.sync import state
 from store.sync.connect import public_url, split_password
-from store.sync.engine import sync_now
 from store.sync.errors import error_code
 from store.sync.settings import ConnectionCheck, check_connection, refresh_password_flag
 
@@ -97,6 +96,8 @@ def run_sync(ctx: JobContext, reason: str = "manual") -> dict[str, Any]:
     def progress(phase: str, done: int) -> None:
         fraction = 0.5 * min(1.0, done / total) if phase == "push" else 0.5 + 0.49 * done / (done + 5000)
         ctx.progress(fraction, f"{phase} {done:,}", checkpoint={"phase": phase, "done": done})
+
+    from store.sync.engine import sync_now  # here, not at import: the app's start need not load the engine
 
     ctx.progress(0.0, "connecting")
     try:
@@ -183,8 +184,11 @@ class SyncScheduler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="sync-scheduler", daemon=True)
+    def start(self, after: threading.Event | None = None, at_most_s: float = 10.0) -> None:
+        """Start the thread; with ``after``, its first work (the keyring's backends, ≈ 0.5 s the first
+        time) waits for that event — the app's first page — or ``at_most_s``, so it does not slow
+        the start down."""
+        self._thread = threading.Thread(target=self._run, args=(after, at_most_s), name="sync-scheduler", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -224,9 +228,13 @@ class SyncScheduler:
         self._password_for = (id(store), server)
         return stored
 
-    def _run(self) -> None:
+    def _run(self, after: threading.Event | None = None, at_most_s: float = 0.0) -> None:
         from store.sync.credentials import keyring_info
 
+        deadline = time.monotonic() + at_most_s
+        while after is not None and not after.wait(0.05) and time.monotonic() < deadline:
+            if self._stop.is_set():
+                return
         keyring_info()  # loads the keyring backends (≈ 0.5 s the first time) here, not in the first Settings rerun
         while not self._stop.wait(self.tick_s):
             for step in (self.note_password, self.tick):

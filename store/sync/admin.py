@@ -18,7 +18,6 @@ from store.db import Store
 from store.errors import InstanceError
 from store.instance import CONTROL_NAME, ControlServer, InstanceLock, send_command
 from store.sync import credentials, settings
-from store.sync.engine import sync_now
 from store.sync.state import status
 
 COMMANDS = ("sync.now", "sync.status", "sync.configure", "sync.online", "sync.offline")
@@ -35,6 +34,8 @@ def status_info(store: Store) -> dict[str, Any]:
 
 def handle(store: Store, command: str, args: dict[str, Any]) -> dict[str, Any]:
     if command == "sync.now":
+        from store.sync.engine import sync_now  # on demand: not every start needs the engine
+
         return sync_now(store, args.get("url") or None).to_dict()
     if command == "sync.status":
         return status_info(store)

@@ -5,14 +5,15 @@ separately and never stored with it: ``public_url`` is the only form of the URL 
 anywhere, and the password lives in the OS keyring (store/sync/credentials.py). A password as a
 query parameter (``?password=``, ``passfile``, ``sslpassword``) is refused, and no text of the
 driver that might echo a password (libpq repeats a URL it cannot parse) reaches a message.
+
+psycopg is imported where a URL is checked or a connection made, not with this module: the app
+imports it (through the sync status in its header) at every start, and psycopg costs ~0.3 s.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
-
-import psycopg
-from psycopg.conninfo import conninfo_to_dict
 
 from store.errors import SyncError
 from store.sync.errors import ServerRefused, ServerTls, ServerUnreachable, ServerUrlError, SyncTimeout
@@ -24,6 +25,9 @@ DEFAULT_PORT = 5432
 URL_SHAPE = "postgresql://USER@HOST:PORT/DATABASE"
 # Query parameters that carry a secret (or name a file of them): never kept in a URL.
 SECRET_PARAMS = ("password", "passfile", "sslpassword")
+
+if TYPE_CHECKING:
+    import psycopg
 
 # Driver messages that mean "the connection went away", whatever the transport (a lost TLS
 # connection says "SSL SYSCALL error: EOF detected": that is not a TLS problem).
@@ -134,6 +138,9 @@ def _ambiguous(netloc: str, path: str) -> bool:
 def _check_libpq_reads(url: str) -> None:
     """libpq reads the URL as we do, or ``ServerUrlError`` — without libpq's text, which repeats
     the part it could not read (the password, for a bad %-escape in it)."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
     try:
         parsed = conninfo_to_dict(url)
     except psycopg.Error:
@@ -153,6 +160,8 @@ def _check_libpq_reads(url: str) -> None:
 
 def connect(url: str, *, password: str | None = None, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS) -> psycopg.Connection:
     """An open connection (autocommit: every transaction is explicit) or a ``SyncError`` that says why not."""
+    import psycopg
+
     url = check_url(url)
     kwargs: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_S, "options": f"-c statement_timeout={int(statement_timeout_ms)}"}
     if password is not None:
@@ -190,6 +199,8 @@ def translate(exc: BaseException, url: str, password: str | None = None) -> Sync
     that could repeat the password)."""
     if isinstance(exc, SyncError):
         return exc
+    import psycopg
+
     shown = public_url(url)
     text = str(exc).lower()
     if isinstance(exc, psycopg.errors.QueryCanceled) or "timeout" in text or "timed out" in text:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
-import psycopg
 
 from store.config import AppConfig
 from store.db import Store
@@ -26,7 +25,6 @@ from store.errors import ConfigError, SyncError
 from store.sync import credentials, state
 from store.sync.connect import check_url, connect, public_url, server_identity, split_password, translate, url_user, with_user
 from store.sync.errors import ServerNotInitialised, error_code
-from store.sync.server_schema import KNOWN_VERSION, applied_versions, check_schema, check_version
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +206,10 @@ def check_connection(store: Store, url: str | None = None, *, user: str | None =
 
 
 def _check(url: str, password: str | None) -> ConnectionCheck:
+    import psycopg  # here, with the server schema's checks: the app's start imports this module, not the driver
+
+    from store.sync.server_schema import KNOWN_VERSION, applied_versions, check_schema, check_version
+
     shown = public_url(url)
     conn = connect(url, password=password, statement_timeout_ms=30_000)
     try:

@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from app.window import write_opener
 from tests.conftest import REPORT, ROOT, clean_env
 from tests.launcher.windowspy import attach, chromium_spy, free_port, wait_usable, window_args
 from tests.packaging.dist import DIST, dist_size_mb, ensure_dist
@@ -54,6 +55,31 @@ def rss_mb(pid: int) -> float:
     return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0) / 1024
 
 
+def tree_pss_mb(roots: list[int]) -> float:
+    """Memory of processes and all their descendants (the app with its window's browser), in MB:
+    the sum of proportional set sizes, so pages the browser's processes share count once."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, ppid = int(stat.parent.name), int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(pid)
+    total_kb, todo, seen = 0, list(roots), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        todo += children.get(pid, [])
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total_kb += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total_kb / 1024
+
+
 @dataclass
 class Start:
     """One start, in seconds since the process started."""
@@ -67,6 +93,7 @@ class Start:
     cached: int = 0  # of those, from the browser's cache
     app: dict[str, float] = field(default_factory=dict)  # the app's own phases (its log)
     rss: float = 0.0
+    tree: float = 0.0  # the process tree with the window's browser (PSS)
 
 
 def app_phases(log_file: Path) -> tuple[float, dict[str, float]]:
@@ -79,10 +106,12 @@ def app_phases(log_file: Path) -> tuple[float, dict[str, float]]:
 
 
 def start_in_window(pw: Any, cmd: list[str], env: dict[str, str], cwd: Path, *, selector: str, home: Path | None = None,
-                    spy: Path | None = None, own_window: tuple[Path, int] | None = None, cdp_port: int) -> Start:
+                    spy: Path | None = None, own_window: tuple[Path, int] | None = None, opener: Path | None = None,
+                    cdp_port: int) -> Start:
     """Start ``cmd``; the first usable page in a Chromium window, either the one the app opens
     (``spy`` notes its start) or, for `streamlit run`, one opened on the printed address the way
-    Streamlit opens a browser (``own_window``: its kept profile)."""
+    Streamlit opens a browser (``own_window``: its kept profile) — or, with ``opener`` (the app's
+    waiting page for that address), opened at the same moment as the process, as the app does."""
     if spy is not None and spy.exists():
         spy.unlink()
     log_file = home / "logs" / "fieldbook.log" if home else None
@@ -93,6 +122,9 @@ def start_in_window(pw: Any, cmd: list[str], env: dict[str, str], cwd: Path, *, 
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     window = None
     browser = None
+    if own_window is not None and opener is not None:
+        args = window_args(opener.as_uri(), *own_window) + ["--allow-file-access-from-files"]
+        window = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -102,7 +134,7 @@ def start_in_window(pw: Any, cmd: list[str], env: dict[str, str], cwd: Path, *, 
         else:
             raise AssertionError(f"{cmd} ended without printing its address")
         printed = time.time() - started
-        if own_window is not None:
+        if own_window is not None and window is None:
             window = subprocess.Popen(window_args(url, *own_window), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         browser = attach(pw, cdp_port, deadline)
         usable_at, timings = wait_usable(browser, selector, deadline)
@@ -112,7 +144,7 @@ def start_in_window(pw: Any, cmd: list[str], env: dict[str, str], cwd: Path, *, 
         if spy is not None:
             result.window = float(spy.read_text().split()[0]) - started
         elif window is not None:
-            result.window = printed
+            result.window = 0.0 if opener is not None else printed
         if log_file is not None:
             deadline_log = time.monotonic() + 5  # the log line follows the first run by a moment
             while not result.app and time.monotonic() < deadline_log:
@@ -122,6 +154,7 @@ def start_in_window(pw: Any, cmd: list[str], env: dict[str, str], cwd: Path, *, 
             result.app = {name: value + app_started - started for name, value in result.app.items()}
         time.sleep(0.5)
         result.rss = rss_mb(proc.pid)
+        result.tree = tree_pss_mb([proc.pid] + ([window.pid] if window is not None else []))
         return result
     finally:
         proc.send_signal(signal.SIGTERM)  # closes the app's window too, in order
@@ -162,7 +195,7 @@ def phase_line(name: str, kind: str, starts: list[Start]) -> str:
     usable = statistics.median(s.usable for s in starts)
     return (
         f"  {name}, {kind} (median of {len(starts)}): page usable {usable:.2f} s [" + ", ".join(parts)
-        + f"; {resources}; RSS {median([s.rss for s in starts]):.0f} MB]"
+        + f"; {resources}; RSS {median([s.rss for s in starts]):.0f} MB; with the window's browser (PSS) {median([s.tree for s in starts]):.0f} MB]"
     )
 
 
@@ -186,18 +219,31 @@ def test_start_to_usable_page_in_the_window(playwright_driver, tmp_path):
                     start = start_in_window(playwright_driver, cmd, env, tmp_path, selector=APP_USABLE, home=home, spy=spy, cdp_port=cdp_port)
                     (warm if i else first).append(start)
             lines += [phase_line(name, "first start", first), phase_line(name, "warm start", warm)]
-        first, warm = [], []
-        for rep in range(FIRST_STARTS):
-            port, profile = free_port(), tmp_path / f"plain-profile-{rep}"
-            plain_cmd = [
-                sys.executable, "-m", "streamlit", "run", str(PLAIN_INPUTS), "--server.headless=true", "--server.address=127.0.0.1",
-                f"--server.port={port}", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
-            ]
-            env = clean_env(tmp_path / "plain-home", DISPLAY=display)
-            for i in range(1 + WARM_STARTS):
-                start = start_in_window(playwright_driver, plain_cmd, env, tmp_path, selector=PLAIN_USABLE, own_window=(profile, cdp_port), cdp_port=cdp_port)
-                (warm if i else first).append(start)
-        lines += [phase_line("`streamlit run` of the Inputs widgets", "first start", first), phase_line("`streamlit run` of the Inputs widgets", "warm start", warm)]
+        one_input = tmp_path / "one_input.py"
+        one_input.write_text("import streamlit as st\nst.text_input('Observer')\n")
+        plain_ways = [
+            ("`streamlit run` of the Inputs widgets", PLAIN_INPUTS, False),
+            # What any Streamlit page costs here, with nothing of ours: the floor under the app's figure.
+            ("`streamlit run` of a one-input app, its window started with it (the app's opener page)", one_input, True),
+        ]
+        for name, script, early in plain_ways:
+            first, warm = [], []
+            for rep in range(FIRST_STARTS):
+                port, profile = free_port(), tmp_path / f"plain-profile-{script.stem}-{rep}"
+                plain_cmd = [
+                    sys.executable, "-m", "streamlit", "run", str(script), "--server.headless=true", "--server.address=127.0.0.1",
+                    f"--server.port={port}", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
+                ]
+                opener = None
+                if early:
+                    (tmp_path / f"opener-{rep}").mkdir()
+                    opener = write_opener(tmp_path / f"opener-{rep}", f"http://127.0.0.1:{port}/")
+                env = clean_env(tmp_path / "plain-home", DISPLAY=display)
+                for i in range(1 + WARM_STARTS):
+                    start = start_in_window(playwright_driver, plain_cmd, env, tmp_path, selector=PLAIN_USABLE, own_window=(profile, cdp_port),
+                                            opener=opener, cdp_port=cdp_port)
+                    (warm if i else first).append(start)
+            lines += [phase_line(name, "first start", first), phase_line(name, "warm start", warm)]
     REPORT.append(
         "process start → first usable page in the app's window (Chromium --app under Xvfb; seconds since process start; "
         "first start = new data folder and window profile, warm = the same again):"

@@ -13,7 +13,7 @@ from store.db import Store
 from store.projects import list_projects
 from store.records import import_records
 from tests.conftest import REPORT
-from tests.e2e.conftest import choose, layout_shift, main, settle, sidebar_button
+from tests.e2e.conftest import choose, layout_shift, main, open_row, settle, sidebar_button
 
 pytestmark = pytest.mark.e2e
 
@@ -27,14 +27,6 @@ def _seed(home: Path, n: int = 60) -> None:
         import_records(store, demo.id, rows, user="seed")
     finally:
         store.close()
-
-
-def _click_row(page, row: int) -> None:
-    """Select data row ``row`` (0-based) by its row marker at the left edge of the grid canvas."""
-    grid = main(page).get_by_test_id("stDataFrame")
-    box = grid.bounding_box()
-    assert box is not None
-    grid.click(position={"x": 12, "y": 35 * (row + 1) + 17})
 
 
 def test_demo_project_search_pages_open_and_back(start_app, page):
@@ -62,7 +54,7 @@ def test_demo_project_search_pages_open_and_back(start_app, page):
     settle(page)
     REPORT.append(f"layout shift (CLS), records list search + next page: {layout_shift(page) - shift_before:.3f}")
 
-    _click_row(page, 0)
+    open_row(page, 0)
     expect(main(page).get_by_role("button", name="Save as final")).to_be_visible()
     notes = main(page).get_by_label("Notes")
     expect(notes).to_have_value("lime 25")  # page 2 starts with the 26th

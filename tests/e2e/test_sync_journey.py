@@ -19,7 +19,7 @@ from store.demo_project import NAME
 from store.records import get_record
 from store.sync.conflicts import count_unresolved
 from tests.conftest import run_cli
-from tests.e2e.conftest import header, main, settle, sidebar_button
+from tests.e2e.conftest import header, main, open_row, settle, sidebar_button
 from tests.sync.helpers import server_rows
 
 pytestmark = pytest.mark.e2e
@@ -85,10 +85,7 @@ def _open_first_tree(page: Any) -> Any:
     search = main(page).get_by_role("textbox", name="Search")
     _type(page, search, "oak")
     expect(main(page).get_by_text("1–1 of 1")).to_be_visible()
-    grid = main(page).get_by_test_id("stDataFrame")
-    grid.click(position={"x": 12, "y": 35 + 17})
-    notes = main(page).get_by_label("Notes")
-    expect(notes).to_be_visible()
+    notes = open_row(page)
     settle(page)
     return notes
 

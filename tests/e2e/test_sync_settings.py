@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from store.demo_project import SAMPLES
 from tests.app.test_sync_settings import password_pg  # noqa: F401  (fixture: PostgreSQL with scram passwords)
 from tests.conftest import REPORT
-from tests.e2e.conftest import header, layout_shift, main, settle, sidebar_button
+from tests.e2e.conftest import header, layout_shift, main, open_row, settle, sidebar_button
 from tests.sync.helpers import server_rows
 
 pytestmark = pytest.mark.e2e
@@ -109,11 +109,7 @@ def test_configure_test_go_online_sync_then_the_server_goes_down(start_app, page
         settle(page)
         main(page).get_by_role("button", name="Open").click()
         settle(page)
-        grid = main(page).get_by_test_id("stDataFrame")
-        expect(grid).to_be_visible()
-        grid.click(position={"x": 12, "y": 35 + 17})
-        notes = main(page).get_by_label("Notes")
-        expect(notes).to_be_visible()
+        notes = open_row(page)
         notes.fill("written while the server was down")
         notes.press("Control+Enter")
         settle(page)

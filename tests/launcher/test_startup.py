@@ -11,6 +11,8 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -19,7 +21,7 @@ import pytest
 import streamlit
 
 from app.window import _profile_in_use, write_opener
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 from tests.launcher.windowspy import attach, chromium_spy, free_port, wait_usable
 from tests.xdisplay import xvfb
 
@@ -63,6 +65,7 @@ def test_start_up_phases_are_logged(start_app, page, tmp_path):
     assert len(lines) == 1, "one start-up line, after the first page"
     for phase in ("window opening", "imports done", "store open", "jobs started", "server listening", "first script run done"):
         assert f"{phase} " in lines[0]
+    assert "loaded before the first page, of those kept for later: none" in lines[0]  # app.startup.HEAVY
     assert app.stop() == 0
 
 
@@ -133,3 +136,59 @@ def test_app_window_keeps_its_profile_and_loads_the_front_end_from_the_cache(sta
     assert cached_2 >= total_2 * 0.8, f"the second start should load the front end from the cache: {counts}"
     assert (home / "data" / "window" / "chromium").is_dir()  # kept
     assert not list((home / "run").glob("window-profile-*"))  # no temporary profile was needed
+
+
+def python_lines(code: str) -> list[str]:
+    """What a fresh interpreter (the repository's venv) prints for ``code``, line by line."""
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()
+
+
+def test_the_start_imports_nothing_the_first_page_can_do_without():
+    """What the app imports to start (the store, the jobs, the sync status, every page) leaves
+    app.startup.HEAVY alone (the running app's own check is in its start-up log line, see
+    test_start_up_phases_are_logged); the sync still gets the real psycopg when it needs it."""
+    code = (
+        "import sys, app.lifecycle, app.shell\n"
+        "from app.startup import HEAVY\n"
+        "print(sorted(m for m in HEAVY if m in sys.modules))\n"
+        "import huey.storage, psycopg\n"
+        "print(huey.storage.psycopg is None, callable(psycopg.connect))\n"
+    )
+    assert python_lines(code) == ["[]", "True True"]
+
+
+def test_first_page_leaves_streamlits_repl_check_out(monkeypatch):
+    """Streamlit's first element asks whether it runs in a REPL, walking the whole call stack
+    (~70 ms of the first page); the embedded server marks that warning as given. The flag is
+    Streamlit's internal: this fails if an upgrade renames it."""
+    from streamlit import delta_generator, env_util
+
+    from app.server import skip_direct_run_warning
+
+    def no_stack_walk() -> bool:
+        raise AssertionError("the REPL check ran")
+
+    monkeypatch.setattr(env_util, "is_repl", no_stack_walk)
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    with pytest.raises(AssertionError, match="REPL check"):
+        delta_generator._maybe_print_use_warning()
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    skip_direct_run_warning()
+    delta_generator._maybe_print_use_warning()
+
+
+def test_streamlit_takes_the_servers_options():
+    """Every option the embedded server sets is one Streamlit 1.67 knows and keeps (an unknown
+    or renamed one would be dropped or fail the start); among them: no full garbage collection
+    after each script run (50–90 ms of every rerun with the app in memory)."""
+    code = (
+        "from streamlit import config\n"
+        "from streamlit.web import bootstrap\n"
+        "from app.server import streamlit_options\n"
+        "options = streamlit_options(8765, 'dark', 25)\n"
+        "bootstrap.load_config_options(flag_options=options)\n"
+        "print(all(config.get_option(k) == v for k, v in options.items()), config.get_option('runner.postScriptGC'))\n"
+    )
+    assert python_lines(code)[-1] == "True False"

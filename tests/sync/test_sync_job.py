@@ -5,6 +5,7 @@ connection test never reaches the job ledger or the queue file."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -230,5 +231,40 @@ def test_the_scheduler_notes_whether_the_keyring_holds_the_password(home, keyrin
         settings.configure(store, bob)  # no password typed: the flag is not known ...
         assert settings.password_stored(store, bob) is None
         assert scheduler.note_password() is False and settings.password_stored(store, bob) is False  # ... until the thread asked
+    finally:
+        store.close()
+
+
+def test_the_scheduler_asks_the_keyring_only_after_the_first_page(home, monkeypatch):
+    """Loading the keyring's backends (≈ 0.5 s the first time) must not compete with the app's
+    first page: the scheduler's first work waits for the event the app sets once that page is
+    shown, or for its time limit when no page comes (no window); a stop meanwhile ends it."""
+    from store.sync import credentials
+
+    calls: list[float] = []
+    monkeypatch.setattr(credentials, "keyring_info", lambda: calls.append(time.monotonic()))
+    store = Store.open(home / "fieldbook.duckdb")
+    try:
+        shown = threading.Event()
+        waiting = SyncScheduler(lambda: store, lambda: None, tick_s=0.05)
+        waiting.start(after=shown, at_most_s=30)
+        time.sleep(0.5)
+        assert calls == [], "nothing before the first page"
+        shown.set()
+        wait_until(lambda: len(calls) == 1, what="the keyring asked once the page is shown")
+        waiting.stop()
+
+        no_page = SyncScheduler(lambda: store, lambda: None, tick_s=0.05)
+        started = time.monotonic()
+        no_page.start(after=threading.Event(), at_most_s=0.4)
+        wait_until(lambda: len(calls) == 2, what="the keyring asked after the time limit")
+        assert calls[1] - started >= 0.35
+        no_page.stop()
+
+        stopped = SyncScheduler(lambda: store, lambda: None, tick_s=0.05)
+        stopped.start(after=threading.Event(), at_most_s=30)
+        stopped.stop(timeout=5)
+        assert stopped._thread is not None and not stopped._thread.is_alive()
+        assert len(calls) == 2
     finally:
         store.close()
