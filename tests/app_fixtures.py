@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,16 +16,35 @@ SCRIPT = str(ROOT / "app" / "main.py")
 TOKEN = "test-token"
 
 
-@pytest.fixture
-def rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
-    cfg = load_config(clean_env(tmp_path))
+@contextmanager
+def installed_runtime(home: Path, *, with_jobs: bool = False) -> Iterator[runtime.Runtime]:
+    """The app's runtime on a store in ``home`` (with a running job service if asked), installed
+    as the running app installs it; uninstalled and closed afterwards."""
+    cfg = load_config(clean_env(home))
     cfg.paths.ensure()
     store = Store.open(cfg.paths.database)
-    current = runtime.Runtime(cfg, store, TOKEN, "tester")
+    jobs = None
+    if with_jobs:
+        from jobs.queue import JobQueue
+        from jobs.service import JobService
+
+        jobs = JobService(store, JobQueue(cfg.paths.jobs_queue), data_dir=cfg.paths.data_dir, user="tester")
+        jobs.start()
+    current = runtime.Runtime(cfg, store, TOKEN, "tester", jobs=jobs)
     runtime.install(current)
-    yield current
-    runtime.install(None)
-    store.close()
+    try:
+        yield current
+    finally:
+        runtime.install(None)
+        if jobs is not None:
+            jobs.stop()
+        store.close()
+
+
+@pytest.fixture
+def rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
+    with installed_runtime(tmp_path) as current:
+        yield current
 
 
 @pytest.fixture

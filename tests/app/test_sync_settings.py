@@ -22,18 +22,13 @@ from app import runtime
 from app.sync_header import BUTTON
 from app.views.sync_settings import PASSWORD, SCOPE, without_password
 from app.widgets import widget_key
-from jobs.queue import JobQueue
-from jobs.service import JobService
-from store.config import load_config
-from store.db import Store
 from store.records import create_record
 from store.sync import settings as sync_settings
 from store.sync import state
 from store.sync.credentials import has_password, keyring_info, password_for
 from store.sync.server_schema import init_server
 from store.uistate import load_ui_state
-from tests.app_fixtures import SCRIPT, TOKEN
-from tests.conftest import clean_env
+from tests.app_fixtures import SCRIPT, TOKEN, installed_runtime
 from tests.sync.helpers import new_project
 from tests.sync.pg import PgServer
 
@@ -64,17 +59,8 @@ def private_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 @pytest.fixture
 def app_rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
     """The runtime with a running job service (the connection test and the sync are jobs)."""
-    cfg = load_config(clean_env(tmp_path / "home"))
-    cfg.paths.ensure()
-    store = Store.open(cfg.paths.database)
-    jobs = JobService(store, JobQueue(cfg.paths.jobs_queue), data_dir=cfg.paths.data_dir, user="tester")
-    jobs.start()
-    current = runtime.Runtime(cfg, store, TOKEN, "tester", jobs=jobs)
-    runtime.install(current)
-    yield current
-    runtime.install(None)
-    jobs.stop()
-    store.close()
+    with installed_runtime(tmp_path / "home", with_jobs=True) as current:
+        yield current
 
 
 @pytest.fixture

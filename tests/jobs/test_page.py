@@ -12,11 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from app import runtime
 from jobs.model import JobResult, new_job_id
-from jobs.queue import JobQueue
-from jobs.service import JobService
 from store.config import load_config
 from store.db import Store
 from store.uistate import UiState, save_ui_state
+from tests.app_fixtures import installed_runtime
 from tests.conftest import ROOT, clean_env
 
 SCRIPT = str(ROOT / "app" / "main.py")
@@ -25,17 +24,8 @@ TOKEN = "test-token"
 
 @pytest.fixture
 def rt(tmp_path: Path) -> Iterator[runtime.Runtime]:
-    cfg = load_config(clean_env(tmp_path))
-    cfg.paths.ensure()
-    store = Store.open(cfg.paths.database)
-    jobs = JobService(store, JobQueue(cfg.paths.jobs_queue), data_dir=cfg.paths.data_dir, user="tester")
-    jobs.start()
-    current = runtime.Runtime(cfg, store, TOKEN, "tester", jobs=jobs)
-    runtime.install(current)
-    yield current
-    runtime.install(None)
-    jobs.stop()
-    store.close()
+    with installed_runtime(tmp_path, with_jobs=True) as current:
+        yield current
 
 
 @pytest.fixture
