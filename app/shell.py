@@ -19,6 +19,7 @@ from app.i18n import t
 from app.metrics import RUNS
 from app.router import Route, Router
 from app.session import Session, bootstrap_session
+from app.slots import HEADER_PX, header_slot
 from app.views import (
     conflicts,
     dashboard,
@@ -52,7 +53,8 @@ ROUTER = Router(
 _CSS = """
 <style>
 .st-key-fb_header { position: sticky; top: 0; z-index: 990; background: var(--background-color, inherit); }
-.st-key-fb_header .stHeading h3 { padding: 0; }
+.st-key-fb_header { overflow: visible; }  /* nothing in it is taller than a button; focus rings show */
+.st-key-fb_header p { margin: 0; }
 .st-key-fb_banner { min-height: 3.25rem; }
 /* reserved slots: always drawn (an empty one holds a zero-width space), always the same height,
    so a message appearing never pushes the page down. The attribute selector outranks
@@ -61,10 +63,6 @@ _CSS = """
 [class*="st-key-fbmsg-"] p, [class*="st-key-fbslot-"] p { margin: 0; line-height: 1.5rem; font-size: 0.875rem; white-space: nowrap; text-overflow: ellipsis; overflow: hidden; }
 [data-testid="stVerticalBlock"][class*="st-key-fbfile-"] { min-height: 2.5rem; max-height: 2.5rem; overflow: hidden; }
 [class*="st-key-fbhidden-"] { display: none; }
-/* the job indicator keeps its place in the header whether or not a job runs (the attribute
-   selector outranks Streamlit's own sizing of containers; min and max, because a flex item ignores `height`) */
-[data-testid="stVerticalBlock"].st-key-fb_jobs_indicator { min-height: 2.5rem; max-height: 2.5rem; display: flex; flex-direction: column; justify-content: center; overflow: hidden; }
-.st-key-fb_jobs_indicator p { margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 </style>
 """
 
@@ -100,15 +98,20 @@ def _locked(lang: str) -> None:
 
 
 def _header(session: Session) -> None:
-    with st.container(key="fb_header"):
+    """The fixed header: title, jobs, sync, back and forward — one row of ``HEADER_PX`` from the
+    first paint on, in both languages and at 800 px (each slot one line, cut with an ellipsis)."""
+    with st.container(key="fb_header", height=HEADER_PX, border=False):
         title, activity, sync, back, forward = st.columns([5, 2, 2.2, 1, 1], vertical_alignment="center")
-        title.subheader(f"{session.t('app.title')} · {session.t(ROUTER.current(session).title_key)}")
+        with title, header_slot("fb_title"):
+            # one line of bold text, not a heading: a heading's margins come from Streamlit's CSS and
+            # made the row taller than the buttons; the page below has its own heading
+            st.markdown(f"**{session.t('app.title')} · {session.t(ROUTER.current(session).title_key)}**", wrap=False)
         with activity:
             jobs.indicator()
         with sync:
             sync_header.indicator()
-        back.button("←", key="nav_back", help=session.t("nav.back"), on_click=session.back, disabled=not session.state.back, width="stretch")
-        forward.button("→", key="nav_forward", help=session.t("nav.forward"), on_click=session.forward, disabled=not session.state.forward, width="stretch")
+        back.button("←", key="nav_back", help=session.t("nav.back"), on_click=session.back, disabled=not session.state.back, width=HEADER_PX, wrap=False)
+        forward.button("→", key="nav_forward", help=session.t("nav.forward"), on_click=session.forward, disabled=not session.state.forward, width=HEADER_PX, wrap=False)
     with st.container(key="fb_banner"):
         if session.banner:
             st.error(session.banner)

@@ -7,6 +7,13 @@ from __future__ import annotations
 import re
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+# The header's height: one button row. Its slots are sized by element properties (``height=``,
+# ``wrap=False``), which arrive with the elements themselves; CSS from ``st.html`` is applied a
+# few hundred milliseconds later (the element's code loads lazily), and a header sized by it was
+# 45.6 px until then and 40 px after (issue 19).
+HEADER_PX = 40
 
 EMPTY = "\u200b"  # an empty container is not drawn at all; a zero-width space keeps the slot
 _STYLE = {
@@ -30,6 +37,12 @@ def label_escape(text: str) -> str:
 def md_escape(text: str) -> str:
     """``text`` shown literally by ``st.markdown`` (user input, error messages, file names)."""
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+def header_slot(key: str) -> DeltaGenerator:
+    """A slot of the header: exactly ``HEADER_PX`` tall whatever it holds, its content centred.
+    Put one line in it (``st.caption(..., wrap=False)``, ``st.button(..., wrap=False)``)."""
+    return st.container(key=key, height=HEADER_PX, border=False, vertical_alignment="center", gap=None)
 
 
 def message(key: str, kind: str | None = None, text: str | None = None) -> None:

@@ -25,6 +25,7 @@ import streamlit as st
 from app import runtime as runtime_module
 from app.i18n import t
 from app.session import Session
+from app.slots import header_slot
 from jobs.model import ACTIVE, QUEUED, RUNNING, JobResult, utcnow
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,6 @@ BUTTON = "fb_sync_status"
 SYNC_TASK = "sync.run"  # jobs.tasks.sync.TASK (imported lazily there; the name is part of the ledger)
 
 CSS = """
-[data-testid="stVerticalBlock"].st-key-fb_sync_indicator { min-height: 2.5rem; max-height: 2.5rem; display: flex; flex-direction: column; justify-content: center; overflow: hidden; }
-.st-key-fb_sync_indicator p { margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .st-key-fb_sync_indicator button { max-width: 100%; min-height: 0; padding: 0; justify-content: flex-start; }
 .st-key-fb_sync_indicator button div { overflow: hidden; }
 """
@@ -194,11 +193,11 @@ def _online(session: Session) -> bool:
 
 
 def _outer() -> None:
-    with st.container(key=KEY):
+    with header_slot(KEY):
         session = _session()
         line = current_line(session) if session is not None else None
         if session is None or line is None:
-            st.caption(" ")
+            st.caption(" ", wrap=False)
         elif line.fast:
             st.fragment(_fast, run_every=FAST_S)()
         else:
@@ -209,13 +208,13 @@ def _fast() -> None:
     session = _session()
     line = current_line(session) if session is not None else None
     if session is None or line is None:
-        st.caption(" ")
+        st.caption(" ", wrap=False)
     else:
         _draw(session, line)
 
 
 def _draw(session: Session, line: Line) -> None:
     """The line as a quiet button: a click opens the conflicts page, else the sync settings."""
-    if st.button(line.text, key=BUTTON, icon=line.icon, type="tertiary", help=session.t("sync.header.help", text=line.text)):
+    if st.button(line.text, key=BUTTON, icon=line.icon, type="tertiary", wrap=False, help=session.t("sync.header.help", text=line.text)):
         session.navigate(line.target)
         st.rerun()  # the whole app: the page changes, not only this fragment

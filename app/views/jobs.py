@@ -19,6 +19,7 @@ import streamlit as st
 
 from app import runtime as runtime_module
 from app.session import Session
+from app.slots import header_slot
 from jobs.model import CANCELLED, FAILED, QUEUED, RUNNING, JobResult, format_duration, utcnow
 from jobs.service import JobService
 from store.errors import FieldbookError
@@ -247,7 +248,7 @@ def _retry(session: Session, job_id: str) -> None:
 def indicator() -> None:
     """"2 running · 45%" in the header; the slot keeps its size when nothing runs."""
     session = _current_session()
-    with st.container(key="fb_jobs_indicator"):
+    with header_slot("fb_jobs_indicator"):
         service = _service(session) if session is not None else None
         text = " "
         if session is not None and service is not None:
@@ -259,4 +260,4 @@ def indicator() -> None:
                 text = ":material/autorenew: " + session.t("jobs.indicator.running", n=running, pct=f"{progress * 100:.0f}")
             elif queued:
                 text = ":material/schedule: " + session.t("jobs.indicator.queued", n=queued)
-        st.caption(text)
+        st.caption(text, wrap=False)

@@ -6,7 +6,8 @@ from store.uistate import UiState, load_ui_state, save_ui_state
 
 
 def header_text(at) -> str:
-    return " ".join(h.value for h in at.subheader)
+    """The header's title line (bold Markdown in the slot ``fb_title``) and the page's heading."""
+    return " ".join([m.value.strip("*") for m in at.markdown] + [h.value for h in at.subheader])
 
 
 def test_first_run_shows_home(new_session):
