@@ -79,17 +79,9 @@ def test_header_has_one_height_on_every_frame_in_both_languages(start_app, page,
     assert configured.returncode == 0, configured.stderr
     online = run_cli(app.home, "sync", "online", **env)
     assert online.returncode == 0, online.stderr
-    status = header(page).locator(".st-key-fb_sync_indicator")
     page.reload()
-    expect(status).to_contain_text("Sync failed — retrying", timeout=30_000)
-    # … and a job running (the demo job runs for a while)
-    sidebar_button(page, "Jobs").click()
-    page.get_by_role("button", name="Start demo job").click()
-    expect(header(page).locator(".st-key-fb_jobs_indicator")).to_contain_text("1 running", timeout=15_000)
-    page.reload()
-    expect(status).to_contain_text("Sync failed — retrying", timeout=30_000)
-    expect(header(page).locator(".st-key-fb_jobs_indicator")).to_contain_text("1 running", timeout=15_000)
-    settle(page)
+    expect(header(page).locator(".st-key-fb_sync_indicator")).to_contain_text("Sync failed — retrying", timeout=30_000)
+    _reload_with_a_job_running(page, "Jobs", "Start demo job", "running", "Sync failed — retrying")
     _check_every_frame(page, "reload with a failed sync and a running job (en)")
 
     # German: longer words, the same height
@@ -97,11 +89,17 @@ def test_header_has_one_height_on_every_frame_in_both_languages(start_app, page,
     settle(page)
     page.get_by_test_id("stMain").get_by_text("Deutsch", exact=True).click()
     expect(header(page)).to_contain_text("Einstellungen")
-    sidebar_button(page, "Aufgaben").click()
-    page.get_by_role("button", name="Demo-Aufgabe starten").click()  # the first one may have ended
-    expect(header(page).locator(".st-key-fb_jobs_indicator")).to_contain_text("aktiv", timeout=15_000)
-    page.reload()
-    expect(status).to_contain_text("Abgleich fehlgeschlagen — neuer Versuch", timeout=30_000)
-    expect(header(page).locator(".st-key-fb_jobs_indicator")).to_contain_text("aktiv", timeout=15_000)
-    settle(page)
+    _reload_with_a_job_running(page, "Aufgaben", "Demo-Aufgabe starten", "aktiv", "Abgleich fehlgeschlagen — neuer Versuch")
     _check_every_frame(page, "reload with a failed sync and a running job (de)")
+
+
+def _reload_with_a_job_running(page: Any, jobs_page: str, start: str, running: str, failed: str) -> None:
+    """Start a demo job (it runs for a while), reload, wait until both indicators show their long text."""
+    sidebar_button(page, jobs_page).click()
+    page.get_by_role("button", name=start).click()
+    jobs = header(page).locator(".st-key-fb_jobs_indicator")
+    expect(jobs).to_contain_text(running, timeout=15_000)
+    page.reload()
+    expect(header(page).locator(".st-key-fb_sync_indicator")).to_contain_text(failed, timeout=30_000)
+    expect(jobs).to_contain_text(running, timeout=15_000)
+    settle(page)
