@@ -22,6 +22,7 @@ from store.config import SETTINGS, AppConfig, load_config
 from store.errors import FieldbookError, InstanceError
 from store.instance import InstanceLock, send_command
 from store.logs import setup_logging
+from store.private import restrict_umask
 
 log = logging.getLogger("fieldbook")
 
@@ -30,8 +31,6 @@ Command = Callable[[AppConfig, argparse.Namespace], int]
 
 def cmd_run(cfg: AppConfig, args: argparse.Namespace) -> int:
     cfg.paths.ensure()
-    if os.name == "posix":
-        os.chmod(cfg.paths.runtime_dir, 0o700)
     setup_logging(cfg.paths.logs_dir, cfg.log_level)
     lock = InstanceLock(cfg.paths.runtime_dir)
     if not lock.acquire():
@@ -265,6 +264,7 @@ def build_parser(every_command: bool = True) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    restrict_umask()  # every file and folder Fieldbook creates is the user's alone (store/private.py)
     args = build_parser(_needs_every_command(argv)).parse_args(argv)
     try:
         cfg = load_config()

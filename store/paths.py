@@ -14,6 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from store.errors import StoreError
+from store.private import private_folder, runtime_folder
 
 APP_NAME = "Fieldbook"
 
@@ -43,11 +44,15 @@ class Paths:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def ensure(self) -> None:
-        """Create every folder, or raise ``StoreError`` saying which one cannot be used."""
+        """Create every folder private (store/private.py), or raise ``StoreError`` saying which
+        one cannot be used."""
         for name, folder in self.folders().items():
             label = name.replace("_dir", "").replace("_", " ")
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                if name == "runtime_dir":
+                    runtime_folder(folder)
+                else:
+                    private_folder(folder)
                 probe = folder / f".write-test-{os.getpid()}"
                 probe.write_bytes(b"")
                 probe.unlink()

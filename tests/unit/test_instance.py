@@ -7,13 +7,14 @@ import os
 import socket
 import stat
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from store.errors import ConfigError, InstanceError, StoreError
-from store.instance import CONTROL_NAME, ControlServer, InstanceLock, send_command
+from store.instance import CONTROL_NAME, ControlServer, InstanceLock, _mac, send_command
 
 
 @pytest.fixture
@@ -110,19 +111,75 @@ def request(runtime_dir: Path, payload: bytes) -> dict[str, object]:
             return json.loads(reader.readline())
 
 
-def test_wrong_token_is_not_allowed(server: ControlServer) -> None:
+def write_private(path: Path, text: str) -> None:
+    path.unlink(missing_ok=True)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+        fh.write(text)
+
+
+def test_a_client_without_the_token_is_not_allowed(server: ControlServer) -> None:
+    """The handshake's second step with a MAC made from a guessed token: refused, nothing runs."""
     called: list[object] = []
     server.register("secret", called.append)
-    reply = request(server.runtime_dir, json.dumps({"token": "wrong", "command": "secret"}).encode() + b"\n")
+    info = json.loads((server.runtime_dir / CONTROL_NAME).read_text())
+    with socket.create_connection(("127.0.0.1", info["port"]), timeout=10) as sock, sock.makefile("rwb") as stream:
+        stream.write(json.dumps({"hello": os.urandom(32).hex()}).encode() + b"\n")
+        stream.flush()
+        nonce = bytes.fromhex(json.loads(stream.readline())["nonce"])
+        body = json.dumps({"command": "secret", "args": {}})
+        stream.write(json.dumps({"mac": _mac("guessed", b"client", nonce, body.encode()), "body": body}).encode() + b"\n")
+        stream.flush()
+        reply = json.loads(stream.readline())
     assert reply == {"ok": False, "error": "Not allowed."}
     assert called == []
+
+
+def test_the_old_plain_token_request_is_not_understood(server: ControlServer) -> None:
+    called: list[object] = []
+    server.register("secret", called.append)
+    reply = request(server.runtime_dir, json.dumps({"token": server.token, "command": "secret"}).encode() + b"\n")
+    assert reply["ok"] is False and called == []
+
+
+def test_a_server_that_cannot_prove_the_token_gets_nothing(tmp_path: Path) -> None:
+    """Fieldbook crashed and another program took its control port: the CLI must not send it the
+    token, the command or its arguments (a snapshot passphrase)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    received: list[bytes] = []
+
+    def impostor() -> None:
+        conn, _ = listener.accept()
+        with conn, conn.makefile("rwb") as stream:
+            received.append(stream.readline())
+            stream.write(json.dumps({"proof": "0" * 64, "nonce": "00" * 32}).encode() + b"\n")
+            stream.flush()
+            conn.settimeout(2)
+            try:
+                received.append(stream.read())
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=impostor)
+    thread.start()
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    write_private(runtime / CONTROL_NAME, json.dumps({"pid": 1, "port": listener.getsockname()[1], "token": "the-real-token"}))
+    with pytest.raises(InstanceError, match="did not prove"):
+        send_command(runtime, "snapshot.export", {"passphrase": "correct horse battery staple"})
+    thread.join(10)
+    listener.close()
+    seen = b"".join(received)
+    assert b"hello" in seen
+    assert b"the-real-token" not in seen and b"passphrase" not in seen and b"correct horse" not in seen and b"snapshot" not in seen
 
 
 def test_wrong_token_through_send_command(server: ControlServer) -> None:
     path = server.runtime_dir / CONTROL_NAME
     info = json.loads(path.read_text())
     path.write_text(json.dumps({**info, "token": "guessed"}))
-    with pytest.raises(InstanceError, match="Not allowed"):
+    with pytest.raises(InstanceError, match="did not prove"):
         send_command(server.runtime_dir, "ping")
 
 
@@ -183,6 +240,6 @@ def test_stale_control_file_is_reported(tmp_path: Path) -> None:
     srv.start()
     stale = (tmp_path / CONTROL_NAME).read_text()
     srv.stop()
-    (tmp_path / CONTROL_NAME).write_text(stale)  # left behind by a crash: nobody listens
+    write_private(tmp_path / CONTROL_NAME, stale)  # left behind by a crash: nobody listens
     with pytest.raises(InstanceError, match="does not answer"):
         send_command(tmp_path, "ping", timeout=5)
