@@ -25,6 +25,10 @@ _CHECK_TEXT = b"fieldbook snapshot key check v1"
 _CHECK_INDEX = 2**64 - 1
 # scrypt cost: 2**15 × 8 × 128 B = 32 MB of memory and ~0.1 s per derivation on the dev machine.
 DEFAULT_N, DEFAULT_R, DEFAULT_P = 2**15, 8, 1
+# The only cost a file may ask for: it comes from the file, so a crafted one could ask for 4 GB of
+# memory and minutes per passphrase attempt (n=2**20, r=32, p=16). Fieldbook has only ever written
+# the default; a new default goes in here beside the old one.
+ACCEPTED_KDF = frozenset({(DEFAULT_N, DEFAULT_R, DEFAULT_P)})
 
 
 class KeyMismatch(Exception):
@@ -94,10 +98,12 @@ def open_encryption(params: dict[str, Any], passphrase: str) -> Cipher:
     try:
         if params.get("cipher") != "AES-256-GCM" or params.get("kdf") != "scrypt":
             raise ValueError("unknown cipher")
-        n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
-        if not (2 <= n <= 2**20 and 1 <= r <= 32 and 1 <= p <= 16):
-            raise ValueError("scrypt parameters out of range")
+        n, r, p = params["n"], params["r"], params["p"]
+        if any(type(v) is not int for v in (n, r, p)) or (n, r, p) not in ACCEPTED_KDF:
+            raise ValueError(f"its key settings (scrypt n={n!r}, r={r!r}, p={p!r}) are not Fieldbook's, so it was not opened")
         salt = base64.b64decode(params["salt"], validate=True)
+        if not 16 <= len(salt) <= 64:
+            raise ValueError("bad salt")
         prefix = base64.b64decode(params["nonce_prefix"], validate=True)
         check = base64.b64decode(params["check"], validate=True)
         if len(prefix) != 4:

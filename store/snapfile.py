@@ -39,7 +39,7 @@ TRAILER = b"FBEND"
 SUFFIX = ".fbsnap"
 MANIFEST = "manifest.json"
 DATABASE = "fieldbook.duckdb"
-_ATTACHMENT = re.compile(r"^attachments/[0-9a-f]{64}$")
+_ATTACHMENT = re.compile(r"attachments/[0-9a-f]{64}")  # fullmatch: `$` would let a final newline through
 _MAX_HEADER = 64 * 1024
 
 
@@ -345,7 +345,7 @@ def _entries(payload: Any, path: Path) -> Iterator[tuple[str, int]]:
             name = payload.exact(length).decode("ascii")
         except UnicodeDecodeError:
             raise _damaged(path, "an entry has a bad name") from None
-        if name not in (MANIFEST, DATABASE) and not _ATTACHMENT.match(name):
+        if name not in (MANIFEST, DATABASE) and not _ATTACHMENT.fullmatch(name):
             raise _damaged(path, f"it holds an unexpected entry {name!r}")
         (size,) = struct.unpack(">Q", payload.exact(8))
         yield name, size

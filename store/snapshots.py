@@ -51,7 +51,7 @@ from store.snaperrors import NoSpaceError, SnapshotInvalid, SnapshotNotFound
 log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
-_ID = re.compile(r"^\d{8}T\d{6}Z(-\d+)?$")
+_ID = re.compile(r"\d{8}T\d{6}Z(-\d+)?")  # fullmatch
 AUTO_PIN = ("pre-restore", "pre-migration")  # the state before a restore or migration stays restorable
 
 
@@ -186,7 +186,7 @@ class Snapshots:
         """Every complete snapshot, newest first (an unreadable one is listed as failed)."""
         found = []
         for folder in self.dir.iterdir():
-            if folder.is_dir() and _ID.match(folder.name):
+            if folder.is_dir() and _ID.fullmatch(folder.name):
                 info = self._load(folder)
                 if info is not None:
                     found.append(info)

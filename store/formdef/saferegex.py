@@ -27,6 +27,12 @@ from typing import Any
 
 MAX_PATTERN_CHARS = 500
 MAX_PROGRAM = 1_000
+# A repeat count is checked before anything is done with it: ``(){4294967294}`` once looped four
+# billion times here (its empty body never grows the program), hanging every device that pulled a
+# form with it. And every compile step counts against a budget, so nested empty repeats
+# (``((){999}){999}``) end too.
+MAX_REPEAT = 1_000
+MAX_COMPILE_STEPS = 100_000
 # Upper bound on steps of one search (program size x text length): about a second of work at
 # worst, milliseconds for ordinary patterns.
 MAX_WORK = 1_000_000
@@ -89,10 +95,19 @@ def _in_range(lo: int, hi: int) -> Callable[[str], bool]:
     return lambda ch: lo <= ord(ch) <= hi
 
 
-def _emit(items: Any, prog: list[Instr]) -> None:
-    for op, av in items:
-        if len(prog) > MAX_PROGRAM:
+class _Budget:
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def spend(self, prog: list[Instr]) -> None:
+        self.steps += 1
+        if self.steps > MAX_COMPILE_STEPS or len(prog) > MAX_PROGRAM:
             raise RegexError("the pattern is too complex")
+
+
+def _emit(items: Any, prog: list[Instr], budget: _Budget) -> None:
+    for op, av in items:
+        budget.spend(prog)
         if op is sre.LITERAL:
             prog.append((_CHAR, _equals(chr(av), True)))
         elif op is sre.NOT_LITERAL:
@@ -107,49 +122,49 @@ def _emit(items: Any, prog: list[Instr]) -> None:
             _group, add_flags, del_flags, body = av
             if add_flags or del_flags:
                 raise RegexError("flags inside the pattern, such as (?i), are not supported")
-            _emit(body, prog)
+            _emit(body, prog, budget)
         elif op is sre.BRANCH:
-            _emit_branch(av[1], prog)
+            _emit_branch(av[1], prog, budget)
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-            _emit_repeat(av, prog)
+            _emit_repeat(av, prog, budget)
         else:
             raise RegexError("back-references, look-ahead and look-behind are not supported in patterns")
 
 
-def _emit_branch(alternatives: list[Any], prog: list[Instr]) -> None:
+def _emit_branch(alternatives: list[Any], prog: list[Instr], budget: _Budget) -> None:
     jumps = []
     for alt in alternatives[:-1]:
         split = len(prog)
         prog.append(())
-        _emit(alt, prog)
+        _emit(alt, prog, budget)
         jumps.append(len(prog))
         prog.append(())
         prog[split] = (_SPLIT, split + 1, len(prog))
-    _emit(alternatives[-1], prog)
+    _emit(alternatives[-1], prog, budget)
     for jump in jumps:
         prog[jump] = (_JMP, len(prog))
 
 
-def _emit_repeat(av: Any, prog: list[Instr]) -> None:
+def _emit_repeat(av: Any, prog: list[Instr], budget: _Budget) -> None:
     low, high, body = av
+    if low > MAX_REPEAT or (high is not sre.MAXREPEAT and high > MAX_REPEAT):
+        raise RegexError(f"the pattern repeats something more than {MAX_REPEAT:,} times")
     for _ in range(low):
-        _emit(body, prog)
-        if len(prog) > MAX_PROGRAM:
-            raise RegexError("the pattern is too complex")
+        budget.spend(prog)
+        _emit(body, prog, budget)
     if high is sre.MAXREPEAT:
         loop = len(prog)
         prog.append(())
-        _emit(body, prog)
+        _emit(body, prog, budget)
         prog.append((_JMP, loop))
         prog[loop] = (_SPLIT, loop + 1, len(prog))
         return
     for _ in range(high - low):
+        budget.spend(prog)
         split = len(prog)
         prog.append(())
-        _emit(body, prog)
+        _emit(body, prog, budget)
         prog[split] = (_SPLIT, split + 1, len(prog))
-        if len(prog) > MAX_PROGRAM:
-            raise RegexError("the pattern is too complex")
 
 
 @lru_cache(maxsize=256)
@@ -161,12 +176,14 @@ def compile_pattern(pattern: str) -> Program:
         parsed = sre_parse.parse(pattern, 0)
     except re.error as exc:
         raise RegexError(f"the pattern is not a valid regular expression ({exc.msg})") from None
+    except OverflowError:  # a repeat count beyond what re can hold (a{4294967296})
+        raise RegexError(f"the pattern repeats something more than {MAX_REPEAT:,} times") from None
     except RecursionError:
         raise RegexError("the pattern is nested too deeply") from None
     if parsed.state.flags & ~re.UNICODE:
         raise RegexError("flags inside the pattern, such as (?i), are not supported")
     prog: list[Instr] = []
-    _emit(parsed, prog)
+    _emit(parsed, prog, _Budget())
     prog.append((_MATCH,))
     if len(prog) > MAX_PROGRAM:
         raise RegexError("the pattern is too complex")

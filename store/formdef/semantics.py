@@ -93,8 +93,15 @@ def number_or_none(value: Any) -> int | float | None:
         return _bounded(value)
     if isinstance(value, str) and _NUMERIC.fullmatch(value):
         text = value.strip()
-        # A 40-digit cut keeps int() cheap; anything that long is out of bounds anyway.
-        return _bounded(float(text) if "." in text else int(text[:40]))
+        if "." in text:
+            return _bounded(float(text))
+        # read exactly: leading zeros do not count, and more than 19 digits is beyond MAX_INT anyway
+        # (checked before int(), whose cost grows with the length)
+        sign, digits = ("-", text[1:]) if text[0] == "-" else ("", text.lstrip("+"))
+        digits = digits.lstrip("0") or "0"
+        if len(digits) > len(str(MAX_INT)):
+            raise SemanticError("gives a number that is too large")
+        return _bounded(int(sign + digits))
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return (value - _EPOCH).days
     return None
@@ -166,8 +173,11 @@ def _temporal(value: Any, like: Any) -> Any:
             return value
         parse = dt.time.fromisoformat
     if isinstance(value, str):
+        text = value.strip()
+        if len(text) > 40:  # longer than any ISO date or time: not one (never a cut prefix read as one)
+            return None
         try:
-            return parse(value.strip()[:40])
+            return parse(text)
         except ValueError:
             return None
     return None

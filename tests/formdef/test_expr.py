@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -13,6 +16,7 @@ from hypothesis import strategies as st
 
 from store.formdef.expr import MAX_CHARS, ExpressionError, evaluate, parse, references, rename_reference
 from store.values import FileRef
+from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 5, 15)
 NOW = dt.datetime(2026, 5, 15, 10, 30, 0)
@@ -297,6 +301,32 @@ def test_regex_bombs_return_quickly() -> None:
         ev("regex(., '(a?){300}a{300}')", current="a" * 5000)
     with pytest.raises(ExpressionError, match="too complex"):
         parse("regex(., '((a{100}){100}){100}')")
+
+
+REPEAT_BOMBS = ["(){4294967294}", "a{4294967296}", "a{1001}", "x{2,100000}", "((){999}){999}", "(((){999}){999}){999}", "(|){1000}"]
+
+
+def test_huge_repeat_counts_are_refused_before_any_work() -> None:
+    """A pushed form with ``(){4294967294}`` once hung every device's sync in the pattern compiler,
+    and ``a{4294967296}`` escaped as OverflowError. Run in a child with a deadline: a hang fails."""
+    code = (
+        "import json, sys\n"
+        "from store.formdef.saferegex import RegexError, compile_pattern\n"
+        "out = []\n"
+        "for p in json.loads(sys.argv[1]):\n"
+        "    try:\n"
+        "        compile_pattern(p); out.append('compiled')\n"
+        "    except RegexError as exc:\n"
+        "        out.append(str(exc))\n"
+        "print(json.dumps(out))\n"
+    )
+    child = subprocess.run([sys.executable, "-c", code, json.dumps(REPEAT_BOMBS)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert child.returncode == 0, child.stderr
+    messages = json.loads(child.stdout)
+    assert all(m.startswith("the pattern repeats something more than 1,000 times") or m == "the pattern is too complex" for m in messages), messages
+    assert ev("regex(., '^a{900}$')", current="a" * 900) is True  # long repeats below the limits still work
+    with pytest.raises(ExpressionError, match="more than 1,000 times"):
+        parse("regex(., 'a{4294967296}')")
 
 
 def test_rename_reference_keeps_everything_else() -> None:

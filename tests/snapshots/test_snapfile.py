@@ -118,3 +118,49 @@ def test_manifest_must_come_first(tmp_path: Path) -> None:
     out.write_bytes(body + snapfile.TRAILER + hashlib.sha256(body).digest())
     with pytest.raises(SnapshotInvalid, match="manifest is not where it belongs"):
         snapfile.extract(out, tmp_path, None)
+
+
+def _crafted(tmp_path: Path, header: dict[str, object], payload: bytes) -> Path:
+    """A file whose trailer checksum is right: what an attacker who knows the format writes."""
+    raw = json.dumps(header).encode()
+    body = snapfile.MAGIC + struct.pack(">HI", 1, len(raw)) + raw + payload
+    out = tmp_path / "crafted.fbsnap"
+    out.write_bytes(body + snapfile.TRAILER + hashlib.sha256(body).digest())
+    return out
+
+
+def _entry(name: str, data: bytes) -> bytes:
+    return b"E" + struct.pack(">H", len(name.encode())) + name.encode() + struct.pack(">Q", len(data)) + data
+
+
+def test_an_entry_name_ending_in_a_newline_is_refused(tmp_path: Path) -> None:
+    sha = hashlib.sha256(b"photo").hexdigest()
+    manifest = json.dumps(MANIFEST).encode()
+    payload = _entry("manifest.json", manifest) + _entry(f"attachments/{sha}\n", b"photo") + b"Z"
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    with pytest.raises(SnapshotInvalid):
+        snapfile.extract(_crafted(tmp_path, {"encryption": None}, payload), dest, None)
+    assert not [p for p in dest.rglob("*") if "\n" in p.name]
+
+
+@pytest.mark.parametrize(("n", "r", "p"), [(2**20, 32, 16), (2**15, 8, 2), (2**14, 8, 1), ("32768", 8, 1), (32768.0, 8, 1), (True, 8, 1)])
+def test_key_settings_not_fieldbooks_are_refused_before_deriving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, n, r, p) -> None:
+    """A file may not choose the key derivation's cost: 4 GB and minutes per attempt at the top."""
+    from store import snapcrypt
+
+    out = tmp_path / "good.fbsnap"
+    snapfile.write(out, MANIFEST, _files(tmp_path), "secret")
+    data = out.read_bytes()
+    length = struct.unpack(">I", data[len(snapfile.MAGIC) + 2 : len(snapfile.MAGIC) + 6])[0]
+    start = len(snapfile.MAGIC) + 6
+    header = json.loads(data[start : start + length])
+    header["encryption"].update(n=n, r=r, p=p)
+    crafted = _crafted(tmp_path, header, data[start + length : -len(snapfile.TRAILER) - 32])
+    derived: list[object] = []
+    monkeypatch.setattr(snapcrypt, "derive_key", lambda *a: derived.append(a) or b"\0" * 32)
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    with pytest.raises(SnapshotInvalid, match="key settings .* are not Fieldbook's"):
+        snapfile.extract(crafted, dest, "secret")
+    assert derived == []
