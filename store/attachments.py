@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from store.db import Store
 from store.errors import ValidationError
@@ -17,8 +19,39 @@ from store.fsutil import fsync_dir
 from store.values import FileRef
 
 
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def valid_sha256(value: object) -> bool:
+    """A content hash as Fieldbook writes it: 64 lower-case hex digits, nothing else."""
+    return isinstance(value, str) and SHA256.fullmatch(value) is not None
+
+
 def attachment_path(folder: Path, sha256: str) -> Path:
-    return folder / sha256[:2] / sha256
+    """The file of ``sha256`` in ``folder``. Every reference that reaches here may come from another
+    device, a snapshot or an import: one that is not a content hash (``../../etc/hostname``) is
+    refused, and the path is checked to stay inside ``folder``."""
+    if not valid_sha256(sha256):
+        raise ValidationError(f"{str(sha256)[:80]!r} is not a valid attachment reference.")
+    path = folder / sha256[:2] / sha256
+    if os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) != os.path.abspath(folder):
+        raise ValidationError(f"{sha256!r} does not name a file in the attachment store.")  # unreachable with 64 hex digits
+    return path
+
+
+def strip_invalid_refs(data: Any) -> tuple[Any, list[str]]:
+    """``data`` (a record's values) with every file reference that is not a content hash replaced by
+    None, and the names of the fields it happened to. For data from outside (a pulled change)."""
+    if not isinstance(data, dict):
+        return data, []
+    cleaned, bad = {}, []
+    for name, value in data.items():
+        if isinstance(value, dict) and "sha256" in value and not valid_sha256(value.get("sha256")):
+            cleaned[name] = None
+            bad.append(str(name))
+        else:
+            cleaned[name] = value
+    return cleaned, bad
 
 
 def save_attachment(store: Store, folder: Path, name: str, data: bytes, mime: str | None, max_bytes: int) -> FileRef:

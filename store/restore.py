@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from store import manifest
+from store.attachments import attachment_path
 from store.crashpoints import step
 from store.db import Store
 from store.disk import free_mb
@@ -59,7 +60,7 @@ def swap_in(store: Store, snaps: Snapshots, staged: Staged, *, progress: Progres
         progress(0.75, "copying attachments")
         attachments = snaps.attachments_dir
         for sha, source in staged.attachments.items():
-            target = attachments / sha[:2] / sha
+            target = attachment_path(attachments, sha)
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 copy_durable(source, target)

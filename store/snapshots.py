@@ -40,6 +40,7 @@ from typing import Any
 import duckdb
 
 from store import __version__, manifest, snapfile
+from store.attachments import attachment_path, valid_sha256
 from store.crashpoints import step
 from store.db import Store
 from store.disk import free_mb
@@ -178,7 +179,7 @@ class Snapshots:
         return self.dir / "attachments"
 
     def cas_path(self, sha: str) -> Path:
-        return self.cas_dir / sha[:2] / sha
+        return attachment_path(self.cas_dir, sha)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -384,11 +385,15 @@ class Snapshots:
         stored: dict[str, int] = {}
         missing: list[str] = []
         for sha in hashes:
+            if not valid_sha256(sha):  # a reference from outside that is no content hash: no file to keep
+                log.warning("attachment reference %r is not a content hash; it is not in the snapshot", str(sha)[:80])
+                missing.append(str(sha))
+                continue
             target = self.cas_path(sha)
             if target.exists():
                 stored[sha] = target.stat().st_size
                 continue
-            source = self.attachments_dir / sha[:2] / sha
+            source = attachment_path(self.attachments_dir, sha)
             if not source.exists():
                 log.warning("attachment %s is in the database but its file is missing", sha)
                 missing.append(sha)

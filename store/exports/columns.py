@@ -214,7 +214,10 @@ def text_value(plan: Plan, form: FormDef, field: Field, value: Any) -> str:
         parts = [choice_text(plan, form, own, str(v)) for v in value]
         return (MULTI_LABEL_SEPARATOR if plan.labels else " ").join(parts)
     if own.type in ("photo", "file") and isinstance(value, dict) and "sha256" in value:
-        return attachment_member(value)
+        try:
+            return attachment_member(value)
+        except ValueError:
+            return ""  # a reference that names no file (it came from outside): no path to point at
     if isinstance(value, (dict, list)) and own.type != "geopoint":
         return json.dumps(value, ensure_ascii=False)
     return format_value(form, own, value, plan.lang, labels=False)  # text the importer reads back
@@ -239,8 +242,12 @@ def safe_name(name: str) -> str:
 
 
 def attachment_member(ref: Mapping[str, Any]) -> str:
-    """Where a photo or file lives inside a ZIP export: ``attachments/<sha256>-<name>``."""
-    return f"attachments/{ref['sha256']}-{safe_name(str(ref.get('name') or 'file'))}"
+    """Where a photo or file lives inside a ZIP export: ``attachments/<sha256>-<name>``, built from
+    safe parts only (a reference that is no content hash gets no member: ``ValueError``)."""
+    sha = ref.get("sha256")
+    if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
+        raise ValueError("not a content hash")
+    return f"attachments/{sha}-{safe_name(str(ref.get('name') or 'file'))}"
 
 
 def record_count(store: Store, project_id: str) -> int:

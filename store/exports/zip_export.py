@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from store.attachments import attachment_path
+from store.attachments import attachment_path, valid_sha256
 from store.exports.columns import Plan, Ticker, attachment_member
 from store.exports.csv_export import write_csv_stream
 from store.records import Record
@@ -48,7 +48,7 @@ def write_zip(
     def collect(record: Record) -> None:
         for name in files:
             ref = record.data.get(name)
-            if isinstance(ref, dict) and isinstance(ref.get("sha256"), str):
+            if isinstance(ref, dict) and valid_sha256(ref.get("sha256")):  # never a path from a reference
                 wanted.setdefault(attachment_member(ref), ref["sha256"])
 
     missing: list[str] = []

@@ -22,6 +22,7 @@ Rules (the same on every device, so all converge):
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +30,7 @@ from typing import Any
 
 import duckdb
 
+from store.attachments import strip_invalid_refs
 from store.db import Store
 from store.device import Device
 from store.formdef import FormDef
@@ -38,6 +40,8 @@ from store.records import search_text
 from store.sync import state
 from store.sync.bulk import insert_rows, registered
 from store.sync.conflicts import mark_resolved
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -221,6 +225,10 @@ def _records(con: duckdb.DuckDBPyConnection, device: Device, changes: list[Serve
     versions: list[list[Any]] = []
     for change in changes:
         p, rid = change.payload, change.entity_id
+        data_in, bad_refs = strip_invalid_refs(p.get("data"))
+        if bad_refs:  # another device sent a file reference that is no content hash: never a path here
+            log.warning("record %s from device %s: file references in %s are not content hashes; removed", rid, change.device_id, ", ".join(bad_refs))
+            p = {**p, "data": data_in}
         cur = current.get(rid)
         if (cur is not None and cur.hlc == change.hlc) or (rid, change.hlc) in seen:
             continue  # already here, or known to this device's history: nothing new

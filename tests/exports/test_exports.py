@@ -199,6 +199,26 @@ def test_zip_lists_a_missing_attachment_instead_of_failing(store, attachments, p
         assert "NOT in this archive" in zf.read("README.txt").decode()
 
 
+def test_a_reference_that_is_a_path_puts_no_outside_file_in_the_zip(store, attachments, project, tmp_path):
+    """A hostile device once made another device's ZIP include any readable file (zip slip): a
+    record whose photo reference is ``../../…`` written straight into the database, as a pull or a
+    restored snapshot could before references were checked."""
+    proj, data = project
+    secret = tmp_path / "id_rsa"
+    secret.write_bytes(b"-----BEGIN PRIVATE KEY----- do not leak")
+    hostile = {"sha256": f"../../../../../../../..{secret}", "name": "../../evil.sh", "size": 1, "mime": None}
+    [(rid,)] = store.read("SELECT id FROM records WHERE project_id = ? ORDER BY created_at LIMIT 1", [proj.id])
+    row = store.read_one("SELECT data FROM records WHERE id = ?", [rid])
+    store.execute("UPDATE records SET data = ? WHERE id = ?", [json.dumps({**json.loads(row[0]), "photo": hostile}), rid])
+    out = tmp_path / "b.zip"
+    export_project(store, proj.id, "zip", out, attachments_dir=attachments)
+    with zipfile.ZipFile(out) as zf:
+        assert all(".." not in n and not n.startswith("/") for n in zf.namelist()), zf.namelist()
+        assert not any(b"PRIVATE KEY" in zf.read(n) for n in zf.namelist())
+        with zf.open("data.csv") as fh:
+            assert ".." not in fh.read().decode("utf-8-sig")
+
+
 class Stop(Exception):
     pass
 
