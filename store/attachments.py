@@ -18,7 +18,6 @@ from store.errors import ValidationError
 from store.fsutil import fsync_dir
 from store.values import FileRef
 
-
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -44,7 +43,8 @@ def strip_invalid_refs(data: Any) -> tuple[Any, list[str]]:
     None, and the names of the fields it happened to. For data from outside (a pulled change)."""
     if not isinstance(data, dict):
         return data, []
-    cleaned, bad = {}, []
+    cleaned: dict[str, Any] = {}
+    bad: list[str] = []
     for name, value in data.items():
         if isinstance(value, dict) and "sha256" in value and not valid_sha256(value.get("sha256")):
             cleaned[name] = None
