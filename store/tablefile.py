@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -149,12 +150,35 @@ def _legacy_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
     raise AssertionError("latin-1 decodes any bytes")
 
 
+# Spreadsheet formulas in CSV (issue 20, item 10): a cell that begins with = + - @ (or a tab or
+# carriage return) is run as a formula when Excel or LibreOffice opens the file: =HYPERLINK(…) or
+# =cmd|' /C calc'!A0 from a label someone typed. The CSV export puts an apostrophe before such a
+# text (shown by spreadsheets as the text itself), and before a text that already begins with
+# apostrophes and then such a character, so that the import can undo exactly that: one apostrophe
+# before apostrophes-then-a-trigger is removed. A round trip through Fieldbook is exact; a text
+# like "'tis" is never touched.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` for a CSV cell: safe to open in a spreadsheet (see above)."""
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def restore_formula(text: str) -> str:
+    """The text ``neutralise_formula`` was given (for a cell of a CSV file)."""
+    return text[1:] if text.startswith("'") and _FORMULA.match(text, 1) else text
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first non-empty line into the most cells (comma on a tie)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     best, width = ",", 1
     for delimiter in DELIMITERS:
-        cells = next(csv.reader([first], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:  # e.g. a field over the csv module's 128 KiB limit: reading the rows says so
+            continue
         if len(cells) > width:
             best, width = delimiter, len(cells)
     return best
@@ -173,7 +197,8 @@ def _open_csv(path: Path, data: bytes, max_rows: int) -> Table:
 
 def _safe(reader: Any, name: str) -> Iterator[list[str]]:
     try:
-        yield from reader
+        for row in reader:
+            yield [restore_formula(cell) for cell in row]
     except csv.Error as exc:
         raise TableFileError(f"The file {name} cannot be read as CSV near row {reader.line_num} ({exc}).") from None
 

