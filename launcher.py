@@ -23,6 +23,7 @@ from store.errors import FieldbookError, InstanceError
 from store.instance import InstanceLock, send_command
 from store.logs import setup_logging
 from store.private import restrict_umask
+from store.termsafe import VisibleWriter
 
 log = logging.getLogger("fieldbook")
 
@@ -265,6 +266,7 @@ def build_parser(every_command: bool = True) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     restrict_umask()  # every file and folder Fieldbook creates is the user's alone (store/private.py)
+    sys.stdout, sys.stderr = VisibleWriter.around(sys.stdout), VisibleWriter.around(sys.stderr)  # data never drives the terminal
     args = build_parser(_needs_every_command(argv)).parse_args(argv)
     try:
         cfg = load_config()

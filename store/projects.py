@@ -21,6 +21,7 @@ from store.errors import ValidationError
 from store.formdef import FormDef
 from store.ids import uuid7
 from store.outbox import add_audit, add_change
+from store.termsafe import has_control
 
 MAX_NAME = 100
 FORM_SOURCES = ("json", "xlsform", "editor", "demo", "sync")
@@ -85,6 +86,8 @@ def clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError("A project needs a name.")
+    if has_control(name):
+        raise ValidationError("A project name cannot contain control characters (such as terminal escapes or text-direction overrides).")
     if len(name) > MAX_NAME:
         raise ValidationError(f"A project name can have at most {MAX_NAME} characters.")
     return name
