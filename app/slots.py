@@ -28,15 +28,25 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
 _LABEL_MARKUP = re.compile(r"([\\`*_~\[\]!<>$|])")
 
 
+# Streamlit's Markdown (GFM) also turns bare URLs and e-mail addresses into links, after escaping:
+# a word joiner (U+2060, invisible, not a space) after the scheme, "www" or "@" keeps them text.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp)(?=:)|\b(www)(?=\.)|(@)(?=\S)")
+WORD_JOINER = "\u2060"
+
+
+def _unlinked(text: str) -> str:
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)
+
+
 def label_escape(text: str) -> str:
     """``text`` for a widget label (which Streamlit reads as a little Markdown): only what could
     format, link or load an image is escaped, so screen readers hear ``Length (m)`` unchanged."""
-    return _LABEL_MARKUP.sub(r"\\\1", text)
+    return _LABEL_MARKUP.sub(r"\\\1", _unlinked(text))
 
 
 def md_escape(text: str) -> str:
     """``text`` shown literally by ``st.markdown`` (user input, error messages, file names)."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    return _MARKDOWN.sub(r"\\\1", _unlinked(text))
 
 
 def header_slot(key: str) -> DeltaGenerator:

@@ -32,7 +32,7 @@ def render(session: Session) -> None:
     project = require_project(session)
     if project is None:
         return
-    st.subheader(session.t("dash.title", name=md_escape(project.name)))
+    st.subheader(session.t("dash.title", name=md_escape(project.name)), anchor=False)
     try:
         _, form = load_form(session.runtime.store, project.id)
         figures = dashboard(session.runtime.store, project.id, form)
@@ -87,7 +87,8 @@ def _per_author(session: Session, figures: Dashboard) -> None:
     if not figures.per_author:
         st.caption(session.t("dash.empty"))
         return
-    st.table({session.t("dash.col.author"): [a for a, _ in figures.per_author], session.t("dash.col.records"): [int(n) for _, n in figures.per_author]}, hide_index=True)
+    # st.table renders cell text as Markdown: names and labels are data, so they are escaped
+    st.table({session.t("dash.col.author"): [md_escape(a) for a, _ in figures.per_author], session.t("dash.col.records"): [int(n) for _, n in figures.per_author]}, hide_index=True)
 
 
 def _label(session: Session, form: FormDef, name: str) -> str:
@@ -116,7 +117,7 @@ def _geo(session: Session, geo: list[GeoSummary], form: FormDef) -> None:
         return
     st.table(
         {
-            session.t("dash.col.field"): [_label(session, form, g.field) for g in geo],
+            session.t("dash.col.field"): [md_escape(_label(session, form, g.field)) for g in geo],
             session.t("dash.col.count"): [g.count for g in geo],
             session.t("dash.col.lat"): [_range(g.min_lat, g.max_lat) for g in geo],
             session.t("dash.col.lon"): [_range(g.min_lon, g.max_lon) for g in geo],

@@ -44,7 +44,7 @@ def render(session: Session) -> None:
     if project is None:
         return
     st.html(_CSS)
-    st.subheader(session.t("fe.title", name=md_escape(project.name)))
+    st.subheader(session.t("fe.title", name=md_escape(project.name)), anchor=False)
     try:
         version, published = load_form(session.runtime.store, project.id)
     except FieldbookError as exc:
@@ -143,7 +143,7 @@ def _versions(session: Session, project: Project) -> None:
     rows = {
         session.t("fe.col.version"): [v.version for v in versions],
         session.t("fe.col.created"): [v.created_at.astimezone().strftime("%Y-%m-%d %H:%M") for v in versions],
-        session.t("fe.col.by"): [v.created_by for v in versions],
+        session.t("fe.col.by"): [md_escape(v.created_by) for v in versions],  # st.table renders Markdown: a name is data
         session.t("fe.col.source"): [session.t(f"fe.source.{v.source}") for v in versions],
         session.t("fe.col.fields"): [v.field_count for v in versions],
     }

@@ -37,16 +37,16 @@ def main(page: Any) -> Any:
     return page.get_by_test_id("stMain")
 
 
-def open_row(page: Any, row: int = 0) -> Any:
+def open_row(page: Any, row: int = 0, label: Any = "Notes") -> Any:
     """Open data row ``row`` (0-based) of the records list by its row marker at the left edge of
-    the grid canvas; returns the record editor's Notes box. A click that lands while the grid is
+    the grid canvas; returns the record editor's box labelled ``label`` (text or pattern). A click that lands while the grid is
     still being drawn (a loaded machine) selects nothing: then the list, settled, is clicked again
     — never a row whose editor is already opening, which a second click would deselect."""
     from playwright.sync_api import expect
 
     grid = main(page).get_by_test_id("stDataFrame")
     expect(grid).to_be_visible()
-    notes = main(page).get_by_label("Notes")
+    notes = main(page).get_by_label(label)
     for attempt in range(3):
         grid.click(position={"x": 12, "y": 35 * (row + 1) + 17})
         try:
