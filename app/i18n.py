@@ -186,8 +186,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Das ersetzt alle aktuellen Daten — alle Eingaben, Formulare, Versionen, Einstellungen und die Aufgabenliste — durch den Stand dieser Sicherung.",
     },
     "snap.confirm.kept": {
-        "en": "The current state is kept first as a pinned snapshot, so you can go back to it.",
-        "de": "Der aktuelle Stand wird vorher als angeheftete Sicherung behalten, Sie können also zu ihm zurück.",
+        "en": "The current state is kept first as a pinned snapshot, so you can go back to it. The newest {n} of these are kept; older ones are removed with the other old snapshots unless you pin them.",
+        "de": "Der aktuelle Stand wird vorher als angeheftete Sicherung behalten, Sie können also zu ihm zurück. Die neuesten {n} davon bleiben; ältere werden mit den anderen alten Sicherungen entfernt, außer Sie heften sie an.",
     },
     "snap.confirm.go": {"en": "Restore now", "de": "Jetzt wiederherstellen"},
     "snap.confirm.cancel": {"en": "Cancel", "de": "Abbrechen"},

@@ -101,6 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("snapshot_keep_hourly", 24, "Snapshots kept: the newest of each of this many hours.", _integer(0, 10_000)),
     Setting("snapshot_keep_daily", 14, "Snapshots kept: the newest of each of this many days.", _integer(0, 10_000)),
     Setting("snapshot_keep_weekly", 8, "Snapshots kept: the newest of each of this many weeks.", _integer(0, 10_000)),
+    Setting("snapshot_keep_pre_restore", 5, "Snapshots taken before a restore that are kept (the newest ones); older ones go with retention.", _integer(0, 10_000)),
     Setting("sync_interval_min", 5, "In online mode, sync this often (minutes, 1 to 1440; the default of the interval in Settings).", _integer(1, 1440)),
 )
 
@@ -126,6 +127,7 @@ class AppConfig:
     snapshot_keep_hourly: int
     snapshot_keep_daily: int
     snapshot_keep_weekly: int
+    snapshot_keep_pre_restore: int
     sync_interval_min: int
     paths: Paths
     config_file: Path

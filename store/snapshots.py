@@ -84,6 +84,13 @@ class SnapshotInfo:
         return bool(self.status.get("pinned"))
 
     @property
+    def auto_pinned(self) -> str:
+        """The reason this snapshot was pinned without a person asking ("pre-restore"), else ""."""
+        if not self.pinned or self.status.get("pinned_by") == "person":
+            return ""
+        return self.reason if self.reason in AUTO_PIN else ""
+
+    @property
     def verified(self) -> bool | None:
         """True/False after a verification, None if never verified."""
         value = self.status.get("verified")
@@ -450,7 +457,7 @@ class Snapshots:
     def pin(self, ref: str, pinned: bool = True) -> SnapshotInfo:
         with self.lock:
             info = self.get(ref)
-            self._set_status(info, pinned=pinned)
+            self._set_status(info, pinned=pinned, pinned_by="person")  # kept whatever retention says
             return self.get(info.id)
 
     def stage(self, source: str | Path, passphrase: str | None, folder: Path, *, progress: Progress = _quiet) -> Staged:
@@ -552,7 +559,7 @@ class Snapshots:
         """Remove the snapshots retention does not keep (and attachments no snapshot needs)."""
         with self.lock:
             snaps = self.all()
-            candidates = [Candidate(s.id, s.created_at, s.pinned, s.verified is True) for s in snaps]
+            candidates = [Candidate(s.id, s.created_at, s.pinned, s.verified is True, s.auto_pinned) for s in snaps]
             doomed = to_remove(candidates, self.policy)
             if dry_run:
                 return doomed
@@ -586,7 +593,7 @@ def row_counts_safe(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def for_config(cfg: Any) -> Snapshots:
     """The ``Snapshots`` of a loaded ``AppConfig``."""
-    policy = Policy(cfg.snapshot_keep_hourly, cfg.snapshot_keep_daily, cfg.snapshot_keep_weekly)
+    policy = Policy(cfg.snapshot_keep_hourly, cfg.snapshot_keep_daily, cfg.snapshot_keep_weekly, cfg.snapshot_keep_pre_restore)
     paths = cfg.paths
     return Snapshots(paths.snapshots_dir, paths.database, paths.attachments_dir, min_free_mb=cfg.min_free_mb, policy=policy)
 

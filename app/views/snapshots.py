@@ -146,7 +146,7 @@ def _export_bytes(rt: Runtime, snap_id: str, passphrase: str | None) -> bytes:
 def _confirm(session: Session, source: str, label: str, passphrase: str | None, upload: bytes | None = None) -> None:
     st.markdown(session.t("snap.confirm.title", label=label))
     st.warning(session.t("snap.confirm.replaces"))
-    st.info(session.t("snap.confirm.kept"))
+    st.info(session.t("snap.confirm.kept", n=session.runtime.config.snapshot_keep_pre_restore))
     go, cancel = st.columns(2)
     if go.button(session.t("snap.confirm.go"), type="primary", key="snap_confirm_go", width="stretch"):
         cleanup = None

@@ -128,3 +128,20 @@ def test_bad_input_leaves_data_untouched(tmp_path: Path, problem: str) -> None:
         snapadmin.run(here, "restore", {"source": str(out), "passphrase": passphrase})
     assert dump(here.paths.database) == before
     assert snapadmin.run(here, "list", {}) == []  # not even a pre-restore snapshot: nothing began
+
+
+def test_only_the_newest_pre_restore_snapshots_are_kept(tmp_path: Path) -> None:
+    """Each restore pins a snapshot of the state before it; 18 restores of a 30 MB database once
+    left 1.5 GB that pruning never removed. Now the newest N (a setting) stay, and one a person
+    pinned stays whatever its age."""
+    cfg = config(tmp_path / "home", FIELDBOOK_SNAPSHOT_KEEP_PRE_RESTORE="3", FIELDBOOK_SNAPSHOT_KEEP_HOURLY="0",
+                 FIELDBOOK_SNAPSHOT_KEEP_DAILY="0", FIELDBOOK_SNAPSHOT_KEEP_WEEKLY="0")
+    store = open_filled(cfg, "old")
+    snaps = for_config(cfg)
+    target = snaps.create(store)
+    store.close()
+    befores = [snapadmin.run(cfg, "restore", {"source": target.id})["previous"] for _ in range(6)]
+    snaps.pin(befores[0])  # a person wants this one
+    snaps.prune()
+    left = {s.id for s in snaps.all() if s.reason == "pre-restore"}
+    assert left == {befores[0], *befores[-3:]}
