@@ -55,6 +55,9 @@ class UnitOfWork:
         self.statements.append((sql, params))
 
 
+CLOSE_WAIT_S = 5.0  # how long close() lets running reads finish before interrupting them
+
+
 class Store:
     def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, *, min_free_mb: int, notices: list[Notice]) -> None:
         self.path = path
@@ -64,6 +67,8 @@ class Store:
         self._reader_lock = threading.Lock()
         self._readers: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
         self._all_readers: list[duckdb.DuckDBPyConnection] = []
+        self._in_use: set[duckdb.DuckDBPyConnection] = set()  # reader cursors busy in some thread
+        self._state = threading.Condition()  # guards _closed and _in_use
         self.disk = DiskGuard(path.parent, min_free_mb)
         self.writer = Writer(con, before_batch=self.disk.check)
         self.cache = TagCache()  # reads derived from this file; writers invalidate by tag
@@ -138,18 +143,23 @@ class Store:
 
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        if self._closed:
-            raise StoreError("The database is closed.")
-        try:
-            cur = self._readers.get_nowait()
-        except queue.Empty:
-            with self._reader_lock:
-                cur = self._reader_root.cursor()
-                self._all_readers.append(cur)
+        with self._state:
+            if self._closed:
+                raise StoreError("The database is closed.")
+            try:
+                cur = self._readers.get_nowait()
+            except queue.Empty:
+                with self._reader_lock:
+                    cur = self._reader_root.cursor()
+                    self._all_readers.append(cur)
+            self._in_use.add(cur)
         try:
             yield cur
         finally:
-            self._readers.put(cur)
+            with self._state:
+                self._in_use.discard(cur)
+                self._readers.put(cur)
+                self._state.notify_all()
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a query on a reader cursor and return every row."""
@@ -167,9 +177,17 @@ class Store:
     # -- closing --------------------------------------------------------------------------
 
     def close(self, *, checkpoint: bool = True) -> None:
-        """Apply queued writes, CHECKPOINT, and close the file. Safe to call twice."""
-        if self._closed:
-            return
+        """Apply queued writes, CHECKPOINT, and close the file. Safe to call twice.
+
+        Reads still running in other threads (a page's, a fragment's) are waited for, and one
+        that takes longer than ``CLOSE_WAIT_S`` is interrupted: DuckDB refuses to close a
+        connection busy in another thread, which once left a restore with a half-closed store.
+        New reads are refused from the start ("The database is closed.").
+        """
+        with self._state:
+            if self._closed:
+                return
+            self._closed = True
         try:
             if checkpoint:
                 try:
@@ -178,11 +196,21 @@ class Store:
                     log.exception("checkpoint at close failed; the WAL keeps the data")
             self.writer.close()
         finally:
-            self._closed = True
+            self._wait_for_readers()
             for cur in self._all_readers:
                 cur.close()
             self._reader_root.close()
             self._con.close()
+
+    def _wait_for_readers(self) -> None:
+        with self._state:
+            if self._state.wait_for(lambda: not self._in_use, timeout=CLOSE_WAIT_S):
+                return
+            log.warning("interrupting %d read(s) still running at close", len(self._in_use))
+            for cur in self._in_use:
+                cur.interrupt()
+            if not self._state.wait_for(lambda: not self._in_use, timeout=CLOSE_WAIT_S):
+                log.error("reads still running after their interrupt; closing anyway")
 
 
 def _wal_path(path: Path) -> Path:
