@@ -222,6 +222,7 @@ def send_command(runtime_dir: Path, command: str, args: dict[str, Any] | None = 
     token = str(info.get("token", ""))
     body = json.dumps({"command": command, "args": args or {}})
     challenge = secrets.token_bytes(NONCE_BYTES)
+    sent = False
     try:
         with socket.create_connection(("127.0.0.1", int(info["port"])), timeout=timeout) as sock, sock.makefile("rwb") as stream:
             stream.write(json.dumps({"hello": challenge.hex()}).encode() + b"\n")
@@ -236,12 +237,19 @@ def send_command(runtime_dir: Path, command: str, args: dict[str, Any] | None = 
             nonce = bytes.fromhex(str(answer.get("nonce", "")))
             stream.write(json.dumps({"mac": _mac(token, b"client", nonce, body.encode()), "body": body}).encode() + b"\n")
             stream.flush()
+            sent = True
             sock.settimeout(timeout)
             reply = _read_reply(stream)
-    except OSError as exc:
-        raise InstanceError(f"The running Fieldbook (PID {info.get('pid')}) does not answer: {exc}.") from None
-    except ValueError:
-        raise InstanceError("The running Fieldbook sent an answer that could not be read.") from None
+    except (OSError, ValueError) as exc:
+        if sent:  # the command reached the app, which then stopped (or garbled its answer): say what is known
+            raise InstanceError(
+                f"The running Fieldbook (PID {info.get('pid')}) stopped answering while it carried out “{command}”, so "
+                "whether it was done is not known. Start Fieldbook again and check (after a restore, `fieldbook snapshot list` "
+                "shows a new pre-restore snapshot if the restore was applied)."
+            ) from None
+        if isinstance(exc, OSError):
+            raise InstanceError(f"The running Fieldbook (PID {info.get('pid')}) does not answer: {exc}.") from None
+        raise InstanceError("The running Fieldbook sent an answer that could not be read; nothing was sent to it.") from None
     if not isinstance(reply, dict):
         raise InstanceError("The running Fieldbook sent an answer that could not be read.")
     if not reply.get("ok"):

@@ -8,6 +8,7 @@ size of every file (the database; attachments are named by their sha256).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -75,16 +76,48 @@ def check(manifest: Any, label: str) -> dict[str, Any]:
     missing = [k for k in _REQUIRED if k not in manifest]
     if missing:
         raise SnapshotInvalid(f"{label} has an incomplete manifest (no {', '.join(missing)}). Nothing was changed.")
+    wrong = _wrong_types(manifest)
+    if wrong:
+        # a crafted or damaged manifest: refused before anything is done with it (a created_at that
+        # is no date once crashed the CLI after the restore had been applied)
+        raise SnapshotInvalid(f"{label} has a manifest that cannot be used ({', '.join(wrong)}). Nothing was changed.")
     schema = manifest["schema_version"]
-    if not isinstance(schema, int) or schema > known_schema():
+    if schema > known_schema():
         raise SnapshotInvalid(
             f"{label} was made by a newer Fieldbook (schema version {schema}); this one knows up to version "
             f"{known_schema()}. Install the newer Fieldbook to restore it. Nothing was changed."
         )
-    entry = manifest["files"].get(DATABASE) if isinstance(manifest["files"], dict) else None
-    if not isinstance(entry, dict) or "sha256" not in entry or "size" not in entry:
-        raise SnapshotInvalid(f"{label} has no database entry in its manifest. Nothing was changed.")
     return manifest
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _wrong_types(manifest: dict[str, Any]) -> list[str]:
+    """What in ``manifest`` has the wrong JSON type or form (named for the message)."""
+    wrong = [k for k in ("id", "app_version", "reason", "host") if not isinstance(manifest[k], str)]
+    if not _count(manifest["schema_version"]):
+        wrong.append("schema_version is not a whole number")
+    try:
+        when = dt.datetime.fromisoformat(manifest["created_at"])
+        if when.tzinfo is None:
+            raise ValueError("no time zone")
+    except (TypeError, ValueError):
+        wrong.append("created_at is not a date and time")
+    tables = manifest["tables"]
+    if not isinstance(tables, dict) or not all(isinstance(k, str) and _count(v) for k, v in tables.items()):
+        wrong.append("tables is not a list of row counts")
+    entry = manifest["files"].get(DATABASE) if isinstance(manifest["files"], dict) else None
+    if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str) or not _SHA256.fullmatch(entry["sha256"]) or not _count(entry.get("size")):
+        wrong.append("no usable database entry")
+    attachments = manifest["attachments"]
+    if not isinstance(attachments, (dict, list)) or not all(isinstance(a, str) and _SHA256.fullmatch(a) for a in attachments):
+        wrong.append("attachments are not content hashes")
+    return wrong
 
 
 def created_at(manifest: dict[str, Any]) -> dt.datetime:

@@ -158,3 +158,39 @@ def test_restore_while_app_holds_lock_needs_no_database_access(start_app, tmp_pa
     created = json.loads(ok(run_cli(home, "snapshot", "create", "--json")))
     assert created["verified"] is True
     fails(run_cli(home, "snapshot", "export", "nope", "--out", str(tmp_path / "x.fbsnap")), 2, "There is no snapshot 'nope'")
+
+
+def _crafted_export(home: Path, tmp_path: Path, **changes: object) -> Path:
+    """A real export of ``home`` whose manifest has ``changes`` (the file's checksums made right)."""
+    from store import snapfile
+    from store.snapshots import for_config
+
+    cfg = config(home)
+    snaps = for_config(cfg)
+    good = tmp_path / "good.fbsnap"
+    snaps.export("latest", good)
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    data = snapfile.extract(good, unpacked)
+    files = [(name, unpacked / name, entry["sha256"]) for name, entry in data["files"].items()]
+    files += [(f"attachments/{sha}", unpacked / "attachments" / sha, sha) for sha in data["attachments"]]
+    out = tmp_path / "crafted.fbsnap"
+    snapfile.write(out, {**data, **changes}, files)
+    return out
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"created_at": "yesterday"}, {"created_at": 12}, {"schema_version": "3"}, {"tables": ["records"]}, {"host": None},
+     {"attachments": ["../../etc/hostname"]}, {"schema_version": True}],
+    ids=["created_at text", "created_at number", "schema text", "tables list", "host null", "attachment path", "schema bool"],
+)
+def test_a_manifest_with_wrong_types_is_refused_before_anything_changes(tmp_path: Path, changes: dict[str, object]) -> None:
+    home = tmp_path / "home"
+    cfg = config(home)
+    open_filled(cfg, "current").close()
+    ok(run_cli(home, "snapshot", "create"))
+    crafted = _crafted_export(home, tmp_path, **changes)
+    before = observer(home)
+    fails(run_cli(home, "snapshot", "restore", str(crafted), "--yes"), 4, "manifest that cannot be used")
+    assert observer(home) == before

@@ -243,3 +243,31 @@ def test_stale_control_file_is_reported(tmp_path: Path) -> None:
     write_private(tmp_path / CONTROL_NAME, stale)  # left behind by a crash: nobody listens
     with pytest.raises(InstanceError, match="does not answer"):
         send_command(tmp_path, "ping", timeout=5)
+
+
+def test_an_app_that_dies_after_taking_the_command_is_reported_as_unknown(tmp_path: Path) -> None:
+    """The app answered the handshake, took the command, and died before replying: the CLI must
+    not claim nothing happened (a restore may have been applied) nor print a garbled-answer error."""
+    token = "t" * 43
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def dies() -> None:
+        conn, _ = listener.accept()
+        with conn, conn.makefile("rwb") as stream:
+            challenge = bytes.fromhex(json.loads(stream.readline())["hello"])
+            stream.write(json.dumps({"proof": _mac(token, b"server", challenge), "nonce": "11" * 32}).encode() + b"\n")
+            stream.flush()
+            stream.readline()  # the command arrives; then the process is gone
+
+    thread = threading.Thread(target=dies)
+    thread.start()
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    write_private(runtime / CONTROL_NAME, json.dumps({"pid": 4242, "port": listener.getsockname()[1], "token": token}))
+    with pytest.raises(InstanceError, match="whether it was done is not known") as info:
+        send_command(runtime, "snapshot.restore", {"source": "latest"})
+    assert "snapshot list" in str(info.value)
+    thread.join(10)
+    listener.close()
