@@ -38,6 +38,9 @@ def streamlit_options(port: int, theme: str | None = None, max_upload_mb: int = 
         "server.fileWatcherType": "none",
         "server.runOnSave": False,
         "server.enableXsrfProtection": True,
+        # DNS rebinding: a web page whose host name resolves to 127.0.0.1 would otherwise reach the
+        # websocket with its own Host (Streamlit accepts any by default). Ports are not compared.
+        "server.allowedHosts": [ADDRESS],
         "browser.gatherUsageStats": False,
         "client.toolbarMode": "minimal",
         "client.showErrorDetails": "none",
