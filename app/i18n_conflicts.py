@@ -7,6 +7,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Derselbe Datensatz wurde auf zwei Geräten gleichzeitig geändert. Die spätere Änderung gilt; die andere ist hier aufbewahrt. Nichts geht verloren.",
     },
     "conflicts.none": {"en": "No open conflicts.", "de": "Keine offenen Konflikte."},
+    "conflicts.held.title": {"en": "Received but not applied yet: {n}", "de": "Empfangen, aber noch nicht übernommen: {n}"},
+    "conflicts.held.intro": {
+        "en": "These changes from other devices cannot be used by this Fieldbook yet. They are kept and tried again at every sync; the sync goes on without them.",
+        "de": "Diese Änderungen anderer Geräte kann dieses Fieldbook noch nicht verwenden. Sie bleiben erhalten und werden bei jedem Abgleich erneut versucht; der Abgleich läuft ohne sie weiter.",
+    },
+    "conflicts.held.form": {"en": "Form", "de": "Formular"},
+    "conflicts.held.why.unknown_type": {
+        "en": "it uses a field type this Fieldbook does not know — update Fieldbook to use this form; its records are kept and arrive then.",
+        "de": "es verwendet einen Feldtyp, den dieses Fieldbook nicht kennt — aktualisieren Sie Fieldbook, um dieses Formular zu verwenden; seine Datensätze bleiben erhalten und kommen dann an.",
+    },
+    "conflicts.held.why.bad_form": {
+        "en": "this form cannot be used here (the log says why); its records are kept until a usable version arrives.",
+        "de": "dieses Formular kann hier nicht verwendet werden (das Protokoll sagt, warum); seine Datensätze bleiben erhalten, bis eine verwendbare Fassung ankommt.",
+    },
+    "conflicts.held.why.form_held": {
+        "en": "its form cannot be used here yet; the record is kept and arrives with it.",
+        "de": "sein Formular kann hier noch nicht verwendet werden; der Datensatz bleibt erhalten und kommt mit ihm an.",
+    },
+    "conflicts.held.record": {"en": "Record", "de": "Datensatz"},
     "conflicts.open_count.one": {"en": "1 open conflict", "de": "1 offener Konflikt"},
     "conflicts.open_count.n": {"en": "{n} open conflicts", "de": "{n} offene Konflikte"},
     "conflicts.compare": {"en": "Compare", "de": "Vergleichen"},

@@ -245,6 +245,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        6,
+        "sync quarantine",
+        (
+            # Pulled changes this device cannot apply (a form with a field type it does not know:
+            # a newer Fieldbook's, or a hostile device's), kept whole with the reason; the cursor
+            # moves on and each pull tries them again (store/sync/quarantine.py).
+            """CREATE TABLE sync_quarantine (
+                server VARCHAR NOT NULL,
+                seq BIGINT NOT NULL,
+                change_id VARCHAR NOT NULL,
+                device_id VARCHAR NOT NULL,
+                entity VARCHAR NOT NULL,
+                entity_id VARCHAR NOT NULL,
+                op VARCHAR NOT NULL,
+                payload JSON NOT NULL,
+                hlc VARCHAR NOT NULL,
+                created_at TIMESTAMPTZ,
+                reason_code VARCHAR NOT NULL,
+                reason VARCHAR NOT NULL,
+                held_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (server, seq)
+            )""",
+        ),
+    ),
 )
 
 _BOOTSTRAP = """CREATE TABLE IF NOT EXISTS schema_migrations (

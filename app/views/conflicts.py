@@ -34,6 +34,7 @@ from store.formdef import Field, FormDef
 from store.formdef.convert import format_value
 from store.projects import get_project, load_form
 from store.sync import conflicts as cf
+from store.sync.quarantine import quarantined
 
 log = logging.getLogger(__name__)
 
@@ -450,4 +451,27 @@ def render(session: Session) -> None:
             _record_row(session, conflict, selected)
     if selected:
         _detail(session, str(selected))
+    _held(session)
     _resolved(session, done)
+
+
+HELD_REASONS = ("unknown_type", "bad_form", "form_held")
+
+
+def _held(session: Session) -> None:
+    """Pulled changes this device cannot apply yet (store/sync/quarantine.py): what and why."""
+    try:
+        held = quarantined(session.runtime.store)
+    except Exception:
+        log.exception("reading the sync quarantine failed")
+        return
+    if not held:
+        return
+    st.markdown(f"**{session.t('conflicts.held.title', n=len(held))}**")
+    st.caption(session.t("conflicts.held.intro"))
+    for item in held:
+        what = session.t(f"conflicts.held.{item['entity']}") if item["entity"] in ("form", "record") else md_escape(str(item["entity"]))
+        project = _project_name(session, item["project_id"])
+        code = str(item["reason_code"])
+        why = session.t(f"conflicts.held.why.{code}") if code in HELD_REASONS else md_escape(str(item["reason"]))
+        st.markdown(f"{what} · {md_escape(project)} · {md_escape(str(item['device_id']))}: {why}")

@@ -33,11 +33,12 @@ import duckdb
 from store.attachments import strip_invalid_refs
 from store.db import Store
 from store.device import Device
+from store.errors import ValidationError
 from store.formdef import FormDef
 from store.ids import uuid7
 from store.projects import PROJECTS_TAG, project_tag
 from store.records import search_text
-from store.sync import state
+from store.sync import quarantine, state
 from store.sync.bulk import insert_rows, registered
 from store.sync.conflicts import mark_resolved
 
@@ -62,6 +63,7 @@ class ApplyResult:
     applied: int = 0
     conflicts: int = 0
     resolved: int = 0  # conflicts here marked resolved by resolutions pulled from other devices
+    held: int = 0  # changes that cannot be applied here, kept in the quarantine
     projects: set[str] = field(default_factory=set)
 
 
@@ -93,28 +95,78 @@ class _Current:
     max_version: int
 
 
-def apply_batch(store: Store, device: Device, changes: Sequence[ServerChange], cursor: int, server: str) -> ApplyResult:
-    """Apply ``changes`` (server order) and move ``server``'s cursor to ``cursor``, in one transaction."""
+def apply_batch(store: Store, device: Device, changes: Sequence[ServerChange], cursor: int | None, server: str) -> ApplyResult:
+    """Apply ``changes`` (server order) and move ``server``'s cursor to ``cursor``, in one transaction.
+
+    A change this device cannot apply (a form it cannot load, and the records of that form
+    version) is held in the quarantine instead (store/sync/quarantine.py), so the cursor still
+    moves. ``cursor=None``: the changes are held ones tried again; the cursor stays.
+    """
 
     def apply(con: duckdb.DuckDBPyConnection) -> ApplyResult:
         result = ApplyResult()
         if changes:
             device.clock.observe(max(c.hlc for c in changes))  # before commit: no local edit can stamp below them
+        if cursor is None:
+            quarantine.release(con, server, [c.seq for c in changes])  # what still cannot be applied is held again below
+        unusable = quarantine.held_forms(con, server)
         audits: list[list[Any]] = []
         for change in changes:
             if change.entity == "project":
                 _project(con, change, result, audits)
             elif change.entity == "form":
-                _form(con, change, result, audits)
-        _records(con, device, [c for c in changes if c.entity == "record"], result, audits)
+                problem = quarantine.form_problem(change.payload.get("definition"))
+                if problem is None:
+                    _form(con, change, result, audits)
+                    continue
+                quarantine.hold(con, server, change, *problem)
+                unusable.add((str(change.payload.get("project_id")), _int(change.payload.get("version"))))
+                result.held += 1
+        records = []
+        for change in (c for c in changes if c.entity == "record"):
+            version = _int(change.payload.get("form_version"))
+            if (str(change.payload.get("project_id")), version) in unusable:
+                quarantine.hold(con, server, change, quarantine.FORM_HELD,
+                                f"Its form (version {version}) cannot be used here yet; the record is kept and arrives with it.")
+                result.held += 1
+            else:
+                records.append(change)
+        _records(con, device, records, result, audits)
         insert_rows(con, "audit_log (created_at, user_id, entity, entity_id, action, old, new)", audits, select="now(), *")
-        state.set_values(con, {state.cursor_key(server): str(cursor)})  # the cursor of the server pulled from; never SERVER
+        if cursor is not None:
+            state.set_values(con, {state.cursor_key(server): str(cursor)})  # the cursor of the server pulled from; never SERVER
         return result
 
     result = store.write(apply)
     state.invalidate(store)  # cursor, conflicts found or settled
     if result.projects:
         store.cache.invalidate(PROJECTS_TAG, *(project_tag(p) for p in result.projects))
+    return result
+
+
+def _loadable(definition: str) -> FormDef | None:
+    """A stored form, or None if it cannot be loaded (kept before forms were checked at pull)."""
+    try:
+        return FormDef.loads(definition)
+    except ValidationError:
+        return None
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def retry_held(store: Store, device: Device, server: str) -> ApplyResult:
+    """Try the changes held for ``server`` again (after an update they may apply)."""
+    held = quarantine.held_changes(store, server)
+    if not held:
+        return ApplyResult()
+    result = apply_batch(store, device, held, None, server)
+    if result.held < len(held):
+        log.info("%d of %d held change(s) from %s applied now", len(held) - result.held, len(held), server)
     return result
 
 
@@ -265,7 +317,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, winners: dict[str, tuple[ServerChang
         key = (str(p["project_id"]), int(p["form_version"]))
         if key not in forms:
             found = con.execute("SELECT definition FROM forms WHERE project_id = ? AND version = ?", list(key)).fetchall()
-            forms[key] = FormDef.loads(found[0][0]) if found else None
+            forms[key] = _loadable(found[0][0]) if found else None
         form = forms[key]
         text = search_text(form, p["data"]) if form is not None else ""
         updated = _ts(p["updated_at"])

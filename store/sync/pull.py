@@ -24,7 +24,7 @@ import psycopg
 from store.db import Store
 from store.device import Device
 from store.sync import state
-from store.sync.apply import ServerChange, apply_batch
+from store.sync.apply import ServerChange, apply_batch, retry_held
 
 BATCH = 5000
 
@@ -67,6 +67,7 @@ def pull(
     check_cancelled: Callable[[], bool] | None = None,
 ) -> PullResult:
     """Pull from ``server`` (public URL: whose cursor) over ``conn``; ``own``: this device's changes too."""
+    retry_held(store, device, server)  # changes held earlier may apply now (after an update)
     cursor = state.cursor(store, server)
     row = conn.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()
     high = int(row[0]) if row else 0

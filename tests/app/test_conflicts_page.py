@@ -253,3 +253,19 @@ def test_every_refusal_of_the_store_has_a_text_in_both_languages() -> None:
     for code in (*ERROR_CODES, "other"):
         entry = TEXTS[f"conflicts.error.{code}"]
         assert entry["en"] and entry["de"] and entry["en"] != entry["de"]
+
+
+def test_changes_held_in_the_quarantine_are_listed_with_their_reason(rt, new_session):
+    """A pulled form this Fieldbook cannot load (store/sync/quarantine.py) is shown with its reason."""
+    from store.sync.apply import ServerChange
+    from store.sync.quarantine import UNKNOWN_TYPE, form_problem, hold
+
+    project = create_project(rt.store, "Plots", FormDef.from_json({"title": "T", "fields": [{"name": "a", "type": "text"}]}), user="ada")
+    definition = {"title": "T", "fields": [{"name": "scan", "type": "hologram"}]}
+    code, reason = form_problem(definition)
+    assert code == UNKNOWN_TYPE
+    change = ServerChange(7, "c-7", "device-b", "form", f"{project.id}:2", "upsert", {"project_id": project.id, "version": 2, "definition": definition}, "h", None)
+    rt.store.write(lambda con: hold(con, "postgresql://server/db", change, code, reason))
+    at = new_session(page="conflicts")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Received but not applied yet: 1" in text and "update Fieldbook to use this form" in text and "Plots" in text
