@@ -50,7 +50,7 @@ def progress_values(at: AppTest) -> list[float]:
 def test_empty_page_keeps_one_row_and_the_header_slot(jobs_page):
     at = jobs_page()
     assert not at.exception
-    assert "Fieldbook · Jobs" in at.subheader[0].value
+    assert "**Fieldbook · Jobs**" in [m.value for m in at.markdown]  # the header's title line
     assert "No jobs yet" in captions(at)
     assert at.button(key="jobs_start_demo").label == "Start demo job"
     assert not at.button(key="jobs_start_demo").disabled
@@ -110,7 +110,7 @@ def test_page_in_german(jobs_page, rt):
     save_ui_state(rt.store, "tester", UiState(page="jobs", prefs={"language": "de"}))
     rt.jobs.wait(rt.jobs.enqueue("demo.sleep_steps", {"steps": 1, "delay": 0}))
     at = jobs_page()
-    assert "Fieldbook · Aufgaben" in at.subheader[0].value
+    assert "**Fieldbook · Aufgaben**" in [m.value for m in at.markdown]
     assert at.button(key="jobs_start_demo").label == "Demo-Aufgabe starten"
     assert at.button(key="jobs_cancel_0").label == "Abbrechen" and at.button(key="jobs_retry_0").label == "Wiederholen"
     assert "Demo-Aufgabe" in " ".join(m.value for m in at.markdown)
