@@ -60,6 +60,11 @@ def fill(store: Store, cfg: AppConfig, tag: str = "a", attachments: int = 3) -> 
         "INSERT INTO conflicts (id, entity, record_id, local, remote, winner, detected_at) VALUES (?, 'record', 'r', '{}', '{}', 'local', ?)",
         [f"conflict-{tag}-{now.timestamp()}", now],
     )
+    store.execute(  # a pulled change held back (store/sync/quarantine.py)
+        """INSERT INTO sync_quarantine (server, seq, change_id, device_id, entity, entity_id, op, payload, hlc, reason_code, reason, held_at)
+           VALUES ('postgresql://s/db', ?, 'c', 'd', 'form', 'f', 'upsert', '{}', 'h', 'unknown_type', 'test', ?)""",
+        [int(now.timestamp() * 1000), now],
+    )
     empty = [t for t, n in store.writer.submit_exclusive(row_counts, writes=False).result().items() if n == 0]
     assert not empty, f"tables without rows: {empty} (extend fill())"
 
