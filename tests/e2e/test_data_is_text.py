@@ -10,6 +10,7 @@ from them, and no request leaving for the beacon.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,17 @@ def _text(page: Any) -> str:
     return " ".join(main(page).inner_text().replace("\u2060", "").split())
 
 
+def _wait_text(page: Any, *needles: str) -> str:
+    """The page's text once every needle is in it (tables are drawn after the headings above them)."""
+    deadline = time.monotonic() + 15
+    while True:
+        shown = _text(page)
+        if all(n in shown for n in needles) or time.monotonic() > deadline:
+            assert all(n in shown for n in needles), (needles, shown)
+            return shown
+        page.wait_for_timeout(100)
+
+
 def _no_markup_from_data(page: Any) -> None:
     m = main(page)
     made = m.locator("img[src*='beacon'], a[href*='evil'], a[href*='beacon']").evaluate_all(
@@ -79,19 +91,18 @@ def test_labels_names_and_values_are_shown_as_text(start_app, page, tmp_path):
     page.goto(app.url)
     settle(page)
     expect(main(page).get_by_text("Records per author")).to_be_visible()
-    shown = _text(page)  # the literal texts, asterisks, brackets and all
-    assert AUTHOR in shown and f"Spot {PLANT}" in shown and f"Plots {PLANT}"[:60] in shown
+    _wait_text(page, AUTHOR, f"Spot {PLANT}", f"Plots {PLANT}"[:60])  # the literal texts, asterisks, brackets and all
     _no_markup_from_data(page)
 
     sidebar_button(page, "Form").click()
     settle(page)
     expect(main(page).get_by_text("Published versions")).to_be_visible()
-    assert AUTHOR in _text(page)
+    _wait_text(page, AUTHOR)
     _no_markup_from_data(page)
 
     sidebar_button(page, "Projects").click()
     settle(page)
-    assert f"Plots {PLANT}"[:60] in _text(page)
+    _wait_text(page, f"Plots {PLANT}"[:60])
     _no_markup_from_data(page)
 
     sidebar_button(page, "Records").click()
@@ -99,8 +110,7 @@ def test_labels_names_and_values_are_shown_as_text(start_app, page, tmp_path):
     notes = open_row(page, label=re.compile(r"^Note "))
     expect(notes).to_have_value(PLANT)
     settle(page)
-    shown = _text(page)
-    assert f"Kind {PLANT}" in shown, shown
+    _wait_text(page, f"Kind {PLANT}")
     chosen = main(page).get_by_test_id("stSelectbox").evaluate("e => e.textContent + ' ' + Array.from(e.querySelectorAll('input')).map(i => i.value).join(' ')")
     assert f"Choice {PLANT}" in chosen.replace("\u2060", ""), chosen
     _no_markup_from_data(page)
