@@ -13,8 +13,6 @@ from store.errors import StoreError
 from store.instance import CONTROL_NAME, ControlServer, InstanceLock
 from store.private import private_folder, runtime_folder
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
-
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(os.lstat(path).st_mode)
