@@ -21,7 +21,7 @@ from store import __version__
 from store.config import SETTINGS, AppConfig, load_config
 from store.errors import FieldbookError, InstanceError
 from store.instance import InstanceLock, send_command
-from store.logs import setup_logging
+from store.logs import enable_stack_dumps, setup_logging
 from store.private import restrict_umask
 from store.termsafe import VisibleWriter
 
@@ -33,6 +33,7 @@ Command = Callable[[AppConfig, argparse.Namespace], int]
 def cmd_run(cfg: AppConfig, args: argparse.Namespace) -> int:
     cfg.paths.ensure()
     setup_logging(cfg.paths.logs_dir, cfg.log_level)
+    enable_stack_dumps(cfg.paths.logs_dir)  # `kill -USR1 <pid>` shows where a hung app waits
     lock = InstanceLock(cfg.paths.runtime_dir)
     if not lock.acquire():
         return _hand_over(cfg, lock)

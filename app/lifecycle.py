@@ -30,7 +30,7 @@ from jobs import admin as jobs_admin
 from jobs.queue import JobQueue
 from jobs.service import JobService
 from jobs.tasks.sync import SyncScheduler
-from store import fieldadmin
+from store import fieldadmin, logs
 from store.config import AppConfig
 from store.db import Store
 from store.demo_project import ensure_demo_project
@@ -42,6 +42,7 @@ from store.uistate import load_ui_state
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_STALL_S = 15  # a stop longer than this writes every thread's stack to the logs
 PAGES_MODULE = "app.shell"  # what app/main.py imports: the router and every page
 
 
@@ -188,9 +189,14 @@ class Application:
             ("control", lambda: self.control and self.control.stop()),
             ("lock", self.lock.release),
         ]
+        logs.dump_stacks_later(SHUTDOWN_STALL_S)  # a stop that hangs leaves every thread's stack in stacks.log
         for name, step in steps:
+            began = time.monotonic()
             try:
                 step()
             except Exception:
                 log.exception("shutdown step %s failed", name)
+            took = time.monotonic() - began
+            (log.warning if took > 2 else log.debug)("shutdown step %s took %.2f s", name, took)
+        logs.cancel_stack_dump()
         log.info("stopped")

@@ -43,3 +43,39 @@ def setup_logging(logs_dir: Path, level: str = "info") -> Path:
     # A record that cannot be written (a full disk) must not print a traceback to the user.
     logging.raiseExceptions = False
     return path
+
+
+_stack_file = None
+
+
+def enable_stack_dumps(logs_dir: Path) -> Path:
+    """Let every thread's stack be written to ``logs_dir/stacks.log``: on SIGUSR1 (where the system
+    has it) and when :func:`dump_stacks_later` runs out — so a hang can be read from the logs.
+    The file stays open for the process's life: the dump runs in a signal handler or a C thread,
+    where nothing can be opened."""
+    global _stack_file
+    import faulthandler
+    import signal
+
+    path = logs_dir / "stacks.log"
+    if _stack_file is None:
+        _stack_file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - open for the process's life
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1, file=_stack_file, all_threads=True)
+    return path
+
+
+def dump_stacks_later(seconds: float) -> None:
+    """Write every thread's stack to ``stacks.log`` if :func:`cancel_stack_dump` is not called within ``seconds``."""
+    import faulthandler
+
+    if _stack_file is not None:
+        _stack_file.write(f"\n-- {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}: still busy after {seconds:g} s --\n")
+        _stack_file.flush()
+        faulthandler.dump_traceback_later(seconds, file=_stack_file)
+
+
+def cancel_stack_dump() -> None:
+    import faulthandler
+
+    faulthandler.cancel_dump_traceback_later()

@@ -85,9 +85,9 @@ class RunningApp:
             try:
                 line = self._lines.get(timeout=max(0.1, deadline - time.monotonic()))
             except queue.Empty:
-                raise AssertionError(f"launcher not ready within {timeout} s; stderr: {self.stderr()}") from None
+                raise AssertionError(f"launcher not ready within {timeout} s; {self.dump()}") from None
             if line is None:
-                raise AssertionError(f"launcher exited ({self.proc.wait()}) before ready; stderr: {self.stderr()}")
+                raise AssertionError(f"launcher exited ({self.proc.wait()}) before ready; stderr: {self.stderr()}\n{self.logs()}")
             if line.startswith("Fieldbook ready: "):
                 self.url = line.removeprefix("Fieldbook ready: ")
                 return self.url
@@ -105,10 +105,30 @@ class RunningApp:
     def token(self) -> str:
         return self.url.split("t=", 1)[1]
 
+    def logs(self, lines: int = 40) -> str:
+        """The end of the app's log and any stack dump (store/logs.py): what a failure message needs."""
+        parts = []
+        for name in ("fieldbook.log", "stacks.log"):
+            path = self.home / "logs" / name
+            if path.exists():
+                tail = path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+                parts.append(f"--- {path.name} (last {len(tail)} lines) ---\n" + "\n".join(tail))
+        return "\n".join(parts) or "(no log)"
+
+    def dump(self) -> str:
+        """Ask a running app for every thread's stack (SIGUSR1), then describe it."""
+        if self.proc.poll() is None and hasattr(signal, "SIGUSR1"):
+            self.proc.send_signal(signal.SIGUSR1)
+            time.sleep(1)
+        return f"stderr: {self.stderr()}\n{self.logs()}"
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        return self.proc.wait(timeout)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"launcher did not stop within {timeout} s of signal {sig}; {self.dump()}") from None
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -176,6 +196,49 @@ new PerformanceObserver((list) => {
 }).observe({type: 'layout-shift', buffered: true});
 """
 
+# What tests/e2e/conftest.py's settle() waits on: the script runs this page asked for, and the
+# ones that finished. The DOM cannot tell: Streamlit's front end marks a run "running" only when
+# the server says so, so right after a widget change it still shows "notRunning". Read from the
+# websocket instead (Streamlit 1.67's protobuf: BackMsg.rerun_script is field 11; ForwardMsg
+# new_session is field 4, script_finished field 6 with 2 = FINISHED_EARLY_FOR_RERUN).
+RUN_TRACKER_JS = """
+(() => {
+  const NativeWS = window.WebSocket;
+  window.__fbRuns = {asked: 0, covered: 0, done: 0};
+  const varint = (b, i) => { let v = 0, m = 1; for (;;) { const x = b[i++]; v += (x & 127) * m; m *= 128; if (x < 128) return [v, i]; } };
+  const lifecycle = (b) => {  // [field, value] of a ForwardMsg's new_session / script_finished
+    let i = 0;
+    while (i < b.length) {
+      let tag; [tag, i] = varint(b, i);
+      const f = Math.floor(tag / 8), w = tag % 8;
+      if (w === 0) { let v; [v, i] = varint(b, i); if (f === 6) return [6, v]; }
+      else if (w === 2) { let n; [n, i] = varint(b, i); if (f === 4) return [4, 0]; i += n; }
+      else if (w === 5) i += 4; else if (w === 1) i += 8; else return null;
+    }
+    return null;
+  };
+  class TrackedWS extends NativeWS {
+    constructor(...args) {
+      super(...args);
+      window.__fbRuns = {asked: 0, covered: 0, done: 0};  // a new connection: what the old one asked is gone
+      this.addEventListener('message', (e) => {
+        if (!(e.data instanceof ArrayBuffer)) return;
+        const found = lifecycle(new Uint8Array(e.data));
+        const runs = window.__fbRuns;
+        if (found && found[0] === 4) runs.covered = runs.asked;
+        if (found && found[0] === 6 && found[1] !== 2) runs.done = Math.max(runs.done, runs.covered);
+      });
+    }
+    send(data) {
+      const b = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+      if (b && b.length && b[0] === 0x5a) window.__fbRuns.asked += 1;
+      return super.send(data);
+    }
+  }
+  window.WebSocket = TrackedWS;
+})();
+"""
+
 
 @pytest.fixture(scope="session")
 def playwright_driver() -> Iterator[object]:
@@ -197,6 +260,7 @@ def browser_context(playwright_driver: object, tmp_path: Path) -> Iterator[objec
         viewport={"width": 1280, "height": 800},
     )
     ctx.add_init_script(LAYOUT_SHIFT_JS)
+    ctx.add_init_script(RUN_TRACKER_JS)
     ctx.set_default_timeout(20_000)
     # Assertions wait for what a user waits for; 5 s (Playwright's default) is too short for a
     # page drawing twenty widgets while a 2-core machine runs a build beside it.

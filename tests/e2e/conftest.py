@@ -9,8 +9,13 @@ pytestmark = pytest.mark.e2e
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
+RUNS_DONE = "() => { const r = window.__fbRuns; return !r || r.done >= r.asked; }"
+
+
 def settle(page: Any) -> None:
-    """Wait until Streamlit has finished the current run."""
+    """Wait until Streamlit has finished every run this page asked for (tests/conftest.py's
+    RUN_TRACKER_JS), then until it is idle."""
+    page.wait_for_function(RUNS_DONE)
     page.wait_for_selector(IDLE, state="attached")
     page.wait_for_timeout(100)  # a callback's rerun may start right after; let it register
     page.wait_for_selector(IDLE, state="attached")

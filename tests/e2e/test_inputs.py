@@ -103,6 +103,27 @@ def test_every_widget_survives_reload_kill_and_restart(start_app, page, tmp_path
     assert shifts["filling 11 widgets"] < 0.01, "\n".join(map(str, filling_sources))
 
 
+def test_settle_waits_for_the_run_a_change_asked_for(start_app, page):
+    """settle() reads Streamlit's websocket (tests/conftest.py RUN_TRACKER_JS): a change must
+    count as one run asked for, and settle must return only once that run has finished —
+    else the protocol's field numbers changed with a Streamlit upgrade."""
+    app = start_app()
+    page.goto(app.url + "&page=inputs")
+    settle(page)
+    observer = main(page).get_by_label("Observer *")
+    observer.fill("tracked")
+    before = page.evaluate("window.__fbRuns")
+    observer.press("Enter")
+    page.wait_for_function(f"window.__fbRuns.asked > {before['asked']}")  # sent at once or within a frame
+    settle(page)
+    # the header's fragment asks for runs of its own (run_every): count only that ours is done
+    assert page.evaluate("window.__fbRuns.done") >= before["asked"] + 1
+    assert app.stop() == 0
+    app = start_app(app.home)
+    page.goto(app.url + "&page=inputs")
+    expect(main(page).get_by_label("Observer *")).to_have_value("tracked")
+
+
 def test_undo_redo_across_restart(start_app, page):
     app = start_app()
     page.goto(app.url + "&page=inputs")

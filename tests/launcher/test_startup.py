@@ -69,6 +69,19 @@ def test_start_up_phases_are_logged(start_app, page, tmp_path):
     assert app.stop() == 0
 
 
+def test_a_running_app_shows_where_it_waits_on_sigusr1(start_app):
+    """`kill -USR1 <pid>` writes every thread's stack to logs/stacks.log and the app runs on."""
+    app = start_app()
+    app.proc.send_signal(signal.SIGUSR1)
+    stacks = app.home / "logs" / "stacks.log"
+    deadline = time.monotonic() + 10
+    while "window.py" not in (stacks.read_text() if stacks.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "window.py" in stacks.read_text(), "the main thread waits in the window's loop"
+    assert app.proc.poll() is None
+    assert app.stop() == 0
+
+
 def test_opener_waits_for_the_server_then_opens_the_app(playwright_driver, tmp_path):
     """The window may open before the server listens: its page waits, then goes to the app."""
     port = free_port()
