@@ -69,9 +69,7 @@ def dump_stacks_later(seconds: float) -> None:
     """Write every thread's stack to ``stacks.log`` if :func:`cancel_stack_dump` is not called within ``seconds``."""
     import faulthandler
 
-    if _stack_file is not None:
-        _stack_file.write(f"\n-- {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}: still busy after {seconds:g} s --\n")
-        _stack_file.flush()
+    if _stack_file is not None:  # the dump starts "Timeout (0:00:15)!" (faulthandler's own heading)
         faulthandler.dump_traceback_later(seconds, file=_stack_file)
 
 
