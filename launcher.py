@@ -37,9 +37,9 @@ def cmd_run(cfg: AppConfig, args: argparse.Namespace) -> int:
     lock = InstanceLock(cfg.paths.runtime_dir)
     if not lock.acquire():
         return _hand_over(cfg, lock)
-    from app import startup
+    from app import launch, startup
 
-    opening = startup.begin(cfg)  # before the heavy imports: the window and the server start meanwhile
+    opening = launch.begin(cfg)  # before the heavy imports: the window and the server start meanwhile
     try:
         from app.lifecycle import Application  # imports the store and the jobs: only when the app really starts
     except BaseException:

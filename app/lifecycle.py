@@ -1,7 +1,7 @@
 """The running application: start everything in order, stop everything in reverse order.
 
 Start: window (opening) and Streamlit server (serving the front end; script runs wait, see
-``app.startup.begin``) → store (migrations) → jobs (recovery, consumer) → control channel → the
+``app.launch.begin``) → store (migrations) → jobs (recovery, consumer) → control channel → the
 runtime the script runs use. Stop (window closed, SIGINT/SIGTERM, or a ``quit`` command): stop accepting input (server)
 → stop the job consumer (running tasks asked to stop; they run again at the next start) → drain
 the writer → the shutdown snapshot (if anything changed) → CHECKPOINT → close DuckDB → control
@@ -21,8 +21,8 @@ import threading
 import time
 from typing import Any
 
+from app import launch, startup
 from app import runtime as runtime_module
-from app import startup
 from app.server import EmbeddedServer
 from app.snapshot_service import SnapshotService
 from app.window import Opening, Window
@@ -82,7 +82,7 @@ class Application:
 
     def start(self) -> None:
         cfg = self.cfg
-        opening = self.opening or startup.begin(cfg)  # first: the window and the server start while the rest does
+        opening = self.opening or launch.begin(cfg)  # first: the window and the server start while the rest does
         self.window, self.server = opening.window, opening.server
         self.snapshots = SnapshotService(self)
         self.store = self.snapshots.open_store()  # a migration of existing data is preceded by a snapshot
@@ -104,7 +104,7 @@ class Application:
         self.sync_scheduler = SyncScheduler(lambda: self.store, lambda: self.jobs)  # the periodic sync while online
         self.sync_scheduler.start(after=startup.FIRST_PAGE_SHOWN)
         self.control.start()
-        startup.remember_theme(cfg, load_ui_state(self.store, user).prefs.get("theme", cfg.theme))  # the next start's server theme
+        launch.remember_theme(cfg, load_ui_state(self.store, user).prefs.get("theme", cfg.theme))  # the next start's server theme
         # Everything runs: the first script run, waiting since the server started, may go on.
         runtime_module.install(
             runtime_module.Runtime(

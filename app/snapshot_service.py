@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from app import runtime as runtime_module
 from jobs import admin as jobs_admin
@@ -26,13 +26,26 @@ from store.instance import ControlServer
 from store.snapshots import Progress, _quiet, for_config
 
 if TYPE_CHECKING:
-    from app.lifecycle import Application
+    from jobs.service import JobService
+    from store.config import AppConfig
 
 log = logging.getLogger(__name__)
 
 
+class Host(Protocol):
+    """What the service runs in (``app.lifecycle.Application``): its settings, and the store and
+    the job system a restore replaces."""
+
+    cfg: AppConfig
+    store: Store | None
+    jobs: JobService | None
+    control: ControlServer | None
+
+    def start_jobs(self, store: Store) -> JobService: ...
+
+
 class SnapshotService:
-    def __init__(self, app: Application) -> None:
+    def __init__(self, app: Host) -> None:
         self.app = app
         cfg = app.cfg
         self.snapshots = for_config(cfg)

@@ -1,8 +1,6 @@
-"""The way to the first page, kept short, and where its time goes.
+"""Where the way to the first page spends its time (the way itself: ``app.launch.begin``).
 
-``begin()`` runs before the store's and the jobs' modules are imported: it opens the window and
-starts the server, so the window's browser starts and loads Streamlit's front end while the app
-opens its store. ``mark()`` notes when each step is done; the first finished script run logs them
+``mark()`` notes when each step is done; the first finished script run logs them
 all once, as seconds since the process started. The marks are wall-clock times, so a benchmark in
 another process can put them on one line with its own clock and the browser's. Light on purpose
 (the standard library only at import).
@@ -15,16 +13,9 @@ import os
 import sys
 import threading
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from app.window import Opening
-    from store.config import AppConfig
 
 log = logging.getLogger("fieldbook.startup")
 
-SCRIPT = Path(__file__).with_name("main.py")  # what the server runs
 
 _lock = threading.Lock()
 _marks: dict[str, float] = {}
@@ -96,41 +87,3 @@ def _warm_up() -> None:
             importlib.import_module(name)
         except Exception:  # not installed, or broken: the page that needs it says so
             log.debug("warm-up import of %s failed", name, exc_info=True)
-
-
-def _theme_file(cfg: AppConfig) -> Path:
-    return cfg.paths.data_dir / "window" / "theme"
-
-
-def remember_theme(cfg: AppConfig, theme: str) -> None:
-    """Note the user's theme for the next start, whose server starts before the store is open.
-    (Changed meanwhile, it costs that start one more script run: app/shell.py's ``_apply_theme``.)"""
-    try:
-        path = _theme_file(cfg)
-        if not path.exists() or path.read_text(encoding="utf-8") != theme:
-            path.write_text(theme, encoding="utf-8")
-    except OSError:
-        log.warning("could not remember the theme")
-
-
-def begin(cfg: AppConfig) -> Opening:
-    """What a start does before the store's and the jobs' modules are even imported: choose the
-    address and open the window (``app.window.open_window``), then start the server, so the
-    window loads Streamlit's front end while the app opens its store and starts its jobs. The
-    first script run waits for the store (``app.runtime.starting``)."""
-    from app import runtime
-    from app.server import EmbeddedServer
-    from app.window import open_window
-
-    opening = open_window(cfg)
-    try:
-        theme = _theme_file(cfg).read_text(encoding="utf-8").strip()
-    except OSError:
-        theme = cfg.theme
-    runtime.starting()
-    opening.server = EmbeddedServer(SCRIPT, port=opening.port, theme=theme, max_upload_mb=cfg.max_upload_mb, reserved=opening.reserved)
-    opening.server.launch()
-    # Streamlit's import first, alone: sharing the interpreter with the store's imports would
-    # delay the moment the window can start loading the front end (~1 s in the browser process).
-    opening.server.wait_listening()
-    return opening

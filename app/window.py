@@ -381,7 +381,7 @@ class Opening:
     strategy: str
     window: Window
     reserved: socket.socket | None  # holds ``port`` for the server (see app.server.reserve_port)
-    server: EmbeddedServer | None = None  # started early by app.startup.begin
+    server: EmbeddedServer | None = None  # started early by app.launch.begin
 
 
 def open_window(cfg: AppConfig) -> Opening:

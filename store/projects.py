@@ -18,7 +18,7 @@ import duckdb
 from store.db import Store
 from store.device import device_of
 from store.errors import ValidationError
-from store.formdef import FormDef
+from store.formdef import FormDef, form_from_text
 from store.ids import uuid7
 from store.outbox import add_audit, add_change
 from store.termsafe import has_control
@@ -269,7 +269,7 @@ def load_form(store: Store, project_id: str, version: int | None = None) -> tupl
             row = store.read_one("SELECT version, definition FROM forms WHERE project_id = ? AND version = ?", [project_id, version])
         if row is None:
             raise ProjectNotFound("This project or form version does not exist.")
-        return int(row[0]), FormDef.loads(row[1])
+        return int(row[0]), form_from_text(row[1])
 
     return store.cache.get_or_compute(("form", project_id, version), compute, tags=[project_tag(project_id)])
 
@@ -279,4 +279,4 @@ def form_versions(store: Store, project_id: str) -> list[FormVersion]:
         "SELECT project_id, version, source, created_at, created_by, definition FROM forms WHERE project_id = ? ORDER BY version",
         [project_id],
     )
-    return [FormVersion(p, v, s, c, b, len(FormDef.loads(d).value_fields())) for p, v, s, c, b, d in rows]
+    return [FormVersion(p, v, s, c, b, len(form_from_text(d).value_fields())) for p, v, s, c, b, d in rows]

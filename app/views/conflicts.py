@@ -30,7 +30,7 @@ from app.session import Session
 from app.slots import label_escape, md_escape, message
 from store import records as rec
 from store.errors import FieldbookError
-from store.formdef import Field, FormDef
+from store.formdef import Field, FormDef, form_from_json
 from store.formdef.convert import format_value
 from store.projects import get_project, load_form
 from store.sync import conflicts as cf
@@ -312,7 +312,7 @@ def _form_row(session: Session, conflict: cf.Conflict) -> None:
 
 def _form_title(version: dict[str, Any], lang: str) -> str:
     try:
-        return FormDef.from_json(version["definition"]).text(FormDef.from_json(version["definition"]).title, lang) or "?"
+        return form_from_json(version["definition"]).text(form_from_json(version["definition"]).title, lang) or "?"
     except (FieldbookError, KeyError, TypeError, ValueError):
         return "?"
 

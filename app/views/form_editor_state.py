@@ -23,7 +23,7 @@ from app.session import Session
 from app.views import form_editor_ops as ops
 from app.widgets import persist_input, persist_inputs, set_widget_value, stored_value, widget_key
 from store.errors import FieldbookError
-from store.formdef import FormDef, FormDefError
+from store.formdef import FormDef, FormDefError, form_from_json
 from store.formdef.edit import move_field, remove_field
 from store.projects import add_form_version, load_form
 
@@ -93,7 +93,7 @@ def current_draft(project_id: str, published: FormDef) -> tuple[FormDef | None, 
     if seen is not None and seen[0] is raw:
         return seen[1], seen[2]
     try:
-        result: tuple[FormDef | None, list[str]] = (FormDef.from_json(raw), [])
+        result: tuple[FormDef | None, list[str]] = (form_from_json(raw), [])
     except FormDefError as exc:
         result = (None, ops.problem_lines(exc))
     st.session_state[_PARSED] = (raw, *result)

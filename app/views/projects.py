@@ -19,7 +19,7 @@ from app.slots import md_escape, message
 from app.widgets import persist_input, s_radio, s_text, set_widget_value, stored_value
 from store import projects as proj
 from store.errors import FieldbookError
-from store.formdef import FormDef, FormDefError, Problem
+from store.formdef import FormDef, FormDefError, Problem, form_from_json, form_from_text
 from store.formdef.demo import demo_form
 from store.formdef.xlsform import ImportResult, import_xlsform
 
@@ -38,7 +38,7 @@ def _read_form(name: str, data: bytes) -> ImportResult:
         return import_xlsform(data)
     if lowered.endswith(".json"):
         try:
-            return ImportResult(FormDef.loads(data.decode("utf-8-sig")), [], [])
+            return ImportResult(form_from_text(data.decode("utf-8-sig")), [], [])
         except UnicodeDecodeError:
             return ImportResult(None, [Problem(name, "The file is not UTF-8 text, so it cannot be a Fieldbook form (.json).")], [])
         except FormDefError as exc:
@@ -47,7 +47,7 @@ def _read_form(name: str, data: bytes) -> ImportResult:
 
 
 def _blank_form(name: str) -> FormDef:
-    return FormDef.from_json(
+    return form_from_json(
         {"title": {"en": name}, "fields": [{"name": "notes", "type": "text", "label": {"en": "Notes", "de": "Notizen"}}]}
     )
 

@@ -10,6 +10,7 @@ from store.formdef.edit import add_field, move_field, remove_choices, remove_fie
 from store.formdef.evaluate import Evaluation, FieldError, clean_for_save, evaluate_record, initial_values
 from store.formdef.expr import Expr, ExpressionError, evaluate, parse, references
 from store.formdef.model import FIELD_TYPES, Choice, Field, FormDef, FormDefError, Problem
+from store.formdef.schema import form_from_json, form_from_text
 from store.formdef.xlsform import ImportResult, import_xlsform, load_form_file
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "demo_form",
     "evaluate",
     "evaluate_record",
+    "form_from_json",
+    "form_from_text",
     "format_value",
     "import_xlsform",
     "initial_values",

@@ -1,6 +1,6 @@
 """A real form to try Fieldbook with: a street-tree survey in English and German.
 
-Built through ``FormDef.from_json`` so that it is checked like any user's form.
+Built through ``form_from_json`` so that it is checked like any user's form.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from store.formdef.model import FormDef
+from store.formdef.schema import form_from_json
 
 SPECIES = [
     ("quercus_robur", "English oak", "Stieleiche"),
@@ -128,4 +129,4 @@ DEMO_FORM: dict[str, Any] = {
 
 def demo_form() -> FormDef:
     """The tree survey, checked."""
-    return FormDef.from_json(DEMO_FORM)
+    return form_from_json(DEMO_FORM)

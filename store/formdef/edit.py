@@ -1,6 +1,6 @@
 """Edits for the form editor: each takes a form and returns a new, checked one.
 
-Every function returns ``FormDef.from_json(edited.to_json())``, so an edit that would break the
+Every function returns ``form_from_json(edited.to_json())``, so an edit that would break the
 form (a duplicate name, a reference to a field that no longer exists, a circle of
 calculations) raises ``FormDefError`` with the reasons and the original form stays as it was.
 """
@@ -13,13 +13,14 @@ from typing import Any
 
 from store.formdef.expr import parse, references, rename_reference
 from store.formdef.model import Choice, Field, FormDef, FormDefError, Problem
+from store.formdef.schema import form_from_json
 
 Fields = tuple[Field, ...]
 EXPRESSIONS = ("relevant", "constraint", "calculation")
 
 
 def _checked(form: FormDef) -> FormDef:
-    return FormDef.from_json(form.to_json())
+    return form_from_json(form.to_json())
 
 
 def _refuse(where: str, message: str) -> FormDefError:

@@ -133,7 +133,7 @@ def evaluate_record(
 ) -> Evaluation:
     """Relevance, recomputed calculations and errors of ``values`` (a record's data) under ``form``.
 
-    ``form`` must be a checked form (``FormDef.from_json``); defaults are not applied.
+    ``form`` must be a checked form (``form_from_json``); defaults are not applied.
     """
     moment = now or dt.datetime.now().replace(microsecond=0)
     day = today or moment.date()

@@ -1,9 +1,10 @@
 """The form definition: fields, choice lists and labels per language, as immutable values.
 
-A ``FormDef`` built with its constructor is not checked; ``FormDef.from_json`` (and ``loads``)
-is the one way in from the outside and checks everything, reporting *all* problems at once so a
-person can fix a form in one pass. ``to_json`` gives the canonical JSON form: defaults are left
-out, so ``FormDef.from_json(form.to_json()) == form`` and equal forms give equal text.
+A ``FormDef`` built with its constructor is not checked; ``form_from_json`` (and
+``form_from_text``, both in store/formdef/schema.py) is the one way in from the outside and checks
+everything, reporting *all* problems at once so a person can fix a form in one pass. ``to_json``
+gives the canonical JSON form: defaults are left out, so ``form_from_json(form.to_json()) ==
+form`` and equal forms give equal text.
 
 Record values are plain JSON keyed by field name; the stored form of each type is described in
 ``store/formdef/convert.py`` and in the README ("Form definitions").
@@ -144,47 +145,8 @@ class FormDef:
 
     # --- loading and saving -------------------------------------------------------------
 
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> FormDef:
-        """Build and check a form from its JSON structure.
-
-        Raises ``FormDefError`` listing every problem found (structure, names, types, choice
-        lists, expressions, references, range parameters, calculation cycles).
-        """
-        # Imported here because both modules build on the classes above.
-        from store.formdef.schema import form_from_json
-        from store.formdef.validate import check_form
-
-        form, problems = form_from_json(data)
-        if form is not None:
-            problems = problems + check_form(form)
-        if problems or form is None:
-            raise FormDefError(problems)
-        return form
-
-    @classmethod
-    def loads(cls, text: str) -> FormDef:
-        """``from_json`` on JSON text; text that is not JSON is a problem naming line and column."""
-        from store.formdef.schema import MAX_JSON_CHARS
-
-        if len(text) > MAX_JSON_CHARS:
-            raise FormDefError([Problem("form file", f"is larger than {MAX_JSON_CHARS:,} characters")])
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FormDefError(
-                [Problem("form file", f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", row=exc.lineno)]
-            ) from None
-        except RecursionError:
-            raise FormDefError([Problem("form file", "is nested too deeply to be a form definition")]) from None
-        if not isinstance(data, dict):
-            raise FormDefError([Problem("form file", "must contain a JSON object with 'title' and 'fields'")])
-        return cls.from_json(data)
-
     def to_json(self) -> dict[str, Any]:
-        """The canonical JSON structure; ``from_json`` of it gives an equal form."""
-        from store.formdef.schema import form_to_json
-
+        """The canonical JSON structure; ``form_from_json`` of it gives an equal form."""
         return form_to_json(self)
 
     def dumps(self) -> str:
@@ -256,3 +218,66 @@ class FormDef:
                 found.update(choice.label)
         found.discard(self.default_language)
         return [self.default_language, *sorted(found)]
+
+
+# --- the canonical JSON (reading it back, with every check: store/formdef/schema.py) -----------
+
+TEXT_KEYS = ("label", "hint", "constraint_message", "required_message")
+FIELD_KEYS = (
+    "name",
+    "type",
+    "label",
+    "hint",
+    "required",
+    "required_message",
+    "constraint",
+    "constraint_message",
+    "relevant",
+    "default",
+    "read_only",
+    "calculation",
+    "choice_list",
+    "parameters",
+    "children",
+)
+
+
+def _texts_json(mapping: Mapping[str, str]) -> dict[str, str]:
+    return {lang: mapping[lang] for lang in sorted(mapping) if mapping[lang]}
+
+
+def field_to_json(item: Field) -> dict[str, Any]:
+    """The canonical JSON of one field: name and type first, defaults left out."""
+    out: dict[str, Any] = {"name": item.name, "type": item.type}
+    for key in FIELD_KEYS[2:]:
+        value = getattr(item, key)
+        if key in TEXT_KEYS:
+            if value:
+                out[key] = _texts_json(value)
+        elif key == "children":
+            if item.type == "group" or value:
+                out[key] = [field_to_json(child) for child in value]
+        elif key in ("required", "read_only"):
+            if value:
+                out[key] = True
+        elif key == "parameters":
+            if value:
+                out[key] = dict(sorted(value.items()))
+        elif value is not None:
+            out[key] = value
+    return out
+
+
+def form_to_json(form: FormDef) -> dict[str, Any]:
+    """The canonical JSON of a form (``FormDef.to_json``)."""
+    out: dict[str, Any] = {"title": _texts_json(form.title), "default_language": form.default_language}
+    if form.form_id:
+        out["form_id"] = form.form_id
+    if form.version:
+        out["version"] = form.version
+    out["fields"] = [field_to_json(item) for item in form.fields]
+    out["choice_lists"] = {
+        name: [{"name": c.name, "label": _texts_json(c.label)} if c.label else {"name": c.name} for c in options]
+        for name, options in form.choice_lists.items()
+    }
+    return out

@@ -128,7 +128,7 @@ _CACHE_LOCK = threading.Lock()  # pages of several sessions evaluate records in 
 
 
 def plan_for(form: FormDef) -> Plan:
-    """The plan of a checked form (from ``FormDef.from_json``). Cached by identity, because a
+    """The plan of a checked form (from ``form_from_json``). Cached by identity, because a
     page evaluates the same form object on every rerun. ``FormDefError`` for a form whose
     expressions do not parse or depend on each other in a circle."""
     with _CACHE_LOCK:

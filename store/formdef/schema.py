@@ -1,8 +1,8 @@
-"""The JSON form of a form definition, both ways.
+"""Reading a form definition from its JSON (writing it: ``FormDef.to_json`` in model.py).
 
 ``form_from_json`` checks the *shape* (keys, JSON types, sizes) and collects every problem it
 finds instead of stopping at the first; what the values mean (types, references, expressions)
-is checked by ``validate.check_form``. Unknown keys are problems, not ignored: a misspelt
+is checked by ``validate.check_form``, which it calls. Unknown keys are problems, not ignored: a misspelt
 ``"requried": true`` silently doing nothing would be worse than a refusal.
 
 Texts (titles, labels, hints, messages) are objects ``{"en": "...", "de": "..."}``; a plain
@@ -12,10 +12,12 @@ canonical form never contains them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
-from store.formdef.model import Choice, Field, FormDef, Problem
+from store.formdef.model import FIELD_KEYS, TEXT_KEYS, Choice, Field, FormDef, FormDefError, Problem
+from store.formdef.validate import check_form
 
 MAX_JSON_CHARS = 5_000_000
 MAX_FIELDS = 2_000
@@ -25,26 +27,8 @@ MAX_CHOICES = 5_000
 MAX_TEXT_CHARS = 5_000
 MAX_LANGUAGE_CHARS = 40
 
-FORM_KEYS = ("title", "default_language", "form_id", "version", "fields", "choice_lists")
-TEXT_KEYS = ("label", "hint", "constraint_message", "required_message")
 EXPRESSION_KEYS = ("constraint", "relevant", "calculation")
-FIELD_KEYS = (
-    "name",
-    "type",
-    "label",
-    "hint",
-    "required",
-    "required_message",
-    "constraint",
-    "constraint_message",
-    "relevant",
-    "default",
-    "read_only",
-    "calculation",
-    "choice_list",
-    "parameters",
-    "children",
-)
+FORM_KEYS = ("title", "default_language", "form_id", "version", "fields", "choice_lists")
 
 
 class _Reader:
@@ -202,7 +186,7 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def form_from_json(data: Any) -> tuple[FormDef | None, list[Problem]]:
+def _read_form(data: Any) -> tuple[FormDef | None, list[Problem]]:
     """Read the JSON structure of a form; the form is None when its shape is wrong."""
     if not isinstance(data, Mapping):
         return None, [Problem("form", "must be a JSON object with 'title' and 'fields'")]
@@ -240,42 +224,32 @@ def form_from_json(data: Any) -> tuple[FormDef | None, list[Problem]]:
     return form, []
 
 
-def _texts_json(mapping: Mapping[str, str]) -> dict[str, str]:
-    return {lang: mapping[lang] for lang in sorted(mapping) if mapping[lang]}
+def form_from_json(data: Mapping[str, Any]) -> FormDef:
+    """Build and check a form from its JSON structure: the one way in from the outside.
+
+    Raises ``FormDefError`` listing every problem found (structure, names, types, choice
+    lists, expressions, references, range parameters, calculation cycles).
+    """
+    form, problems = _read_form(data)
+    if form is not None:
+        problems = problems + check_form(form)
+    if problems or form is None:
+        raise FormDefError(problems)
+    return form
 
 
-def field_to_json(item: Field) -> dict[str, Any]:
-    """The canonical JSON of one field: name and type first, defaults left out."""
-    out: dict[str, Any] = {"name": item.name, "type": item.type}
-    for key in FIELD_KEYS[2:]:
-        value = getattr(item, key)
-        if key in TEXT_KEYS:
-            if value:
-                out[key] = _texts_json(value)
-        elif key == "children":
-            if item.type == "group" or value:
-                out[key] = [field_to_json(child) for child in value]
-        elif key in ("required", "read_only"):
-            if value:
-                out[key] = True
-        elif key == "parameters":
-            if value:
-                out[key] = dict(sorted(value.items()))
-        elif value is not None:
-            out[key] = value
-    return out
-
-
-def form_to_json(form: FormDef) -> dict[str, Any]:
-    """The canonical JSON of a form (see ``FormDef.to_json``)."""
-    out: dict[str, Any] = {"title": _texts_json(form.title), "default_language": form.default_language}
-    if form.form_id:
-        out["form_id"] = form.form_id
-    if form.version:
-        out["version"] = form.version
-    out["fields"] = [field_to_json(item) for item in form.fields]
-    out["choice_lists"] = {
-        name: [{"name": c.name, "label": _texts_json(c.label)} if c.label else {"name": c.name} for c in options]
-        for name, options in form.choice_lists.items()
-    }
-    return out
+def form_from_text(text: str) -> FormDef:
+    """``form_from_json`` on JSON text; text that is not JSON is a problem naming line and column."""
+    if len(text) > MAX_JSON_CHARS:
+        raise FormDefError([Problem("form file", f"is larger than {MAX_JSON_CHARS:,} characters")])
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormDefError(
+            [Problem("form file", f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", row=exc.lineno)]
+        ) from None
+    except RecursionError:
+        raise FormDefError([Problem("form file", "is nested too deeply to be a form definition")]) from None
+    if not isinstance(data, dict):
+        raise FormDefError([Problem("form file", "must contain a JSON object with 'title' and 'fields'")])
+    return form_from_json(data)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store.formdef.model import FormDef, FormDefError, Problem
+from store.formdef.schema import form_from_json, form_from_text
 from store.formdef.xlsmapping import XlsMapper, language_code
 from store.formdef.xlsrows import read_sheets
 
@@ -99,7 +100,7 @@ def import_xlsform(source: Path | bytes, *, max_bytes: int = 20_000_000) -> Impo
     data_json = {**meta, "default_language": importer.lang, "fields": fields, "choice_lists": lists}
     form: FormDef | None = None
     try:
-        form = FormDef.from_json(data_json)
+        form = form_from_json(data_json)
     except FormDefError as exc:
         for found in exc.problems:
             if found.attribute == "name" and found.field in importer.duplicates:
@@ -126,6 +127,6 @@ def load_form_file(path: Path) -> ImportResult:
     except OSError as exc:
         return _fail(f"the file cannot be read ({exc.strerror or exc})")
     try:
-        return ImportResult(FormDef.loads(text), [], [])
+        return ImportResult(form_from_text(text), [], [])
     except FormDefError as exc:
         return ImportResult(None, exc.problems, [])

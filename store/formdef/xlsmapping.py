@@ -1,7 +1,7 @@
 """Mapping the rows of an XLSForm's sheets to Fieldbook's form JSON, reporting as it goes.
 
 Each row becomes a field (or opens/closes a group) or a located problem/warning; the result is
-handed to ``FormDef.from_json``, whose problems ``XlsMapper.locate`` places back at the row and
+handed to ``form_from_json``, whose problems ``XlsMapper.locate`` places back at the row and
 column they came from. The mapping table is in the README ("Form definitions").
 """
 

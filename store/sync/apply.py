@@ -34,28 +34,16 @@ from store.attachments import strip_invalid_refs
 from store.db import Store
 from store.device import Device
 from store.errors import ValidationError
-from store.formdef import FormDef
+from store.formdef import FormDef, form_from_text
 from store.ids import uuid7
 from store.projects import PROJECTS_TAG, project_tag
 from store.records import search_text
 from store.sync import quarantine, state
 from store.sync.bulk import insert_rows, registered
+from store.sync.change import ServerChange
 from store.sync.conflicts import mark_resolved
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ServerChange:
-    seq: int
-    change_id: str
-    device_id: str
-    entity: str
-    entity_id: str
-    op: str
-    payload: dict[str, Any]
-    hlc: str
-    created_at: datetime | None
 
 
 @dataclass
@@ -147,7 +135,7 @@ def apply_batch(store: Store, device: Device, changes: Sequence[ServerChange], c
 def _loadable(definition: str) -> FormDef | None:
     """A stored form, or None if it cannot be loaded (kept before forms were checked at pull)."""
     try:
-        return FormDef.loads(definition)
+        return form_from_text(definition)
     except ValidationError:
         return None
 

@@ -20,8 +20,9 @@ import duckdb
 
 from store.db import Store
 from store.errors import ValidationError
-from store.formdef import FormDef
+from store.formdef import form_from_json
 from store.formdef.model import FIELD_TYPES
+from store.sync.change import ServerChange
 
 UNKNOWN_TYPE = "unknown_type"
 BAD_FORM = "bad_form"
@@ -44,13 +45,13 @@ def form_problem(definition: Any) -> tuple[str, str] | None:
             "this form. Its records are kept and arrive then."
         )
     try:
-        FormDef.from_json(definition)
+        form_from_json(definition)
     except (ValidationError, TypeError, AttributeError) as exc:
         return BAD_FORM, f"This form cannot be used here: {exc} Its records are kept until a usable version arrives."
     return None
 
 
-def hold(con: duckdb.DuckDBPyConnection, server: str, change: Any, code: str, reason: str) -> None:
+def hold(con: duckdb.DuckDBPyConnection, server: str, change: ServerChange, code: str, reason: str) -> None:
     con.execute(
         """INSERT INTO sync_quarantine (server, seq, change_id, device_id, entity, entity_id, op, payload, hlc, created_at,
                                         reason_code, reason, held_at)
@@ -69,10 +70,8 @@ def held_forms(con: duckdb.DuckDBPyConnection, server: str) -> set[tuple[str, in
     return {(str(p), int(v)) for p, v in rows}
 
 
-def held_changes(store: Store, server: str) -> list[Any]:
+def held_changes(store: Store, server: str) -> list[ServerChange]:
     """The held changes of ``server`` in server order, as ``ServerChange`` again."""
-    from store.sync.apply import ServerChange
-
     rows = store.read(
         "SELECT seq, change_id, device_id, entity, entity_id, op, payload, hlc, created_at FROM sync_quarantine "
         "WHERE server = ? ORDER BY seq",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from store import records as rec
-from store.formdef import FormDef
+from store.formdef import form_from_json
 from store.projects import add_form_version, create_project
 from store.sync import conflicts as cf_module
 from store.sync import init_server, sync_now
@@ -16,7 +16,7 @@ from store.sync.conflicts import count_unresolved, list_conflicts
 from store.uistate import UiState, save_ui_state
 from tests.sync.helpers import open_device
 
-FORM = FormDef.from_json({
+FORM = form_from_json({
     "title": "Plots",
     "fields": [
         {"name": "plot", "type": "integer", "label": {"en": "Plot", "de": "Fläche"}},
@@ -131,8 +131,8 @@ def test_german_texts_and_a_form_conflict_is_acknowledged(rt, new_session, pg_ur
         project = create_project(rt.store, "Plots", FORM, user=rt.user)
         sync_now(rt.store, pg_url)
         sync_now(other, pg_url)
-        add_form_version(rt.store, project.id, FormDef.from_json({**FORM.to_json(), "title": "Plots here"}), user=rt.user)
-        add_form_version(other, project.id, FormDef.from_json({**FORM.to_json(), "title": "Plots there"}), user="ben")
+        add_form_version(rt.store, project.id, form_from_json({**FORM.to_json(), "title": "Plots here"}), user=rt.user)
+        add_form_version(other, project.id, form_from_json({**FORM.to_json(), "title": "Plots there"}), user="ben")
         sync_now(rt.store, pg_url)
         sync_now(other, pg_url)
         sync_now(rt.store, pg_url)
@@ -260,7 +260,7 @@ def test_changes_held_in_the_quarantine_are_listed_with_their_reason(rt, new_ses
     from store.sync.apply import ServerChange
     from store.sync.quarantine import UNKNOWN_TYPE, form_problem, hold
 
-    project = create_project(rt.store, "Plots", FormDef.from_json({"title": "T", "fields": [{"name": "a", "type": "text"}]}), user="ada")
+    project = create_project(rt.store, "Plots", form_from_json({"title": "T", "fields": [{"name": "a", "type": "text"}]}), user="ada")
     definition = {"title": "T", "fields": [{"name": "scan", "type": "hologram"}]}
     code, reason = form_problem(definition)
     assert code == UNKNOWN_TYPE

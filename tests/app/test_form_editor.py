@@ -14,7 +14,7 @@ import pytest
 from app.views import form_editor_ops as ops
 from app.views.form_editor_state import add_scope, draft_scope, edit_scope
 from app.widgets import widget_key
-from store.formdef import FIELD_TYPES, FormDef, FormDefError
+from store.formdef import FIELD_TYPES, FormDefError, form_from_json
 from store.formdef.demo import demo_form
 from store.inputs import InputStore
 from store.projects import Project, add_form_version, create_project, form_versions, load_form
@@ -57,7 +57,7 @@ def test_unchanged_panel_changes_nothing() -> None:
 
 
 def test_edit_keeps_other_languages_and_renames_references() -> None:
-    base = FormDef.from_json({**demo_form().to_json(), "title": {"en": "T"}})
+    base = form_from_json({**demo_form().to_json(), "title": {"en": "T"}})
     values = ops.field_values(base, "dbh_cm")
     values.update(name="dbh", label_en="Diameter (cm)", label_de="", default="12,5", required=False)
     form = ops.apply_edit(base, values)
@@ -152,7 +152,7 @@ def test_add_field_is_a_draft_until_published(new_session, rt, project: Project)
     _type(at, scope, "label_de", "Teamgröße")
     at.button(key="fe_add").click().run()
     assert not at.exception
-    draft = FormDef.from_json(_stored(rt, draft_scope(project.id), "draft"))
+    draft = form_from_json(_stored(rt, draft_scope(project.id), "draft"))
     assert draft.field("crew_size").type == "integer" and draft.field("crew_size").label["de"] == "Teamgröße"
     assert load_form(rt.store, project.id)[0] == 1  # nothing published yet
     assert at.text_input(key=widget_key(scope, "name")).value == ""  # ready for the next one
@@ -187,7 +187,7 @@ def test_edit_panel_applies_and_refuses_without_losing_input(new_session, rt, pr
     assert again.text_input(key=widget_key(scope, "relevant")).value == "${nowhere} = 1"
     _type(again, scope, "relevant", "${health} = 'poor'")
     again.button(key="fe_apply").click().run()
-    draft = FormDef.from_json(_stored(rt, draft_scope(project.id), "draft"))
+    draft = form_from_json(_stored(rt, draft_scope(project.id), "draft"))
     assert draft.field("notes").label == {"en": "Remarks", "de": "Bemerkungen"}
     assert draft.field("notes").relevant == "${health} = 'poor'"
     assert "Changes to notes are in the draft" in _problems(again)
@@ -197,18 +197,18 @@ def test_move_remove_undo_and_discard(new_session, rt, project: Project) -> None
     at = new_session()
     at.button(key="fe_up_notes").click().run()
     at.button(key="fe_remove_intro").click().run()
-    draft = FormDef.from_json(_stored(rt, draft_scope(project.id), "draft"))
+    draft = form_from_json(_stored(rt, draft_scope(project.id), "draft"))
     assert [f.name for f in draft.fields][-2:] == ["notes", "photo"] and "intro" not in [f.name for f in draft.fields]
     at.button(key="fe_remove_dbh_cm").click().run()  # the circumference is calculated from it
     assert "circumference_cm" in _problems(at)
     at.button(key="fe_undo").click().run()
-    draft = FormDef.from_json(_stored(rt, draft_scope(project.id), "draft"))
+    draft = form_from_json(_stored(rt, draft_scope(project.id), "draft"))
     assert draft.fields[0].name == "intro"
     at.button(key="fe_discard").click().run()
     assert _stored(rt, draft_scope(project.id), "draft") is None
     assert at.button(key="fe_publish").disabled
     at.button(key="fe_undo").click().run()  # even a discarded draft comes back
-    assert FormDef.from_json(_stored(rt, draft_scope(project.id), "draft")).fields[-2].name == "notes"
+    assert form_from_json(_stored(rt, draft_scope(project.id), "draft")).fields[-2].name == "notes"
 
 
 def test_panel_moves_a_field_into_a_group_and_unchanged_apply_stores_nothing(new_session, rt, project: Project) -> None:
@@ -220,7 +220,7 @@ def test_panel_moves_a_field_into_a_group_and_unchanged_apply_stores_nothing(new
     assert group.options == ["(no group)", "Measurements (measurements)"]
     group.select_index(1).run()
     at.button(key="fe_apply").click().run()
-    draft = FormDef.from_json(_stored(rt, draft_scope(project.id), "draft"))
+    draft = form_from_json(_stored(rt, draft_scope(project.id), "draft"))
     assert draft.parent_of("notes").name == "measurements"  # type: ignore[union-attr]
     assert at.button(key="fe_down_notes").disabled  # the last field of its group now
 

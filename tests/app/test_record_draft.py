@@ -7,9 +7,9 @@ import datetime as dt
 
 from app.record_draft import BASE, TIME_SUFFIX, build_draft
 from app.widgets import widget_key
-from store.formdef import FormDef
+from store.formdef import form_from_json
 
-FORM = FormDef.from_json(
+FORM = form_from_json(
     {
         "title": {"en": "T"},
         "fields": [

@@ -15,7 +15,7 @@ import pytest
 
 from store import records as rec
 from store.device import device_of
-from store.formdef import FormDef
+from store.formdef import form_from_json
 from store.inputs import InputStore
 from store.projects import create_project, load_form
 from store.record_query import RecordFilter, query_records
@@ -56,7 +56,7 @@ def _fill(store, project_id: str) -> None:
 
 @pytest.fixture
 def big(rt):
-    project = create_project(rt.store, "Big", FormDef.from_json(FORM_JSON), user="bench")
+    project = create_project(rt.store, "Big", form_from_json(FORM_JSON), user="bench")
     _fill(rt.store, project.id)
     return rt, project.id
 

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from store.config import load_config
 from store.db import Store
-from store.formdef import FormDef
+from store.formdef import form_from_json
 from store.projects import create_project
 from store.records import import_records
 from store.uistate import UiState, save_ui_state
@@ -36,7 +36,7 @@ AUTHOR = f"**ada** ![a]({BEACON})"
 def seed(home: Path) -> None:
     cfg = load_config(clean_env(home))
     cfg.paths.ensure()
-    form = FormDef.from_json({
+    form = form_from_json({
         "title": "T",
         "fields": [
             {"name": "spot", "type": "geopoint", "label": {"en": f"Spot {PLANT}"}},

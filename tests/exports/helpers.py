@@ -11,7 +11,7 @@ from typing import Any
 
 from store.attachments import save_attachment
 from store.db import Store
-from store.formdef import FormDef
+from store.formdef import FormDef, form_from_json
 from store.projects import Project, add_form_version, create_project
 from store.records import create_record, delete_record
 
@@ -53,7 +53,7 @@ def _fields(version: int) -> list[dict[str, Any]]:
 
 
 def form(version: int = 2) -> FormDef:
-    return FormDef.from_json({"title": {"en": "Bird survey"}, "default_language": "en", "fields": _fields(version), "choice_lists": CHOICES})
+    return form_from_json({"title": {"en": "Bird survey"}, "default_language": "en", "fields": _fields(version), "choice_lists": CHOICES})
 
 
 V1_RECORDS: list[dict[str, Any]] = [

@@ -20,6 +20,7 @@ import pytest
 from store.exports import FORMATS, UnknownFormat, export_project
 from store.exports.atomic import temp_path
 from store.exports.geojson_export import NoLocationField
+from store.formdef import form_from_json
 from store.projects import add_form_version, create_project
 from store.records import create_record, iter_records
 from tests.exports.helpers import USER, form, make_project
@@ -163,9 +164,8 @@ def test_geojson_points_are_lon_lat_with_the_other_values(store, project, tmp_pa
 def test_geojson_needs_a_location_field(store, tmp_path):
     no_geo = form(1).to_json()
     no_geo["fields"] = [f for f in no_geo["fields"] if f["type"] != "geopoint"]
-    from store.formdef import FormDef
 
-    proj = create_project(store, "No map", FormDef.from_json(no_geo), user=USER)
+    proj = create_project(store, "No map", form_from_json(no_geo), user=USER)
     with pytest.raises(NoLocationField, match="no location"):
         export_project(store, proj.id, "geojson", tmp_path / "x.geojson")
     assert not (tmp_path / "x.geojson").exists()
@@ -281,9 +281,8 @@ def test_a_field_whose_type_changed_between_versions_is_exported_as_text(store, 
         if f["name"] == "count":
             f.pop("constraint")
             f["type"] = "text"
-    from store.formdef import FormDef
 
-    add_form_version(store, proj.id, FormDef.from_json(v3), user=USER)
+    add_form_version(store, proj.id, form_from_json(v3), user=USER)
     create_record(store, proj.id, {"observer": "b", "count": "about 20"}, user=USER)
     export_project(store, proj.id, "parquet", tmp_path / "c.parquet")
     table = pq.read_table(tmp_path / "c.parquet")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.formdef import Choice, Field, FormDef, FormDefError
+from store.formdef import Choice, Field, FormDef, FormDefError, form_from_json, form_from_text
 from store.formdef.demo import demo_form
 from store.formdef.edit import add_field, move_field, remove_choices, remove_field, rename_field, set_choices, update_field
 
@@ -111,10 +111,10 @@ def test_set_and_remove_choices() -> None:
 
 
 def test_an_editor_can_build_a_form_from_nothing() -> None:
-    form = FormDef.from_json({"title": "New", "fields": []})
+    form = form_from_json({"title": "New", "fields": []})
     form = add_field(form, Field("plot", "group"))
     form = add_field(form, Field("trees", "integer", constraint=". >= 0"), group="plot")
     form = add_field(form, Field("note", "text", relevant="${trees} > 0"))
     form = move_field(form, "note", -1)
     assert names(form) == ["note", "plot", "trees"]
-    assert FormDef.loads(form.dumps()) == form
+    assert form_from_text(form.dumps()) == form

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from store.formdef import FormDef
+from store.formdef import FormDef, form_from_json
 from store.formdef.demo import demo_form
 from store.formdef.evaluate import FieldError, clean_for_save, evaluate_record, initial_values
 
@@ -17,7 +17,7 @@ GOOD = {"species": "quercus_robur", "observed_on": "2026-05-01", "dbh_cm": 30.0,
 
 
 def make(*fields: dict[str, Any], **lists: list[str]) -> FormDef:
-    return FormDef.from_json(
+    return form_from_json(
         {"title": "T", "fields": list(fields), "choice_lists": {k: [{"name": n} for n in v] for k, v in lists.items()}}
     )
 

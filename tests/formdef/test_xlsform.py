@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from store.formdef import FormDef
+from store.formdef import form_from_json, form_from_text
 from store.formdef import xlsform as xlsform_module
 from store.formdef.xlsform import ImportResult, import_xlsform, language_code, load_form_file
 from tests.formdef.workbooks import SURVEY_HEADER, full_workbook, survey_row, workbook
@@ -65,8 +65,8 @@ def test_full_workbook_maps_every_supported_type() -> None:
 def test_import_round_trips_through_json() -> None:
     form = import_xlsform(full_workbook()).form
     assert form is not None
-    assert FormDef.from_json(form.to_json()) == form
-    assert FormDef.loads(form.dumps()) == form
+    assert form_from_json(form.to_json()) == form
+    assert form_from_text(form.dumps()) == form
 
 
 @pytest.mark.parametrize(

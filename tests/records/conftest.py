@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from store.db import Store
-from store.formdef import FormDef
+from store.formdef import FormDef, form_from_json
 
 FORM_JSON = {
     "title": {"en": "Trees", "de": "Bäume"},
@@ -26,7 +26,7 @@ FORM_JSON = {
 
 @pytest.fixture
 def form() -> FormDef:
-    return FormDef.from_json(FORM_JSON)
+    return form_from_json(FORM_JSON)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from store import projects as proj
 from store.db import Store
 from store.errors import ValidationError
-from store.formdef import FormDef
+from store.formdef import FormDef, form_from_json
 from tests.records.conftest import FORM_JSON
 
 
@@ -43,7 +43,7 @@ def test_names_are_unique_case_insensitively_and_required(store: Store, form: Fo
 def test_new_form_version_leaves_the_old_one_unchanged(store: Store, form: FormDef) -> None:
     project = proj.create_project(store, "Trees", form, user="ana")
     changed = dict(FORM_JSON, fields=[*FORM_JSON["fields"], {"name": "height", "type": "integer"}])
-    version = proj.add_form_version(store, project.id, FormDef.from_json(changed), user="ana")
+    version = proj.add_form_version(store, project.id, form_from_json(changed), user="ana")
     assert version == 2
     assert proj.load_form(store, project.id)[1].field("height").type == "integer"
     assert proj.load_form(store, project.id, 1)[1] == form  # the cache was invalidated, v1 intact

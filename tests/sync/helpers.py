@@ -9,11 +9,11 @@ from typing import Any
 import psycopg
 
 from store.db import Store
-from store.formdef import FormDef
+from store.formdef import form_from_json
 from store.projects import create_project
 
 USER = "tester"
-FORM = FormDef.from_json({
+FORM = form_from_json({
     "title": "Plots",
     "fields": [
         {"name": "plot", "type": "integer", "label": "Plot"},

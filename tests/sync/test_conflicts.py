@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from store.errors import ValidationError
-from store.formdef import FormDef
+from store.formdef import form_from_json
 from store.projects import add_form_version
 from store.records import StaleRecord, create_record, delete_record, get_record, record_history, save_record
 from store.sync import state, status, sync_now
@@ -225,8 +225,8 @@ def test_form_conflicts_are_listed_and_can_only_be_acknowledged(server, devices)
     a, b = devices("a"), devices("b")
     project = new_project(a)
     sync_all(server, a, b, rounds=1)
-    grown = FormDef.from_json({**FORM.to_json(), "title": "Plots v2 from a"})
-    other = FormDef.from_json({**FORM.to_json(), "title": "Plots v2 from b"})
+    grown = form_from_json({**FORM.to_json(), "title": "Plots v2 from a"})
+    other = form_from_json({**FORM.to_json(), "title": "Plots v2 from b"})
     add_form_version(a, project, grown, user=USER)
     add_form_version(b, project, other, user=USER)
     sync_all(server, a, b)
