@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from store import __version__
-from store.config import SETTINGS, AppConfig, load_config
-from store.errors import FieldbookError, InstanceError
-from store.instance import InstanceLock, send_command
-from store.logs import enable_stack_dumps, setup_logging
-from store.private import restrict_umask
-from store.termsafe import VisibleWriter
+from store.core.config import SETTINGS, AppConfig, load_config
+from store.core.errors import FieldbookError, InstanceError
+from store.core.instance import InstanceLock, send_command
+from store.core.logs import enable_stack_dumps, setup_logging
+from store.core.private import restrict_umask
+from store.core.termsafe import VisibleWriter
 
 log = logging.getLogger("fieldbook")
 
@@ -37,11 +37,11 @@ def cmd_run(cfg: AppConfig, args: argparse.Namespace) -> int:
     lock = InstanceLock(cfg.paths.runtime_dir)
     if not lock.acquire():
         return _hand_over(cfg, lock)
-    from app import launch, startup
+    from app.desktop import launch, startup
 
     opening = launch.begin(cfg)  # before the heavy imports: the window and the server start meanwhile
     try:
-        from app.lifecycle import Application  # imports the store and the jobs: only when the app really starts
+        from app.desktop.lifecycle import Application  # imports the store and the jobs: only when the app really starts
     except BaseException:
         opening.window.close()
         raise
@@ -148,10 +148,10 @@ def _passphrase(args: argparse.Namespace) -> str | None:
 
 
 def cmd_snapshot(cfg: AppConfig, args: argparse.Namespace) -> int:
-    """``fieldbook snapshot list|create|verify|export|restore|prune`` (store/snapadmin.py does the work)."""
+    """``fieldbook snapshot list|create|verify|export|restore|prune`` (store/snapshots/admin.py does the work)."""
     import json
 
-    from store import snapadmin
+    from store.snapshots import admin as snapadmin
 
     command = args.snapshot_command
     payload: dict[str, Any] = {"passphrase": _passphrase(args)}
@@ -255,7 +255,7 @@ def build_parser(every_command: bool = True) -> argparse.ArgumentParser:
     _add_snapshot_parser(sub)
     if not every_command:
         return parser
-    from store import fieldcli  # project, records, export
+    from store.fielddata import cli as fieldcli  # project, records, export
 
     fieldcli.add_parsers(sub)
     from store.sync import cli as sync_cli  # sync init-server, now, status
@@ -266,7 +266,7 @@ def build_parser(every_command: bool = True) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    restrict_umask()  # every file and folder Fieldbook creates is the user's alone (store/private.py)
+    restrict_umask()  # every file and folder Fieldbook creates is the user's alone (store/core/private.py)
     sys.stdout, sys.stderr = VisibleWriter.around(sys.stdout), VisibleWriter.around(sys.stderr)  # data never drives the terminal
     args = build_parser(_needs_every_command(argv)).parse_args(argv)
     try:

@@ -1,6 +1,6 @@
 """The Streamlit script the launcher serves. All logic lives in ``app.shell``."""
 
-from app import startup
+from app.desktop import startup
 
 startup.mark("first script run started")  # the first time only, like every mark
 from app.shell import main  # noqa: E402  (the mark above times this import too)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app.session import Session
-from store.errors import FieldbookError
-from store.projects import Project, get_project
+from store.core.errors import FieldbookError
+from store.fielddata.projects import Project, get_project
 
 PREF = "project"
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 from store.formdef import FormDef
 from store.formdef.convert import to_stored
 

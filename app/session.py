@@ -13,10 +13,10 @@ from typing import Any
 import streamlit as st
 
 from app import navigation
+from app.desktop.runtime import Runtime
 from app.i18n import LANGUAGES, t
-from app.runtime import Runtime
-from store.errors import FieldbookError
-from store.uistate import UiState, load_ui_state, save_ui_state
+from store.core.errors import FieldbookError
+from store.inputs.uistate import UiState, load_ui_state, save_ui_state
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ import time
 import streamlit as st
 from streamlit import config as st_config
 
-from app import runtime as runtime_module
 from app import sync_header
+from app.desktop import runtime as runtime_module
 from app.generation import drop_stale_state
 from app.i18n import t
 from app.metrics import RUNS

@@ -22,7 +22,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import runtime as runtime_module
+from app.desktop import runtime as runtime_module
 from app.i18n import t
 from app.session import Session
 from app.slots import header_slot

@@ -20,11 +20,11 @@ from typing import Any
 
 import streamlit as st
 
-from app import runtime as runtime_module
+from app.desktop import runtime as runtime_module
 from app.session import Session
-from store.attachments import save_attachment
-from store.errors import FieldbookError
-from store.values import FileRef
+from store.core.errors import FieldbookError
+from store.core.values import FileRef
+from store.fielddata.attachments import save_attachment
 
 log = logging.getLogger(__name__)
 

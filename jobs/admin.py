@@ -1,7 +1,7 @@
 """``fieldbook jobs …``: the same five commands through the running app or directly on the ledger.
 
 When Fieldbook runs it owns the database (DuckDB allows one writing process), so the CLI sends the
-command over the control channel (store/instance.py) and the app's job service carries it out.
+command over the control channel (store/core/instance.py) and the app's job service carries it out.
 When it does not run, the CLI takes the instance lock itself — so the app cannot start meanwhile
 — opens the store and changes the ledger; queued jobs then run at the next start.
 """
@@ -18,9 +18,9 @@ from typing import Any
 from jobs.errors import BadJobArguments
 from jobs.model import format_duration
 from jobs.service import JobService
-from store.config import AppConfig
-from store.db import Store
-from store.instance import CONTROL_NAME, ControlServer, InstanceLock, send_command
+from store.core.config import AppConfig
+from store.core.db import Store
+from store.core.instance import CONTROL_NAME, ControlServer, InstanceLock, send_command
 
 COMMANDS = ("list", "enqueue", "show", "cancel", "retry")
 

@@ -21,8 +21,8 @@ from typing import Any
 from jobs.errors import JobCancelled
 from jobs.ledger import Ledger
 from jobs.model import JobResult
-from store.db import Store
-from store.errors import FieldbookError
+from store.core.db import Store
+from store.core.errors import FieldbookError
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ listed in its ``transient=``); anything else fails the job at once.
 
 from __future__ import annotations
 
-from store.errors import JobError
+from store.core.errors import JobError
 
 
 class UnknownJobError(JobError):

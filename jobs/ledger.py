@@ -25,7 +25,7 @@ import duckdb
 
 from jobs.errors import JobNotFound, JobStateError
 from jobs.model import CANCELLED, DONE, FAILED, FINISHED, QUEUED, JobResult, utcnow
-from store.db import Store
+from store.core.db import Store
 
 _COLUMNS = (
     "id, name, args, status, priority, progress, message, result, error, attempts, max_attempts, timeout_s, "

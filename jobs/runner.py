@@ -33,7 +33,7 @@ from jobs.errors import JobCancelled, TransientJobError
 from jobs.ledger import Ledger, Push
 from jobs.model import CANCELLED, DONE, FAILED, JobResult
 from jobs.registry import Registry, TaskSpec
-from store.errors import FieldbookError
+from store.core.errors import FieldbookError
 
 log = logging.getLogger(__name__)
 

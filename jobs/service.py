@@ -28,8 +28,8 @@ from jobs.periodic import PERIODICS, Periodic, PeriodicScheduler
 from jobs.queue import JobQueue
 from jobs.registry import REGISTRY, Registry
 from jobs.runner import Runner
-from store.db import Store
-from store.errors import JobError
+from store.core.db import Store
+from store.core.errors import JobError
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import duckdb
 
-from store.config import AppConfig
-from store.disk import free_mb
-from store.errors import FieldbookError, InstanceError
-from store.instance import InstanceLock, send_command
-from store.migrations import MIGRATIONS
+from store.core.config import AppConfig
+from store.core.disk import free_mb
+from store.core.errors import FieldbookError, InstanceError
+from store.core.instance import InstanceLock, send_command
+from store.core.migrations import MIGRATIONS
 
 
 @dataclass(frozen=True)

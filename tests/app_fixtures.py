@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import runtime
-from store.config import load_config
-from store.db import Store
+from app.desktop import runtime
+from store.core.config import load_config
+from store.core.db import Store
 from tests.conftest import ROOT, clean_env
 
 SCRIPT = str(ROOT / "app" / "main.py")

@@ -106,7 +106,7 @@ class RunningApp:
         return self.url.split("t=", 1)[1]
 
     def logs(self, lines: int = 40) -> str:
-        """The end of the app's log and any stack dump (store/logs.py): what a failure message needs."""
+        """The end of the app's log and any stack dump (store/core/logs.py): what a failure message needs."""
         parts = []
         for name in ("fieldbook.log", "stacks.log"):
             path = self.home / "logs" / name

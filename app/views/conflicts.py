@@ -28,11 +28,11 @@ import streamlit as st
 from app import widgets
 from app.session import Session
 from app.slots import label_escape, md_escape, message
-from store import records as rec
-from store.errors import FieldbookError
+from store.core.errors import FieldbookError
+from store.fielddata import records as rec
+from store.fielddata.projects import get_project, load_form
 from store.formdef import Field, FormDef, form_from_json
 from store.formdef.convert import format_value
-from store.projects import get_project, load_form
 from store.sync import conflicts as cf
 from store.sync.quarantine import quarantined
 

@@ -2,7 +2,7 @@
 
 Totals, records per day (a bar chart), records per author, how often each field is filled in,
 and where the locations lie (count and bounding box per location field; no map). The figures come
-from ``store.dashboard`` (cached, invalidated when records or forms change). Every section sits
+from ``store.fielddata.dashboard`` (cached, invalidated when records or forms change). Every section sits
 in a box of fixed height, filled or empty, so the page has the same layout with no records, with
 a few and with many — and nothing moves when the figures change.
 """
@@ -17,10 +17,10 @@ from streamlit.delta_generator import DeltaGenerator
 from app.project_context import require_project
 from app.session import Session
 from app.slots import label_escape, md_escape, message
-from store.dashboard import Dashboard, GeoSummary, dashboard
-from store.errors import FieldbookError
+from store.core.errors import FieldbookError
+from store.fielddata.dashboard import Dashboard, GeoSummary, dashboard
+from store.fielddata.projects import load_form
 from store.formdef import FormDef
-from store.projects import load_form
 
 log = logging.getLogger(__name__)
 

@@ -17,19 +17,19 @@ from typing import Any
 
 import streamlit as st
 
-from app import runtime as runtime_module
 from app import widgets
+from app.desktop import runtime as runtime_module
 from app.project_context import require_project
 from app.session import Session
 from app.slots import label_escape, md_escape, message
 from app.views.jobs import poll_job
 from jobs.model import JobResult
-from store.errors import FieldbookError
+from store.core.errors import FieldbookError
 from store.exports import FORMATS
+from store.fielddata.importer import Preview, preview
+from store.fielddata.projects import Project, load_form
+from store.fielddata.tablefile import TableFileError
 from store.formdef import FormDef
-from store.projects import Project, load_form
-from store.record_import import Preview, preview
-from store.tablefile import TableFileError
 
 log = logging.getLogger(__name__)
 

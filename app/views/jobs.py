@@ -17,12 +17,12 @@ from typing import Any
 
 import streamlit as st
 
-from app import runtime as runtime_module
+from app.desktop import runtime as runtime_module
 from app.session import Session
 from app.slots import header_slot
 from jobs.model import CANCELLED, FAILED, QUEUED, RUNNING, JobResult, format_duration, utcnow
 from jobs.service import JobService
-from store.errors import FieldbookError
+from store.core.errors import FieldbookError
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from app.project_context import open_project
 from app.session import Session
 from app.slots import md_escape, message
 from app.widgets import persist_input, s_radio, s_text, set_widget_value, stored_value
-from store import projects as proj
-from store.errors import FieldbookError
+from store.core.errors import FieldbookError
+from store.fielddata import projects as proj
 from store.formdef import FormDef, FormDefError, Problem, form_from_json, form_from_text
 from store.formdef.demo import demo_form
 from store.formdef.xlsform import ImportResult, import_xlsform

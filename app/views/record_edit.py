@@ -3,7 +3,7 @@
 Relevance hides fields (they are drawn in form order, so a field appearing or going away only
 moves what is below it); constraints are checked on every run and shown in the field's reserved
 slot; "required" is shown once the user tried to save as final. Save as draft / Save as final
-store a new version (``store.records``), then forget the draft; a version saved elsewhere in
+store a new version (``store.fielddata.records``), then forget the draft; a version saved elsewhere in
 between is never overwritten (the draft stays, the user is told). History lists every version
 with who and when, and any older one can be made current again.
 """
@@ -21,12 +21,12 @@ from app.record_draft import BASE, Draft, build_draft, scope_of
 from app.record_fields import render_calculated, render_field, render_note
 from app.session import Session
 from app.slots import md_escape, message
-from store import records as rec
-from store.errors import FieldbookError
+from store.core.errors import FieldbookError
+from store.fielddata import records as rec
+from store.fielddata.projects import load_form
 from store.formdef import Field, FormDef
 from store.formdef.convert import format_value
 from store.formdef.evaluate import Evaluation, clean_for_save, evaluate_record
-from store.projects import load_form
 from store.sync.conflicts import open_conflict_of
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@ row opens the record in the editor.
 
 Filters, sort and the page number are controlled inputs (scope ``list:<project>``), so "back"
 from a record, a reload or a restart returns to the same list. Queries run in DuckDB and are
-cached until a record of the project is written (store/record_query.py).
+cached until a record of the project is written (store/fielddata/query.py).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from app import widgets
 from app.project_context import require_project
 from app.session import Session
 from app.slots import md_escape, message
-from store import records as rec
-from store.errors import FieldbookError
+from store.core.errors import FieldbookError
+from store.fielddata import records as rec
+from store.fielddata.projects import load_form
+from store.fielddata.query import META_SORTS, RecordFilter, RecordPage, query_records
 from store.formdef import FormDef
 from store.formdef.convert import format_value
 from store.formdef.evaluate import initial_values
-from store.projects import load_form
-from store.record_query import META_SORTS, RecordFilter, RecordPage, query_records
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where a table is drawn: ~0.5 s, not on the way to the first page

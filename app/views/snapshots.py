@@ -12,11 +12,11 @@ from typing import Any
 import streamlit as st
 
 from app import operations
-from app.runtime import Runtime
+from app.desktop.runtime import Runtime
 from app.session import Session
-from store.errors import FieldbookError
-from store.fsutil import remove_tree
-from store.snapshots import SnapshotInfo
+from store.core.errors import FieldbookError
+from store.core.fsutil import remove_tree
+from store.snapshots.engine import SnapshotInfo
 
 UPLOAD_MAX_MB = 4096
 
@@ -91,7 +91,7 @@ def _status_live(session_lang: str) -> None:
 
 
 def _rt() -> Runtime:
-    from app import runtime
+    from app.desktop import runtime
 
     rt = runtime.current()
     if rt is None:

@@ -18,13 +18,13 @@ from typing import Any
 
 import streamlit as st
 
-from app import runtime as runtime_module
 from app import sync_header, widgets
+from app.desktop import runtime as runtime_module
 from app.session import Session
 from app.slots import md_escape, message
 from app.views.jobs import poll_job
 from jobs.model import JobResult, utcnow
-from store.errors import FieldbookError
+from store.core.errors import FieldbookError
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,12 @@ from typing import Any
 from jobs.context import JobContext
 from jobs.errors import BadJobArguments
 from jobs.registry import task
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 from store.exports import FORMATS, export_project
 from store.exports.columns import safe_name
-from store.projects import get_project
-from store.record_import import Report, import_file
-from store.records import STATUSES
+from store.fielddata.importer import Report, import_file
+from store.fielddata.projects import get_project
+from store.fielddata.records import STATUSES
 
 
 class ImportRejected(ValidationError):

@@ -35,8 +35,8 @@ from jobs.errors import BadJobArguments
 from jobs.model import ACTIVE
 from jobs.registry import task
 from jobs.service import JobService
-from store.db import Store
-from store.errors import FieldbookError
+from store.core.db import Store
+from store.core.errors import FieldbookError
 from store.sync import state
 from store.sync.connect import public_url, split_password
 from store.sync.errors import error_code

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 
 if TYPE_CHECKING:  # the package itself stays light: the CLI's parser imports it for FORMATS
-    from store.db import Store
+    from store.core.db import Store
     from store.exports.columns import CheckCancelled, Progress
 
 FORMATS: dict[str, str] = {"csv": ".csv", "xlsx": ".xlsx", "parquet": ".parquet", "geojson": ".geojson", "zip": ".zip"}
@@ -76,8 +76,8 @@ def export_project(
     """
     from store.exports.atomic import atomic_output
     from store.exports.columns import Ticker, make_plan, record_count
-    from store.projects import get_project
-    from store.records import iter_records
+    from store.fielddata.projects import get_project
+    from store.fielddata.records import iter_records
 
     fmt = check_format(fmt)
     project = get_project(store, project_id)

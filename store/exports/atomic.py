@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from store.fsutil import fsync_dir, fsync_file
+from store.core.fsutil import fsync_dir, fsync_file
 
 
 def temp_path(path: Path, tag: str) -> Path:

@@ -21,12 +21,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.db import Store
+from store.core.db import Store
+from store.fielddata.projects import form_versions, load_form
+from store.fielddata.records import Record
 from store.formdef import FormDef
 from store.formdef.convert import format_value
 from store.formdef.model import Field
-from store.projects import form_versions, load_form
-from store.records import Record
 
 Progress = Callable[[float, str], None]
 CheckCancelled = Callable[[], None]  # raises to stop the export

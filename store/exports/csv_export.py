@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from store.exports.columns import Plan, Ticker
+from store.fielddata.records import Record
+from store.fielddata.tablefile import neutralise_formula
 from store.formdef.convert import number_text
-from store.records import Record
-from store.tablefile import neutralise_formula
 
 
 def _decimal(value: Any) -> str:

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 from store.exports.columns import Plan, Ticker, choice_text, number
+from store.fielddata.records import Record
 from store.formdef.model import Field
-from store.records import Record
 
 
 class NoLocationField(ValidationError):

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from store.exports.columns import Column, Plan, Ticker
-from store.records import Record
+from store.fielddata.records import Record
 
 ROW_GROUP = 10_000
 

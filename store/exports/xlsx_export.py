@@ -18,9 +18,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 from store.exports.columns import Column, Plan, Ticker
-from store.records import Record
+from store.fielddata.records import Record
 
 EXCEL_MAX_CHARS = 32_767  # Excel refuses to open a file with a longer cell
 EXCEL_MAX_ROWS = 1_048_576  # header included

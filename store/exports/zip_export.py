@@ -13,10 +13,10 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from store.attachments import attachment_path, valid_sha256
 from store.exports.columns import Plan, Ticker, attachment_member
 from store.exports.csv_export import write_csv_stream
-from store.records import Record
+from store.fielddata.attachments import attachment_path, valid_sha256
+from store.fielddata.records import Record
 
 README = """\
 Fieldbook export of the project "{project}" ({records:,} records, exported {when} UTC).

@@ -32,9 +32,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
+from store.core.values import FileRef
 from store.formdef.model import Field
-from store.values import FileRef
 
 if TYPE_CHECKING:
     from store.formdef.model import FormDef

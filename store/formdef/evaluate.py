@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 from store.formdef import semantics
 from store.formdef.convert import check_stored, number_text, range_settings, to_stored, to_widget
 from store.formdef.expr import ExpressionError, evaluate

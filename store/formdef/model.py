@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 
 FIELD_TYPES = (
     "text",

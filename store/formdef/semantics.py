@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from store.core.values import FileRef
 from store.formdef.saferegex import RegexError, compile_pattern, search
-from store.values import FileRef
 
 MAX_INT = 2**63 - 1
 MAX_STRING = 10_000

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 from store.formdef.saferegex import RegexError, compile_pattern
 
 MAX_CHARS = 2_000

@@ -14,7 +14,7 @@ import math
 import re
 from typing import Any
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 from store.formdef.convert import check_stored
 from store.formdef.expr import Expr, references, uses_current
 from store.formdef.model import FIELD_TYPES, SELECT_TYPES, Field, FormDef, Problem

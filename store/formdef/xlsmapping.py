@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 from store.formdef.convert import parse_text, to_stored
 from store.formdef.model import Field, Problem
 from store.formdef.xlsrows import Sheet, cell_text

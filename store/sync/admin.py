@@ -1,7 +1,7 @@
 """``fieldbook sync now|status|configure|online|offline``: the library side, on the database
 directly or through the app.
 
-Like store/fieldadmin.py: when Fieldbook runs it owns the database, so the command goes over the
+Like store/fielddata/admin.py: when Fieldbook runs it owns the database, so the command goes over the
 control channel (the app registers ``register_control``); when it does not run, the CLI takes the
 instance lock itself and opens the database. Both end in ``handle``. A password never travels
 over the control channel: the CLI puts it into the keyring (shared by both processes) first.
@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from store.config import AppConfig
-from store.db import Store
-from store.errors import InstanceError
-from store.instance import CONTROL_NAME, ControlServer, InstanceLock, send_command
+from store.core.config import AppConfig
+from store.core.db import Store
+from store.core.errors import InstanceError
+from store.core.instance import CONTROL_NAME, ControlServer, InstanceLock, send_command
 from store.sync import credentials, settings
 from store.sync.state import status
 

@@ -30,14 +30,14 @@ from typing import Any
 
 import duckdb
 
-from store.attachments import strip_invalid_refs
-from store.db import Store
-from store.device import Device
-from store.errors import ValidationError
+from store.core.db import Store
+from store.core.device import Device
+from store.core.errors import ValidationError
+from store.core.ids import uuid7
+from store.fielddata.attachments import strip_invalid_refs
+from store.fielddata.projects import PROJECTS_TAG, project_tag
+from store.fielddata.records import search_text
 from store.formdef import FormDef, form_from_text
-from store.ids import uuid7
-from store.projects import PROJECTS_TAG, project_tag
-from store.records import search_text
 from store.sync import quarantine, state
 from store.sync.bulk import insert_rows, registered
 from store.sync.change import ServerChange

@@ -1,5 +1,5 @@
 """Many rows into DuckDB in one statement: an Arrow table scanned by DuckDB (≈ 50× faster than
-bound multi-row VALUES, see store/records.py ``_insert_many``)."""
+bound multi-row VALUES, see store/fielddata/records.py ``_insert_many``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from store.ids import uuid7
+from store.core.ids import uuid7
 
 
 @contextmanager

@@ -21,8 +21,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from store.config import AppConfig
-from store.errors import ConfigError
+from store.core.config import AppConfig
+from store.core.errors import ConfigError
 
 
 def cmd_init_server(cfg: AppConfig, args: argparse.Namespace) -> int:

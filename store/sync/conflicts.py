@@ -41,14 +41,14 @@ from typing import Any
 
 import duckdb
 
-from store.db import Store
-from store.device import device_of
-from store.errors import ValidationError
+from store.core.db import Store
+from store.core.device import device_of
+from store.core.errors import ValidationError
+from store.core.outbox import add_audit
+from store.fielddata.projects import load_form
+from store.fielddata.records import STATUSES, Record, RecordNotFound, StaleRecord, change_record, get_record
 from store.formdef import Field, FormDef
 from store.formdef.convert import to_stored
-from store.outbox import add_audit
-from store.projects import load_form
-from store.records import STATUSES, Record, RecordNotFound, StaleRecord, change_record, get_record
 from store.sync import state
 
 STATUS = "_status"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from store.errors import SyncError
+from store.core.errors import SyncError
 from store.sync.errors import ServerRefused, ServerTls, ServerUnreachable, ServerUrlError, SyncTimeout
 
 # Read at every connect, so a test (or a caller on a slow network) can change it. libpq's minimum is 2 s.

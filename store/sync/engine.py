@@ -29,9 +29,9 @@ from pathlib import Path
 import duckdb
 import psycopg
 
-from store.db import Store
-from store.device import device_of
-from store.errors import FieldbookError, SyncError
+from store.core.db import Store
+from store.core.device import device_of
+from store.core.errors import FieldbookError, SyncError
 from store.sync import state
 from store.sync.connect import check_url, connect, keyring_key, public_url, translate
 from store.sync.errors import ServerUrlError, error_code

@@ -7,7 +7,7 @@ sync (the outbox keeps every change until the server has committed it).
 
 from __future__ import annotations
 
-from store.errors import ConfigError, SyncError
+from store.core.errors import ConfigError, SyncError
 
 
 class ServerUnreachable(SyncError):

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import psycopg
 
-from store.db import Store
-from store.device import Device
+from store.core.db import Store
+from store.core.device import Device
 from store.sync import state
 from store.sync.apply import ServerChange, apply_batch, retry_held
 

@@ -24,7 +24,7 @@ from datetime import datetime
 
 import psycopg
 
-from store.db import Store
+from store.core.db import Store
 
 BATCH = 5000
 # All pushes take this lock for their transaction: change_log's seq is then committed in order,

@@ -18,8 +18,8 @@ from typing import Any
 
 import duckdb
 
-from store.db import Store
-from store.errors import ValidationError
+from store.core.db import Store
+from store.core.errors import ValidationError
 from store.formdef import form_from_json
 from store.formdef.model import FIELD_TYPES
 from store.sync.change import ServerChange

@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from store.config import AppConfig
-from store.db import Store
-from store.errors import ConfigError, SyncError
+from store.core.config import AppConfig
+from store.core.db import Store
+from store.core.errors import ConfigError, SyncError
 from store.sync import credentials, state
 from store.sync.connect import check_url, connect, public_url, server_identity, split_password, translate, url_user, with_user
 from store.sync.errors import ServerNotInitialised, error_code

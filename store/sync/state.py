@@ -28,8 +28,8 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
-from store.db import Store
-from store.projects import PROJECTS_TAG
+from store.core.db import Store
+from store.fielddata.projects import PROJECTS_TAG
 from store.sync.connect import keyring_key, server_identity
 
 SERVER, CURSOR, LAST_SYNC, LAST_ERROR = "server", "cursor", "last_sync_at", "last_error"

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from store import records as rec
+from store.fielddata import records as rec
+from store.fielddata.projects import add_form_version, create_project
 from store.formdef import form_from_json
-from store.projects import add_form_version, create_project
+from store.inputs.uistate import UiState, save_ui_state
 from store.sync import conflicts as cf_module
 from store.sync import init_server, sync_now
 from store.sync.conflicts import count_unresolved, list_conflicts
-from store.uistate import UiState, save_ui_state
 from tests.sync.helpers import open_device
 
 FORM = form_from_json({
@@ -151,7 +151,7 @@ def test_german_texts_and_a_form_conflict_is_acknowledged(rt, new_session, pg_ur
 
 
 def test_every_conflict_text_in_both_languages() -> None:
-    from app.i18n_conflicts import TEXTS
+    from app.i18n.conflicts import TEXTS
 
     assert TEXTS and all(entry.get("en") and entry.get("de") and set(entry) == {"en", "de"} for entry in TEXTS.values())
 
@@ -244,7 +244,7 @@ def test_every_refusal_of_the_store_has_a_text_in_both_languages() -> None:
     import re
     from pathlib import Path
 
-    from app.i18n_conflicts import TEXTS
+    from app.i18n.conflicts import TEXTS
     from app.views.conflicts import ERROR_CODES
 
     source = Path(cf_module.__file__).read_text(encoding="utf-8")

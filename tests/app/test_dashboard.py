@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from store.fielddata.projects import Project, create_project
+from store.fielddata.records import create_record, delete_record, import_records
 from store.formdef.demo import demo_form
-from store.projects import Project, create_project
-from store.records import create_record, delete_record, import_records
-from store.uistate import UiState, save_ui_state
+from store.inputs.uistate import UiState, save_ui_state
 
 
 @pytest.fixture

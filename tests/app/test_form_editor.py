@@ -14,12 +14,12 @@ import pytest
 from app.views import form_editor_ops as ops
 from app.views.form_editor_state import add_scope, draft_scope, edit_scope
 from app.widgets import widget_key
+from store.fielddata.projects import Project, add_form_version, create_project, form_versions, load_form
+from store.fielddata.records import create_record, get_record
 from store.formdef import FIELD_TYPES, FormDefError, form_from_json
 from store.formdef.demo import demo_form
-from store.inputs import InputStore
-from store.projects import Project, add_form_version, create_project, form_versions, load_form
-from store.records import create_record, get_record
-from store.uistate import UiState, save_ui_state
+from store.inputs.uistate import UiState, save_ui_state
+from store.inputs.widgets import InputStore
 
 # -- the pure functions ------------------------------------------------------------------------
 
@@ -255,6 +255,6 @@ def test_german(new_session, rt, project: Project) -> None:
 
 
 def test_every_text_in_both_languages() -> None:
-    from app.i18n_forms import TEXTS
+    from app.i18n.forms import TEXTS
 
     assert all(entry.get("en") and entry.get("de") for entry in TEXTS.values())

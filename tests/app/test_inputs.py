@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store.forms import load_form
+from store.inputs.forms import load_form
 
 SCOPE = "form:inputs"
 

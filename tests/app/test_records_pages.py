@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store import records as rec
+from store.fielddata import records as rec
+from store.fielddata.projects import create_project, list_projects
 from store.formdef.demo import demo_form
-from store.projects import create_project, list_projects
 
 
 def _key(record_id: str, field: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store.uistate import UiState, load_ui_state, save_ui_state
+from store.inputs.uistate import UiState, load_ui_state, save_ui_state
 
 
 def header_text(at) -> str:

@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 
 from app import operations
-from store.inbox import Inbox
-from store.inputs import InputStore
-from store.snapshots import for_config
+from store.inputs.widgets import InputStore
+from store.snapshots.engine import for_config
+from store.snapshots.inbox import Inbox
 
 
 class Host:
-    """What the page needs of the app's SnapshotService (app/snapshot_service.py), minus restore."""
+    """What the page needs of the app's SnapshotService (app/desktop/snapshot_service.py), minus restore."""
 
     def __init__(self, rt: Any) -> None:
         self.rt = rt
@@ -73,7 +73,7 @@ def test_inbox_lists_offers(new_session, rt, host: Host) -> None:
 
 
 def test_german(new_session, rt, host: Host) -> None:
-    from store.uistate import UiState, save_ui_state
+    from store.inputs.uistate import UiState, save_ui_state
 
     save_ui_state(rt.store, "tester", UiState(page="snapshots", prefs={"language": "de"}))
     at = new_session()

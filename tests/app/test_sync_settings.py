@@ -18,16 +18,16 @@ import pytest
 from keyrings.alt.file import PlaintextKeyring
 from streamlit.testing.v1 import AppTest
 
-from app import runtime
+from app.desktop import runtime
 from app.sync_header import BUTTON
 from app.views.sync_settings import PASSWORD, SCOPE, without_password
 from app.widgets import widget_key
-from store.records import create_record
+from store.fielddata.records import create_record
+from store.inputs.uistate import load_ui_state
 from store.sync import settings as sync_settings
 from store.sync import state
 from store.sync.credentials import has_password, keyring_info, password_for
 from store.sync.server_schema import init_server
-from store.uistate import load_ui_state
 from tests.app_fixtures import SCRIPT, TOKEN, installed_runtime
 from tests.sync.helpers import new_project
 from tests.sync.pg import PgServer
@@ -521,7 +521,7 @@ def test_header_wording_singular_plural_german_and_when_to_poll():
 
 
 def test_every_sync_text_has_english_and_german():
-    from app.i18n_sync import TEXTS
+    from app.i18n.sync import TEXTS
 
     assert TEXTS
     assert all(set(entry) == {"en", "de"} and entry["en"] and entry["de"] for entry in TEXTS.values())

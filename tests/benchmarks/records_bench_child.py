@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from store.db import Store
+from store.core.db import Store
 from store.exports import export_project
 from store.exports.columns import make_plan
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from app.window import write_opener
+from app.desktop.window import write_opener
 from tests.conftest import REPORT, ROOT, clean_env
 from tests.launcher.windowspy import attach, chromium_spy, free_port, wait_usable, window_args
 from tests.packaging.dist import DIST, dist_size_mb, ensure_dist

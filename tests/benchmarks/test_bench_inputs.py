@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.metrics import RUNS
-from store.inputs import InputStore
+from store.inputs.widgets import InputStore
 from tests.benchmarks.test_bench_skeleton import ms, pct
 from tests.conftest import REPORT, ROOT
 

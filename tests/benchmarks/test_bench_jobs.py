@@ -21,7 +21,7 @@ from jobs import tasks as builtin_tasks
 from jobs.consumer import start_consumer
 from jobs.queue import JobQueue
 from jobs.service import JobService
-from store.db import Store
+from store.core.db import Store
 from tests.conftest import REPORT
 from tests.jobs import tasks
 

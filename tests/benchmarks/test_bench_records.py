@@ -21,13 +21,13 @@ from typing import Any
 import duckdb
 import pytest
 
-from store import records as records_module
-from store.db import Store
-from store.device import device_of
-from store.ids import uuid7
-from store.projects import create_project
-from store.record_import import import_file
-from store.records import import_records, iter_records
+from store.core.db import Store
+from store.core.device import device_of
+from store.core.ids import uuid7
+from store.fielddata import records as records_module
+from store.fielddata.importer import import_file
+from store.fielddata.projects import create_project
+from store.fielddata.records import import_records, iter_records
 from tests.conftest import REPORT, ROOT
 from tests.exports.helpers import USER, form
 

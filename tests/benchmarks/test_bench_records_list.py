@@ -13,12 +13,12 @@ import time
 import duckdb
 import pytest
 
-from store import records as rec
-from store.device import device_of
+from store.core.device import device_of
+from store.fielddata import records as rec
+from store.fielddata.projects import create_project, load_form
+from store.fielddata.query import RecordFilter, query_records
 from store.formdef import form_from_json
-from store.inputs import InputStore
-from store.projects import create_project, load_form
-from store.record_query import RecordFilter, query_records
+from store.inputs.widgets import InputStore
 from tests.benchmarks.test_bench_skeleton import ms, pct
 from tests.conftest import REPORT
 from tests.records.conftest import FORM_JSON

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store.db import Store
+from store.core.db import Store
 from tests.conftest import REPORT, clean_env, launcher_cmd
 
 pytestmark = pytest.mark.bench

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from store import snapadmin
-from store.config import AppConfig
-from store.db import Store
-from store.inputs import InputStore
-from store.snapshots import for_config
+from store.core.config import AppConfig
+from store.core.db import Store
+from store.inputs.widgets import InputStore
+from store.snapshots import admin as snapadmin
+from store.snapshots.engine import for_config
 from tests.conftest import REPORT
 from tests.snapshots.helpers import config
 

@@ -13,9 +13,9 @@ import time
 import psycopg
 import pytest
 
-from store.db import Store
-from store.device import device_of
-from store.records import import_records
+from store.core.db import Store
+from store.core.device import device_of
+from store.fielddata.records import import_records
 from store.sync import init_server
 from store.sync import pull as pull_module
 from store.sync import push as push_module
@@ -92,7 +92,7 @@ def _pct(values: list[float], q: float) -> float:
 def test_bench_steady_state_sync_latency(tmp_path, pg_url, monkeypatch):
     """One edit on device A until it is on device B (A syncs, then B syncs), and a sync with nothing
     to do, against the floor of one sync: a fresh connection and one query."""
-    from store.records import get_record, save_record
+    from store.fielddata.records import get_record, save_record
     from store.sync import sync_now
     from tests.sync.keyring_home import private_keyring
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from store.db import Store
-from store.projects import create_project
-from store.records import create_record, get_record, save_record
+from store.core.db import Store
+from store.fielddata.projects import create_project
+from store.fielddata.records import create_record, get_record, save_record
 from store.sync import init_server, sync_now
 from store.sync.conflicts import count_unresolved
 from tests.e2e.conftest import layout_shift, main, settle

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from store.config import load_config
-from store.db import Store
+from store.core.config import load_config
+from store.core.db import Store
+from store.fielddata.projects import create_project
+from store.fielddata.records import import_records
 from store.formdef import form_from_json
-from store.projects import create_project
-from store.records import import_records
-from store.uistate import UiState, save_ui_state
+from store.inputs.uistate import UiState, save_ui_state
 from tests.conftest import clean_env
 from tests.e2e.conftest import main, open_row, settle, sidebar_button
 

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from app.lifecycle import current_user
-from store.config import load_config
-from store.db import Store
+from app.desktop.lifecycle import current_user
+from store.core.config import load_config
+from store.core.db import Store
+from store.fielddata.projects import create_project, form_versions, load_form
 from store.formdef.demo import demo_form
-from store.projects import create_project, form_versions, load_form
-from store.uistate import UiState, save_ui_state
+from store.inputs.uistate import UiState, save_ui_state
 from tests.conftest import REPORT, clean_env
 from tests.e2e.conftest import choose, header, layout_shift, main, settle
 

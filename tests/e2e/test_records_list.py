@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from store.db import Store
-from store.projects import list_projects
-from store.records import import_records
+from store.core.db import Store
+from store.fielddata.projects import list_projects
+from store.fielddata.records import import_records
 from tests.conftest import REPORT
 from tests.e2e.conftest import choose, layout_shift, main, open_row, settle, sidebar_button
 

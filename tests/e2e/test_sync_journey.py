@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from store.db import Store
-from store.demo_project import NAME
-from store.records import get_record
+from store.core.db import Store
+from store.fielddata.demo import NAME
+from store.fielddata.records import get_record
 from store.sync.conflicts import count_unresolved
 from tests.conftest import run_cli
 from tests.e2e.conftest import header, main, open_row, settle, sidebar_button

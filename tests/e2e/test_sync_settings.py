@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from store.demo_project import SAMPLES
+from store.fielddata.demo import SAMPLES
 from tests.app.test_sync_settings import password_pg  # noqa: F401  (fixture: PostgreSQL with scram passwords)
 from tests.conftest import REPORT
 from tests.e2e.conftest import header, layout_shift, main, open_row, settle, sidebar_button

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from store.instance import send_command
+from store.core.instance import send_command
 from tests.conftest import REPORT, ROOT
 from tests.xdisplay import close_window, coloured_pixels, wait_for_app
 from tests.xdisplay import xvfb as x_server

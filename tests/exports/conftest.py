@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
+from store.core.db import Store
 from tests.jobs.conftest import make_service  # noqa: F401  (fixture: a real JobService)
 
 

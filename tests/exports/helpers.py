@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from store.attachments import save_attachment
-from store.db import Store
+from store.core.db import Store
+from store.fielddata.attachments import save_attachment
+from store.fielddata.projects import Project, add_form_version, create_project
+from store.fielddata.records import create_record, delete_record
 from store.formdef import FormDef, form_from_json
-from store.projects import Project, add_form_version, create_project
-from store.records import create_record, delete_record
 
 USER = "tester"
 

@@ -20,9 +20,9 @@ import pytest
 from store.exports import FORMATS, UnknownFormat, export_project
 from store.exports.atomic import temp_path
 from store.exports.geojson_export import NoLocationField
+from store.fielddata.projects import add_form_version, create_project
+from store.fielddata.records import create_record, iter_records
 from store.formdef import form_from_json
-from store.projects import add_form_version, create_project
-from store.records import create_record, iter_records
 from tests.exports.helpers import USER, form, make_project
 
 META = ["_id", "_status", "_version", "_form_version", "_created_at", "_created_by", "_updated_at", "_updated_by"]

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 
 from store.exports import export_project
-from store.projects import create_project
-from store.record_import import check_file, import_file, preview
-from store.records import AlreadyImported, create_record, import_records, iter_records
-from store.tablefile import TableFileError
+from store.fielddata.importer import check_file, import_file, preview
+from store.fielddata.projects import create_project
+from store.fielddata.records import AlreadyImported, create_record, import_records, iter_records
+from store.fielddata.tablefile import TableFileError
 from tests.exports.helpers import USER, form, make_project
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from jobs.errors import BadJobArguments
-from store.records import iter_records
+from store.fielddata.records import iter_records
 from tests.exports.helpers import USER, make_project
 
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
+from store.core.values import FileRef
 from store.formdef import Field, format_value, parse_text, to_stored, to_widget
 from store.formdef.convert import check_stored
 from store.formdef.demo import demo_form
-from store.values import FileRef
 
 SHA = "ab" * 32
 FILE = {"sha256": SHA, "name": "tree.jpg", "size": 1234, "mime": "image/jpeg"}

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from store.core.values import FileRef
 from store.formdef.expr import MAX_CHARS, ExpressionError, evaluate, parse, references, rename_reference
-from store.values import FileRef
 from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 5, 15)

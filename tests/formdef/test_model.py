@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
 from store.formdef import FIELD_TYPES, Choice, Field, FormDef, FormDefError, form_from_json, form_from_text
 from store.formdef.demo import demo_form
 

@@ -10,7 +10,7 @@ import pytest
 from jobs import tasks as builtin_tasks
 from jobs.queue import JobQueue
 from jobs.service import JobService
-from store.db import Store
+from store.core.db import Store
 from tests.jobs import tasks
 
 Make = Callable[..., JobService]

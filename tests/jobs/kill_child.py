@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jobs.queue import JobQueue
 from jobs.service import JobService
-from store.db import Store
+from store.core.db import Store
 from tests.jobs import tasks  # noqa: F401 - registers test.effect
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from jobs.service import JobService
-from store.db import Store
+from store.core.db import Store
 from tests.conftest import REPORT, ROOT
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import runtime
+from app.desktop import runtime
 from jobs.model import JobResult, new_job_id
-from store.config import load_config
-from store.db import Store
-from store.uistate import UiState, save_ui_state
+from store.core.config import load_config
+from store.core.db import Store
+from store.inputs.uistate import UiState, save_ui_state
 from tests.app_fixtures import installed_runtime
 from tests.conftest import ROOT, clean_env
 

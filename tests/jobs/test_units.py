@@ -24,7 +24,7 @@ from jobs.model import JobResult, estimate_remaining, format_duration, new_job_i
 from jobs.policy import RetryPolicy, backoff_delay
 from jobs.queue import JobQueue
 from jobs.registry import REGISTRY, Registry
-from store.migrations import MIGRATIONS
+from store.core.migrations import MIGRATIONS
 from tests.conftest import ROOT
 from tests.jobs import tasks
 

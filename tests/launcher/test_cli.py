@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from store import __version__
-from store.migrations import MIGRATIONS
+from store.core.migrations import MIGRATIONS
 from tests.conftest import ROOT, clean_env, control_info, run_cli
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from launcher import build_parser
-from store.config import SETTINGS
+from store.core.config import SETTINGS
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text()

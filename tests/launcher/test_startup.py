@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import streamlit
 
-from app.window import _profile_in_use, write_opener
+from app.desktop.window import _profile_in_use, write_opener
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT
 from tests.launcher.windowspy import attach, chromium_spy, free_port, wait_usable
 from tests.xdisplay import xvfb
@@ -65,7 +65,7 @@ def test_start_up_phases_are_logged(start_app, page, tmp_path):
     assert len(lines) == 1, "one start-up line, after the first page"
     for phase in ("window opening", "imports done", "store open", "jobs started", "server listening", "first script run done"):
         assert f"{phase} " in lines[0]
-    assert "loaded before the first page, of those kept for later: none" in lines[0]  # app.startup.HEAVY
+    assert "loaded before the first page, of those kept for later: none" in lines[0]  # app.desktop.startup.HEAVY
     assert app.stop() == 0
 
 
@@ -160,11 +160,11 @@ def python_lines(code: str) -> list[str]:
 
 def test_the_start_imports_nothing_the_first_page_can_do_without():
     """What the app imports to start (the store, the jobs, the sync status, every page) leaves
-    app.startup.HEAVY alone (the running app's own check is in its start-up log line, see
+    app.desktop.startup.HEAVY alone (the running app's own check is in its start-up log line, see
     test_start_up_phases_are_logged); the sync still gets the real psycopg when it needs it."""
     code = (
-        "import sys, app.lifecycle, app.shell\n"
-        "from app.startup import HEAVY\n"
+        "import sys, app.desktop.lifecycle, app.shell\n"
+        "from app.desktop.startup import HEAVY\n"
         "print(sorted(m for m in HEAVY if m in sys.modules))\n"
         "import huey.storage, psycopg\n"
         "print(huey.storage.psycopg is None, callable(psycopg.connect))\n"
@@ -178,7 +178,7 @@ def test_first_page_leaves_streamlits_repl_check_out(monkeypatch):
     Streamlit's internal: this fails if an upgrade renames it."""
     from streamlit import delta_generator, env_util
 
-    from app.server import skip_direct_run_warning
+    from app.desktop.server import skip_direct_run_warning
 
     def no_stack_walk() -> bool:
         raise AssertionError("the REPL check ran")
@@ -199,7 +199,7 @@ def test_streamlit_takes_the_servers_options():
     code = (
         "from streamlit import config\n"
         "from streamlit.web import bootstrap\n"
-        "from app.server import streamlit_options\n"
+        "from app.desktop.server import streamlit_options\n"
         "options = streamlit_options(8765, 'dark', 25)\n"
         "bootstrap.load_config_options(flag_options=options)\n"
         "print(all(config.get_option(k) == v for k, v in options.items()), config.get_option('runner.postScriptGC'))\n"

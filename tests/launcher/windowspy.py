@@ -31,7 +31,7 @@ def chromium_spy(folder: Path, cdp_port: int) -> Path:
 
 
 def window_args(url: str, profile: Path, cdp_port: int) -> list[str]:
-    """Chromium with the flags the app opens its window with (app/window.py), for a page the app does not open."""
+    """Chromium with the flags the app opens its window with (app/desktop/window.py), for a page the app does not open."""
     args = [CHROMIUM, f"--app={url}", f"--user-data-dir={profile}", f"--remote-debugging-port={cdp_port}", "--no-first-run",
             "--no-default-browser-check", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
     if os.geteuid() == 0:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
+from store.core.db import Store
 from store.formdef import FormDef, form_from_json
 
 FORM_JSON = {

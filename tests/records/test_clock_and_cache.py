@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 import uuid
 
-from store.cache import TagCache
-from store.db import Store
-from store.device import device_of
-from store.hlc import Clock, parse
-from store.ids import uuid7
+from store.core.cache import TagCache
+from store.core.db import Store
+from store.core.device import device_of
+from store.core.hlc import Clock, parse
+from store.core.ids import uuid7
 
 
 def test_uuid7_is_version_7_and_time_ordered() -> None:

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from store import projects as proj
-from store.db import Store
-from store.errors import ValidationError
+from store.core.db import Store
+from store.core.errors import ValidationError
+from store.fielddata import projects as proj
 from store.formdef import FormDef, form_from_json
 from tests.records.conftest import FORM_JSON
 

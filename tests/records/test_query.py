@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from store import records as rec
-from store.dashboard import dashboard
-from store.db import Store
+from store.core.db import Store
+from store.fielddata import records as rec
+from store.fielddata.dashboard import dashboard
+from store.fielddata.projects import create_project
+from store.fielddata.query import RecordFilter, query_records, status_counts
 from store.formdef import FormDef
-from store.projects import create_project
-from store.record_query import RecordFilter, query_records, status_counts
 
 ROWS = [
     {"species": "oak", "dbh": 50.0, "damage": ["bark"], "notes": "by the river", "loc": {"lat": 48.1, "lon": 11.5, "accuracy": 3.0}},

@@ -8,11 +8,11 @@ import json
 import duckdb
 import pytest
 
-from store import records as rec
-from store.db import Store
-from store.errors import ValidationError
+from store.core.db import Store
+from store.core.errors import ValidationError
+from store.fielddata import records as rec
+from store.fielddata.projects import create_project, delete_project, get_project
 from store.formdef import FormDef
-from store.projects import create_project, delete_project, get_project
 
 
 @pytest.fixture

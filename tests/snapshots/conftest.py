@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from store.config import AppConfig
-from store.db import Store
-from store.snapshots import Snapshots, for_config
+from store.core.config import AppConfig
+from store.core.db import Store
+from store.snapshots.engine import Snapshots, for_config
 from tests.snapshots.helpers import config, open_filled
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from store import snapadmin
-from store.config import load_config
+from store.core.config import load_config
+from store.snapshots import admin as snapadmin
 
 
 def main() -> None:

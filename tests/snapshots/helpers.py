@@ -11,16 +11,16 @@ from typing import Any
 
 import duckdb
 
-from store.attachments import save_attachment
-from store.config import AppConfig, load_config
-from store.db import Store
+from store.core.config import AppConfig, load_config
+from store.core.db import Store
+from store.fielddata.attachments import save_attachment
+from store.fielddata.projects import create_project
+from store.fielddata.records import create_record
 from store.formdef.demo import demo_form
-from store.forms import FormRecord, create_snapshot, save_form
-from store.inputs import InputStore
-from store.manifest import row_counts
-from store.projects import create_project
-from store.records import create_record
-from store.uistate import UiState, save_ui_state
+from store.inputs.forms import FormRecord, create_snapshot, save_form
+from store.inputs.uistate import UiState, save_ui_state
+from store.inputs.widgets import InputStore
+from store.snapshots.manifest import row_counts
 from tests.conftest import clean_env
 
 USER = "tester"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from store.autosnap import AutoSnapshots
-from store.inputs import InputStore
-from store.snapshots import Snapshots
+from store.inputs.widgets import InputStore
+from store.snapshots.auto import AutoSnapshots
+from store.snapshots.engine import Snapshots
 from tests.snapshots.helpers import USER
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
-from store.inputs import InputStore
+from store.core.db import Store
+from store.inputs.widgets import InputStore
 from tests.conftest import run_cli
 from tests.snapshots.helpers import USER, config, open_filled
 
@@ -94,7 +94,7 @@ def exercise(home: Path, tmp_path: Path, running: bool) -> None:
 
 def _change_observer(home: Path, running: bool, value: str) -> None:
     if running:
-        from store.instance import send_command
+        from store.core.instance import send_command
 
         # the running app owns the database: change it the way its pages do, through its store
         send_command(home / "run", "snapshot.create", {"reason": "probe"})  # proves the channel works
@@ -162,8 +162,8 @@ def test_restore_while_app_holds_lock_needs_no_database_access(start_app, tmp_pa
 
 def _crafted_export(home: Path, tmp_path: Path, **changes: object) -> Path:
     """A real export of ``home`` whose manifest has ``changes`` (the file's checksums made right)."""
-    from store import snapfile
-    from store.snapshots import for_config
+    from store.snapshots import fbsnap as snapfile
+    from store.snapshots.engine import for_config
 
     cfg = config(home)
     snaps = for_config(cfg)

@@ -8,8 +8,8 @@ import time
 
 import duckdb
 
-from store.inputs import InputStore
-from store.snapshots import Snapshots
+from store.inputs.widgets import InputStore
+from store.snapshots.engine import Snapshots
 from tests.conftest import REPORT
 from tests.snapshots.helpers import USER
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from store.inbox import Inbox
-from store.snapshots import Snapshots
+from store.snapshots.engine import Snapshots
+from store.snapshots.inbox import Inbox
 
 
 def wait_for(check, timeout: float = 10.0):

@@ -1,7 +1,7 @@
 """Kill at step N (SQLite's crash-test pattern) for snapshot, export and restore.
 
 Each operation runs in a child process that SIGKILLs itself at its N-th durable step
-(``FBTEST_KILL_AT_STEP``, store/crashpoints.py), for N = 1, 2, … until it completes. After every
+(``FBTEST_KILL_AT_STEP``, store/core/crashpoints.py), for N = 1, 2, … until it completes. After every
 kill the data must be entirely old or entirely new, and open.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from store import snapadmin
-from store.db import Store
-from store.snapshots import for_config
+from store.core.db import Store
+from store.snapshots import admin as snapadmin
+from store.snapshots.engine import for_config
 from tests.conftest import REPORT, ROOT, clean_env
 from tests.snapshots.helpers import config, dump_store, files, open_filled
 

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from store import snapadmin, snapfile
-from store.db import Store
-from store.inputs import InputStore
-from store.migrations import MIGRATIONS, Migration
-from store.snaperrors import PassphraseError, SnapshotInvalid
-from store.snapshots import for_config
+from store.core.db import Store
+from store.core.migrations import MIGRATIONS, Migration
+from store.inputs.widgets import InputStore
+from store.snapshots import admin as snapadmin
+from store.snapshots import fbsnap as snapfile
+from store.snapshots.engine import for_config
+from store.snapshots.errors import PassphraseError, SnapshotInvalid
 from tests.snapshots.helpers import USER, config, dump, dump_store, files, open_filled
 
 

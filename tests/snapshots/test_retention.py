@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.retention import Candidate, Policy, keep, to_remove
+from store.snapshots.retention import Candidate, Policy, keep, to_remove
 
 T0 = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 

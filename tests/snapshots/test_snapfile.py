@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from store import snapfile
-from store.snaperrors import PassphraseError, SnapshotInvalid
+from store.snapshots import fbsnap as snapfile
+from store.snapshots.errors import PassphraseError, SnapshotInvalid
 
 MANIFEST = {"format": "fieldbook-snapshot", "id": "x", "note": "ümlaut 🌳"}
 
@@ -147,7 +147,7 @@ def test_an_entry_name_ending_in_a_newline_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("n", "r", "p"), [(2**20, 32, 16), (2**15, 8, 2), (2**14, 8, 1), ("32768", 8, 1), (32768.0, 8, 1), (True, 8, 1)])
 def test_key_settings_not_fieldbooks_are_refused_before_deriving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, n, r, p) -> None:
     """A file may not choose the key derivation's cost: 4 GB and minutes per attempt at the top."""
-    from store import snapcrypt
+    from store.snapshots import crypt as snapcrypt
 
     out = tmp_path / "good.fbsnap"
     snapfile.write(out, MANIFEST, _files(tmp_path), "secret")

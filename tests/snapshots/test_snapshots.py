@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store.db import Store
-from store.inputs import InputStore
-from store.manifest import FORMAT_VERSION, known_schema
-from store.snaperrors import NoSpaceError, SnapshotInvalid, SnapshotNotFound
-from store.snapshots import Snapshots, for_config
+from store.core.db import Store
+from store.inputs.widgets import InputStore
+from store.snapshots.engine import Snapshots, for_config
+from store.snapshots.errors import NoSpaceError, SnapshotInvalid, SnapshotNotFound
+from store.snapshots.manifest import FORMAT_VERSION, known_schema
 from tests.snapshots.helpers import USER, config, dump
 
 
@@ -151,8 +151,8 @@ def test_prune_removes_unneeded_attachments(cfg, filled: Store) -> None:
 
 def test_snapshot_before_migration(tmp_path: Path) -> None:
     """An existing database at an older schema gets a pinned snapshot before it is migrated."""
-    from store import snapadmin
-    from store.migrations import MIGRATIONS
+    from store.core.migrations import MIGRATIONS
+    from store.snapshots import admin as snapadmin
 
     cfg = config(tmp_path / "home")
     old = Store.open(cfg.paths.database, migrations=MIGRATIONS[:2])

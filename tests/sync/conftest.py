@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
+from store.core.db import Store
 from store.sync import init_server
 from tests.sync.helpers import open_device
 from tests.sync.keyring_home import private_keyring

@@ -8,9 +8,9 @@ from typing import Any
 
 import psycopg
 
-from store.db import Store
+from store.core.db import Store
+from store.fielddata.projects import create_project
 from store.formdef import form_from_json
-from store.projects import create_project
 
 USER = "tester"
 FORM = form_from_json({

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from store.db import Store
+from store.core.db import Store
 from store.sync import sync_now
 
 

@@ -157,9 +157,9 @@ def test_a_password_in_the_url_of_sync_now_goes_to_the_keyring_not_over_the_cont
     password in the keyring in the CLI's process and sends the URL without it; the app's sync then
     takes the password from the keyring. A URL of another server is refused before the keyring is
     touched."""
-    from store.config import load_config
-    from store.db import Store
-    from store.instance import ControlServer, InstanceLock
+    from store.core.config import load_config
+    from store.core.db import Store
+    from store.core.instance import ControlServer, InstanceLock
     from store.sync import admin, credentials, init_server
     from tests.conftest import clean_env
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from store.errors import ValidationError
+from store.core.errors import ValidationError
+from store.fielddata.projects import add_form_version
+from store.fielddata.records import StaleRecord, create_record, delete_record, get_record, record_history, save_record
 from store.formdef import form_from_json
-from store.projects import add_form_version
-from store.records import StaleRecord, create_record, delete_record, get_record, record_history, save_record
 from store.sync import state, status, sync_now
 from store.sync.conflicts import (
     DELETED,

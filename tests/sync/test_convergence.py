@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.db import Store
-from store.records import Record, create_record, delete_record, save_record, undelete_record
+from store.core.db import Store
+from store.fielddata.records import Record, create_record, delete_record, save_record, undelete_record
 from store.sync import init_server, sync_now
 from tests.sync.helpers import USER, local_records, new_project, open_device, outbox, server_records, server_rows
 from tests.sync.pg import PgServer

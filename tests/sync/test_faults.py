@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from store.errors import FieldbookError
-from store.records import create_record
+from store.core.errors import FieldbookError
+from store.fielddata.records import create_record
 from store.sync import connect as connect_module
 from store.sync import credentials, init_server, settings, state, sync_now
 from store.sync.connect import connect

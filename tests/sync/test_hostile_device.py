@@ -8,7 +8,7 @@ import zipfile
 import psycopg
 
 from store.exports import export_project
-from store.records import create_record, get_record
+from store.fielddata.records import create_record, get_record
 from store.sync import sync_now
 from store.sync.quarantine import quarantined
 from tests.sync.helpers import USER, new_project, server_rows

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from store.db import Store
-from store.errors import SyncError
-from store.records import import_records
+from store.core.db import Store
+from store.core.errors import SyncError
+from store.fielddata.records import import_records
 from store.sync import init_server, status, sync_now
 from tests.conftest import ROOT
 from tests.sync.helpers import USER, local_records, new_project, open_device, outbox, server_records, server_rows

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from store.config import load_config
-from store.errors import ConfigError
-from store.records import create_record
+from store.core.config import load_config
+from store.core.errors import ConfigError
+from store.fielddata.records import create_record
 from store.sync import credentials, init_server, settings, state
 from store.sync.errors import ServerUrlError
 from store.sync.state import status

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from store.device import device_of
-from store.records import create_record, delete_record, get_record, record_history, save_record
+from store.core.device import device_of
+from store.fielddata.records import create_record, delete_record, get_record, record_history, save_record
 from store.sync import init_server, status, sync_now
 from store.sync.connect import connect
 from store.sync.push import forget_pushed, push_batch, read_outbox
@@ -184,8 +184,8 @@ def test_an_edit_after_a_pull_is_later_than_the_pulled_version_even_with_a_clock
 
 def _restore(store, snaps, snapshot_id):
     """Restore ``snapshot_id`` over ``store``'s database the way the app does; the reopened store."""
-    from store.db import Store
-    from store.restore import restore
+    from store.core.db import Store
+    from store.snapshots.restore import restore
 
     path = store.path
     reopened = []
@@ -197,7 +197,7 @@ def test_after_a_snapshot_restore_the_device_gets_its_own_later_changes_back(ser
     """Pushed v1, snapshot, v2 synced, snapshot restored: the restored file's cursor is older and
     the pull used to skip this device's own changes, so v2 never came back here. The server
     knowing changes of this device after its cursor says so: the pull takes them too."""
-    from store.snapshots import Snapshots
+    from store.snapshots.engine import Snapshots
 
     a, b = devices("a"), devices("b")
     project = new_project(a)
@@ -235,7 +235,7 @@ def test_a_file_copied_back_by_hand_gets_its_own_later_changes_back_and_edits_af
     old file before the sync meets the lost version: both are kept (a conflict), nothing is lost."""
     import shutil
 
-    from store.db import Store
+    from store.core.db import Store
 
     a = devices("a")
     project = new_project(a)

@@ -15,8 +15,8 @@ from jobs.queue import JobQueue
 from jobs.service import JobService
 from jobs.tasks import sync as sync_tasks
 from jobs.tasks.sync import CHECK_TASK, TASK, SyncScheduler, request_check, request_sync
-from store.db import Store
-from store.records import create_record
+from store.core.db import Store
+from store.fielddata.records import create_record
 from store.sync import engine, init_server, settings, state
 from store.sync.connect import connect
 from store.sync.state import status

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store.db import Store
+from store.core.db import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WAIT = 30  # seconds; only reached if the writer hangs

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from store.attachments import attachment_path, read_attachment, save_attachment
-from store.db import Store
-from store.errors import ValidationError
-from store.values import FileRef
+from store.core.db import Store
+from store.core.errors import ValidationError
+from store.core.values import FileRef
+from store.fielddata.attachments import attachment_path, read_attachment, save_attachment
 
 MB = 1_048_576
 

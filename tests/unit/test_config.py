@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from store.config import SETTINGS, load_config
-from store.errors import ConfigError, FieldbookError
+from store.core.config import SETTINGS, load_config
+from store.core.errors import ConfigError, FieldbookError
 
 
 def env_for(home: Path, **extra: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
+from store.core.db import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +25,7 @@ CHILD = """
 import os, sys, threading
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from store.db import Store
+from store.core.db import Store
 
 db, log_path, cycle = Path(sys.argv[2]), sys.argv[3], sys.argv[4]
 store = Store.open(db)

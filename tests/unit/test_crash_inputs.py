@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
+from store.core.db import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,9 +27,9 @@ CHILD = """
 import datetime as dt, json, os, sys, threading
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from store import values
-from store.db import Store
-from store.inputs import InputStore
+from store.core import values
+from store.core.db import Store
+from store.inputs.widgets import InputStore
 
 db, log_path, scope = Path(sys.argv[2]), sys.argv[3], sys.argv[4]
 store = Store.open(db)

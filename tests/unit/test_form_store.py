@@ -7,9 +7,9 @@ import math
 from decimal import Decimal
 from pathlib import Path
 
-from store.db import Store
-from store.forms import FormRecord, create_snapshot, list_snapshots, load_form, save_form
-from store.values import FileRef
+from store.core.db import Store
+from store.core.values import FileRef
+from store.inputs.forms import FormRecord, create_snapshot, list_snapshots, load_form, save_form
 
 PHOTO = FileRef("ab" * 32, "site.jpg", 2048, "image/jpeg")
 

@@ -115,8 +115,8 @@ def test_store_and_jobs_never_import_the_ui() -> None:
 
 def test_the_graph_sees_the_imports() -> None:
     """The walk resolves relative and function-level imports (else the tests above prove nothing)."""
-    assert "app.server" in GRAPH["app.launch"]  # imported inside begin()
-    assert "store.db" in GRAPH["store.snapshots"] or "store.db" in GRAPH["app.lifecycle"]
+    assert "app.desktop.server" in GRAPH["app.desktop.launch"]  # imported inside begin()
+    assert "store.core.db" in GRAPH["store.snapshots.engine"] or "store.core.db" in GRAPH["app.desktop.lifecycle"]
 
 
 @pytest.mark.parametrize("name", sorted(set(MODULES) - NOT_IMPORTABLE))

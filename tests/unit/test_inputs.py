@@ -12,10 +12,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from store import values
-from store.db import Store
-from store.errors import DiskFullError
-from store.inputs import _UPSERT_FROM, InputStore
+from store.core import values
+from store.core.db import Store
+from store.core.errors import DiskFullError
+from store.inputs.widgets import _UPSERT_FROM, InputStore
 from tests.unit.conftest import writer_held
 
 WAIT = 30  # seconds; only reached if the writer hangs
@@ -250,8 +250,8 @@ def test_values_of_a_flush_whose_commit_failed_are_retried(store: Store) -> None
     # fails the unit with a StoreError. Its values must go back to the pending ones.
     from concurrent.futures import Future
 
-    from store.errors import StoreError
-    from store.inputs import _Pending
+    from store.core.errors import StoreError
+    from store.inputs.widgets import _Pending
 
     inputs = InputStore(store)
     inputs._pending = {("u", "s", "k"): _Pending('"typed"', None)}

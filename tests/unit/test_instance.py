@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from store.errors import ConfigError, InstanceError, StoreError
-from store.instance import CONTROL_NAME, ControlServer, InstanceLock, _mac, send_command
+from store.core.errors import ConfigError, InstanceError, StoreError
+from store.core.instance import CONTROL_NAME, ControlServer, InstanceLock, _mac, send_command
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_lock_of_killed_process_is_taken_over(
     holder = child_ready(
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from store.instance import InstanceLock\n"
+        "from store.core.instance import InstanceLock\n"
         "held = InstanceLock(Path(sys.argv[1]))\n"
         "assert held.acquire()\n"
         "print('ready', flush=True)\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store.db import Store
-from store.errors import MigrationError, StoreError
-from store.migrations import MIGRATIONS, Migration
+from store.core.db import Store
+from store.core.errors import MigrationError, StoreError
+from store.core.migrations import MIGRATIONS, Migration
 
 ALL = [m.version for m in MIGRATIONS]
 LATEST = ALL[-1]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from app.navigation import go_back, go_forward, navigate
-from store.uistate import HISTORY_LIMIT, UiState
+from store.inputs.uistate import HISTORY_LIMIT, UiState
 
 PAGES = ("home", "records", "sites", "settings", "admin")
 pages = st.sampled_from(PAGES)

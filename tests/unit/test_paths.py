@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from store.config import load_config
-from store.errors import StoreError
-from store.paths import resolve_paths
+from store.core.config import load_config
+from store.core.errors import StoreError
+from store.core.paths import resolve_paths
 
 
 def test_ensure_creates_every_folder(tmp_path: Path) -> None:

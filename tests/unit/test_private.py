@@ -1,4 +1,4 @@
-"""Fieldbook's folders and files are the user's alone (store/private.py)."""
+"""Fieldbook's folders and files are the user's alone (store/core/private.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from store.errors import StoreError
-from store.instance import CONTROL_NAME, ControlServer, InstanceLock
-from store.private import private_folder, runtime_folder
+from store.core.errors import StoreError
+from store.core.instance import CONTROL_NAME, ControlServer, InstanceLock
+from store.core.private import private_folder, runtime_folder
 
 
 def mode(path: Path) -> int:

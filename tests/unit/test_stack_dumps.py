@@ -1,4 +1,4 @@
-"""A hang must be readable from the logs (store/logs.py): a stop that stalls writes every
+"""A hang must be readable from the logs (store/core/logs.py): a stop that stalls writes every
 thread's stack there by itself, and `kill -USR1` asks a running app for them."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from store import logs
+from store.core import logs
 
 
 def _stalled_worker(release: threading.Event) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from store.db import Store
-from store.errors import StoreError
+from store.core.db import Store
+from store.core.errors import StoreError
 
 SLOW = "SELECT count(*) FROM range(3000000000) t(i) WHERE i % 7 = 3"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from store.errors import ValidationError
-from store.projects import clean_name
-from store.termsafe import visible
+from store.core.errors import ValidationError
+from store.core.termsafe import visible
+from store.fielddata.projects import clean_name
 from tests.conftest import run_cli
 
 ESCAPES = ["\x1b]0;owned\x07", "\x1b[2J", "\x9b31m", "abc\u202etxt.exe", "bell\x07", "nul\x00"]

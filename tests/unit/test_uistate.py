@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.db import Store
-from store.uistate import HISTORY_LIMIT, UiState, load_ui_state, save_ui_state
+from store.core.db import Store
+from store.inputs.uistate import HISTORY_LIMIT, UiState, load_ui_state, save_ui_state
 
 
 def test_unknown_user_gets_default(store: Store) -> None:

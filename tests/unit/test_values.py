@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store import values
-from store.db import Store
-from store.inputs import InputStore
-from store.values import FileRef
+from store.core import values
+from store.core.db import Store
+from store.core.values import FileRef
+from store.inputs.widgets import InputStore
 
 text = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"))  # what a browser can send
 # Whole minutes, like every real time zone (CPython 3.11 drops a sub-second UTC offset when parsing).

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
-from store.errors import DatabaseLockedError, StoreError
+from store.core.db import Store
+from store.core.errors import DatabaseLockedError, StoreError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,7 @@ os._exit(0)
 UNCLEAN_STOP = """
 import os, sys
 from pathlib import Path
-from store.db import Store
+from store.core.db import Store
 store = Store.open(Path(sys.argv[1]))
 store.writer.submit_exclusive(lambda con: con.execute("PRAGMA disable_checkpoint_on_shutdown").fetchall()).result()
 store.record_event("info", "before_crash", "written, then killed")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.window import choose_strategy
+from app.desktop.window import choose_strategy
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store.db import Store
-from store.errors import DiskFullError, StoreError
-from store.migrations import MIGRATIONS
+from store.core.db import Store
+from store.core.errors import DiskFullError, StoreError
+from store.core.migrations import MIGRATIONS
 from tests.unit.conftest import WAIT, writer_held
 
 

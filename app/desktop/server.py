@@ -1,0 +1,246 @@
+"""Streamlit's server, run in-process on its own thread and asyncio loop.
+
+``streamlit.web.bootstrap.run`` installs signal handlers and so only works on the main thread,
+which the native window needs. This uses the pieces ``bootstrap.run`` uses (``Server``,
+``load_config_options``, ``prepare_streamlit_environment``) — internals of streamlit, which is
+why its minor version is pinned and this module has its own tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import os
+import socket
+import threading
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from app.desktop import startup
+from store.core.errors import ConfigError, FieldbookError
+
+log = logging.getLogger(__name__)
+
+ADDRESS = "127.0.0.1"
+
+
+def streamlit_options(port: int, theme: str | None = None, max_upload_mb: int = 25) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        # A frozen app is not under site-packages, so streamlit would switch developmentMode on,
+        # and then refuse server.port.
+        "global.developmentMode": False,
+        # The default binds every interface and asks an external service for the public IP.
+        "server.address": ADDRESS,
+        "server.port": port,
+        "server.headless": True,
+        "server.fileWatcherType": "none",
+        "server.runOnSave": False,
+        "server.enableXsrfProtection": True,
+        # DNS rebinding: a web page whose host name resolves to 127.0.0.1 would otherwise reach the
+        # websocket with its own Host (Streamlit accepts any by default). Ports are not compared.
+        "server.allowedHosts": [ADDRESS],
+        "browser.gatherUsageStats": False,
+        "client.toolbarMode": "minimal",
+        "client.showErrorDetails": "none",
+        # app/views/ is ours, not Streamlit's multipage folder: no automatic page list.
+        "client.showSidebarNavigation": False,
+        "logger.level": "warning",
+        # Streamlit collects garbage fully after every script run; with the app's modules, store and
+        # jobs in memory that walk took 50–90 ms of every rerun, the first page's included. Python's
+        # own collector still runs as usual.
+        "runner.postScriptGC": False,
+        # Up to twice our limit a file reaches our own check (a message in the user's language);
+        # beyond that Streamlit's uploader refuses it with its own message.
+        "server.maxUploadSize": max_upload_mb * 2,
+    }
+    if theme in ("light", "dark"):
+        options["theme.base"] = theme
+    return options
+
+
+def _probe(port: int) -> socket.socket:
+    """A socket bound to ``port`` the way Streamlit binds (SO_REUSEADDR except on Windows, so the
+    previous run's TIME_WAIT connections do not count as "in use")."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        if os.name != "nt":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((ADDRESS, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def reserve_port(state_file: Path) -> socket.socket:
+    """A socket bound (not listening) to this data folder's port: the one it had last time when
+    it is free now, else a new free one, remembered for the next start. Hold it until the server
+    binds (``EmbeddedServer(reserved=...)`` closes it right before): meanwhile no other program,
+    nor an outgoing connection, can take the port.
+
+    A stable address lets the window reuse what its browser cached last time (Streamlit's
+    front-end files are content-hashed and sent as ``immutable`` for a year; a browser's cache is
+    keyed by origin, port included). Known before the server starts, it also lets the window open
+    while the app is still starting.
+    """
+    try:
+        port = int(state_file.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        port = 0
+    if 1024 <= port <= 65535:
+        try:
+            return _probe(port)
+        except OSError:
+            pass  # taken now: a new one below
+    sock = _probe(0)
+    try:
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        state_file.write_text(str(sock.getsockname()[1]), encoding="ascii")
+    except OSError:
+        log.warning("could not remember the app's port in %s", state_file)  # only the next start is slower
+    return sock
+
+
+def check_port_free(port: int) -> None:
+    """Fail with a plain sentence if a fixed port is taken (port 0 always works)."""
+    if port == 0:
+        return
+    try:
+        _probe(port).close()
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise ConfigError(
+                f"Port {port} is already in use by another program. Set FIELDBOOK_PORT=0 to let "
+                "Fieldbook pick a free port, or choose another one."
+            ) from None
+        raise
+
+
+def skip_direct_run_warning() -> None:
+    """Streamlit's first element checks whether it runs in a REPL, to warn `python app.py` users:
+    it walks the whole call stack with ``inspect.stack()`` (~70 ms of the first page). Served by
+    this server, the warning cannot apply: mark it as given (Streamlit's internal flag)."""
+    from streamlit import delta_generator
+
+    delta_generator._use_warning_has_been_displayed = True
+
+
+class EmbeddedServer:
+    """Start with ``start()`` (returns once the server answers its health check), stop with ``stop()``."""
+
+    def __init__(
+        self, script: Path, *, port: int = 0, theme: str | None = None, max_upload_mb: int = 25, reserved: socket.socket | None = None
+    ) -> None:
+        self.script = Path(script)
+        self.port = port
+        self._reserved = reserved  # holds ``port`` until the server binds it (see reserve_port)
+        self.theme = theme
+        self.max_upload_mb = max_upload_mb
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{ADDRESS}:{self.port}/"
+
+    def start(self, timeout: float = 30) -> None:
+        self.launch()
+        self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Start the server's thread and return at once (``wait_ready`` waits for it)."""
+        if self._reserved is None:
+            check_port_free(self.port)
+        self._thread = threading.Thread(target=self._run, name="streamlit-server", daemon=True)
+        self._thread.start()
+
+    def wait_listening(self, timeout: float = 30) -> None:
+        """Wait until the server listens (or failed: ``wait_ready`` then says why)."""
+        self._ready.wait(timeout)
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        """Return once the server answers its health check; raise ``FieldbookError`` if it failed."""
+        if not self._ready.wait(timeout):
+            raise FieldbookError(f"The app server did not start within {timeout:.0f} seconds.")
+        if self._error is not None:
+            raise FieldbookError(f"The app server could not start: {self._error}") from self._error
+        self._wait_healthy(timeout)
+
+    def _wait_healthy(self, timeout: float) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise FieldbookError("The app server started but does not answer.")
+            time.sleep(0.02)
+
+    def _run(self) -> None:
+        from streamlit import config
+        from streamlit.web import bootstrap
+        from streamlit.web.server import Server
+
+        startup.mark("streamlit imported")
+        skip_direct_run_warning()
+
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
+        script = str(self.script)
+
+        async def main() -> None:
+            config._main_script_path = script
+            bootstrap.load_config_options(flag_options=streamlit_options(self.port, self.theme, self.max_upload_mb))
+            config._server_mode = "starlette-managed"
+            server = Server(script, is_hello=False)
+            self._server = server
+            if self._reserved is not None:
+                self._reserved.close()  # the port is free for the server now, and only just now
+            await server.start()
+            bootstrap.prepare_streamlit_environment(script)
+            self.port = int(config.get_option("server.port"))
+            startup.mark("server listening")
+            self._ready.set()
+            await server.stopped
+
+        try:
+            loop.run_until_complete(main())
+        except BaseException as exc:  # SystemExit too: streamlit exits on some bind errors
+            log.exception("streamlit server stopped with an error")
+            self._error = exc
+        finally:
+            if self._reserved is not None:
+                self._reserved.close()
+            self._ready.set()
+            try:
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            finally:
+                loop.close()
+
+    @property
+    def browser_connected(self) -> bool:
+        return bool(self._server is not None and self._server.browser_is_connected)
+
+    def stop(self, timeout: float = 10) -> None:
+        loop, server = self._loop, self._server
+        if loop is None or server is None or loop.is_closed():
+            return
+        # Server.stop() prints "Stopping..." to stdout; the launcher's stdout is one ready line.
+        target = getattr(server, "_starlette_server", None) or server
+        try:
+            loop.call_soon_threadsafe(target.stop)
+        except RuntimeError:
+            return  # loop already closed
+        if self._thread is not None:
+            self._thread.join(timeout)

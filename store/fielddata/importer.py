@@ -1,0 +1,375 @@
+"""Import records from a CSV or Excel file: preview, map columns, check every row, then all or nothing.
+
+1. ``preview(path, form)``: encoding, delimiter, header, the first rows and the automatic mapping,
+   with warnings (guessed encoding, ignored columns, extra sheets) — nothing is written.
+2. ``check_file(path, form, mapping)``: reads every row, converts each mapped cell with the form's
+   ``parse_text`` and checks the row with ``evaluate_record`` (required fields, constraints,
+   choices, ranges) as a save would. The report names the row as the person sees it in the file
+   (header = row 1), the column, the field and the problem in a plain sentence.
+3. ``import_file(store, project_id, path, mapping, …)``: the check, then ``import_records`` — ONE
+   transaction: when any row has a problem nothing is imported.
+
+Idempotent: the import key is the sha256 of project, file content, mapping and status. The
+import's audit row carries it and is written in the same transaction as the records, so a re-run
+of the same import (a job retried after a crash, a second click) finds it and adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from store.core.db import Store
+from store.core.errors import ValidationError
+from store.fielddata.mapping import NOT_FROM_TABLES, Target, auto_mapping, merged, resolve
+from store.fielddata.projects import load_form
+from store.fielddata.records import STATUSES, AlreadyImported, import_records, previous_import
+from store.fielddata.tablefile import MAX_BYTES, MAX_ROWS, Table, is_blank, open_table
+from store.formdef import FormDef
+from store.formdef.convert import parse_text, to_stored
+from store.formdef.evaluate import clean_for_save, evaluate_record
+from store.formdef.model import Field
+
+Progress = Callable[[float, str], None]
+MAX_PROBLEMS = 1000  # a report longer than this helps nobody; the count says how many more
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem: ``row`` as numbered in the file (header = 1; None for the file as a whole)."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column “{self.column}”")
+        elif self.field:
+            where.append(f"field “{self.field}”")
+        prefix = ", ".join(where)
+        return f"{prefix[:1].upper()}{prefix[1:]}: {self.message}" if prefix else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "field": self.field, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Preview:
+    kind: str
+    encoding: str | None
+    delimiter: str | None
+    header: list[str]
+    rows: list[list[Any]]
+    mapping: dict[str, str | None]
+    warnings: list[str]
+
+
+@dataclass
+class Report:
+    """What a check or an import found; ``ok`` when no row has a problem."""
+
+    rows: int = 0  # data rows read
+    values: list[dict[str, Any]] = field(default_factory=list)  # the records to create (when ok)
+    problems: list[RowProblem] = field(default_factory=list)
+    more_problems: int = 0  # beyond MAX_PROBLEMS
+    warnings: list[str] = field(default_factory=list)
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    imported: int = 0
+    already_imported: bool = False
+    key: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, problem: RowProblem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.more_problems += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "imported": self.imported,
+            "already_imported": self.already_imported,
+            "problems": [p.to_dict() for p in self.problems],
+            "more_problems": self.more_problems,
+            "warnings": self.warnings,
+            "mapping": self.mapping,
+            "key": self.key,
+        }
+
+    def text(self) -> str:
+        """The report for a person: warnings, then one line per problem, then the outcome."""
+        lines = [f"warning: {w}" for w in self.warnings]
+        lines += [str(p) for p in self.problems]
+        if self.more_problems:
+            lines.append(f"… and {self.more_problems:,} more problems.")
+        if self.already_imported:
+            lines.append(f"This file was already imported with the same columns ({self.imported:,} records); nothing was added.")
+        elif self.ok and self.imported:
+            lines.append(f"Imported {self.imported:,} record{'s' if self.imported != 1 else ''}.")
+        elif self.ok:
+            lines.append(f"All {self.rows:,} rows are fine.")
+        else:
+            total = len(self.problems) + self.more_problems
+            lines.append(f"Nothing was imported: {total:,} problem{'s' if total != 1 else ''} in {self.rows:,} rows. Fix the file and import it again.")
+        return "\n".join(lines)
+
+
+def preview(path: Path, form: FormDef, *, rows: int = 10, max_bytes: int = MAX_BYTES) -> Preview:
+    """The file's header, first ``rows`` data rows and automatic mapping; ``TableFileError`` if unreadable."""
+    with open_table(path, max_bytes=max_bytes) as table:
+        first: list[list[Any]] = []
+        for _, cells in table.rows():
+            first.append(cells)
+            if len(first) >= rows:
+                break
+        mapping = auto_mapping(table.header, form)
+        return Preview(table.kind, table.encoding, table.delimiter, table.header, first, mapping, table.warnings + _mapping_notes(mapping))
+
+
+def _mapping_notes(mapping: Mapping[str, str | None]) -> list[str]:
+    own = [c for c, t in mapping.items() if t is None and c.startswith("_")]
+    unknown = [c for c, t in mapping.items() if t is None and not c.startswith("_")]
+    notes = []
+    if unknown:
+        notes.append(f"These columns match no field and are ignored: {', '.join(unknown)}.")
+    if own:
+        notes.append(f"Fieldbook's own export columns are ignored (imported rows become new records): {', '.join(own)}.")
+    return notes
+
+
+def import_key(project_id: str, path: Path, mapping: Mapping[str, str | None], status: str) -> str:
+    """The identity of an import: the same project, file content, column mapping and status give the same key."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    spec = json.dumps({"project": project_id, "file": digest.hexdigest(), "mapping": dict(sorted(mapping.items())), "status": status})
+    return hashlib.sha256(spec.encode()).hexdigest()
+
+
+def check_file(
+    path: Path,
+    form: FormDef,
+    mapping: Mapping[str, str | None] | None = None,
+    *,
+    status: str = "final",
+    progress: Progress | None = None,
+    check_cancelled: Callable[[], None] | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> Report:
+    """Read and check every row; ``report.values`` holds the records to create when ``report.ok``.
+
+    ``mapping`` overrides the automatic mapping column by column. A file that cannot be read at
+    all raises ``TableFileError``; everything else ends up in the report.
+    """
+    if status not in STATUSES:
+        raise ValidationError(f"Imported records are either draft or final, not “{status}”.")
+    report = Report()
+    with open_table(path, max_bytes=max_bytes, max_rows=max_rows) as table:
+        report.mapping = merged(auto_mapping(table.header, form), mapping)
+        report.warnings = table.warnings + _mapping_notes(report.mapping)
+        columns = _columns(table, form, report)
+        if not report.ok:
+            return report
+        for number, cells in table.rows():
+            report.rows += 1
+            values = _row(number, cells, columns, len(table.header), form, status, report)
+            if values is not None:
+                report.values.append(values)
+            if report.rows % 1000 == 0:
+                if check_cancelled is not None:
+                    check_cancelled()
+                if progress is not None:
+                    progress(0.9 * min(1.0, report.rows / max(table.row_hint, 1)), f"checked {report.rows:,} rows")
+    if report.rows == 0 and report.ok:
+        report.add(RowProblem(f"The file {Path(path).name} has a header row but no data rows."))
+    if not report.ok:
+        report.values = []
+    return report
+
+
+def _columns(table: Table, form: FormDef, report: Report) -> list[tuple[int, str, Target]]:
+    """``(index, column title, target)`` of every mapped column; mapping mistakes go to the report."""
+    index = {title: i for i, title in enumerate(table.header) if title}
+    used: dict[str, str] = {}
+    columns: list[tuple[int, str, Target]] = []
+    for column, target_name in report.mapping.items():
+        if target_name is None:
+            continue
+        if column not in index:
+            report.add(RowProblem(f"The file has no column “{column}” (its columns: {', '.join(t for t in table.header if t)})."))
+            continue
+        target = resolve(form, target_name)
+        if target is None:
+            report.add(RowProblem(f"“{target_name}” is not a field of this form.", column=column))
+            continue
+        if target.field.type in NOT_FROM_TABLES:
+            report.add(RowProblem(f"Photos and files cannot be imported from a table; leave “{column}” unmapped.", column=column, field=target.field.name))
+            continue
+        if target.name in used:
+            report.add(RowProblem(f"Columns “{used[target.name]}” and “{column}” both go into “{target.name}”; map one of them only.", column=column))
+            continue
+        used[target.name] = column
+        columns.append((index[column], column, target))
+    if not columns and report.ok:
+        report.add(
+            RowProblem(
+                "No column matches a field of the form. The first row must hold the column names — the field names "
+                f"or labels, e.g. {', '.join(f.name for f in form.value_fields()[:3])}."
+            )
+        )
+    return columns
+
+
+def _row(
+    number: int, cells: list[Any], columns: list[tuple[int, str, Target]], width: int, form: FormDef, status: str, report: Report
+) -> dict[str, Any] | None:
+    extra = [c for c in cells[width:] if not is_blank(c)]
+    if extra:
+        report.add(RowProblem(f"This row has {width + len(extra)} or more cells but the header has {width} columns (a delimiter inside a value?).", row=number))
+        return None
+    values: dict[str, Any] = {}
+    geo: dict[str, dict[str, Any]] = {}
+    column_of: dict[str, str] = {}
+    bad = False
+    for i, column, target in columns:
+        raw = cells[i] if i < len(cells) else None
+        if is_blank(raw):
+            continue
+        f = target.field
+        column_of.setdefault(f.name, column)
+        try:
+            if target.part is not None:
+                geo.setdefault(f.name, {})[target.part] = parse_text(Field(f.name, "decimal"), cell_text(raw, "decimal"))
+            else:
+                values[f.name] = parse_text(f, _choice_names(form, f, cell_text(raw, f.type)))
+        except ValidationError as exc:
+            report.add(RowProblem(str(exc), row=number, column=column, field=f.name))
+            bad = True
+    for name, parts in geo.items():
+        try:
+            values[name] = to_stored(form.field(name), {p: parts.get(p) for p in ("lat", "lon", "accuracy")})
+        except ValidationError as exc:
+            report.add(RowProblem(str(exc), row=number, column=column_of[name], field=name))
+            bad = True
+    if bad:
+        return None
+    evaluation = evaluate_record(form, values)
+    blocking = evaluation.blocking(final=status == "final")
+    for name, error in blocking.items():
+        message = error.message.get("en") or next(iter(error.message.values()), "This value is not valid.")
+        report.add(RowProblem(message, row=number, column=column_of.get(name), field=name))
+    if blocking:
+        return None
+    return clean_for_save(form, values)
+
+
+def cell_text(value: Any, kind: str) -> str:
+    """A cell (Excel-typed or text) as the text ``parse_text`` reads for a field of type ``kind``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if kind == "date":
+            return value.date().isoformat()
+        if kind == "time":
+            return value.time().replace(microsecond=0).isoformat()
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_lookup(form: FormDef, f: Field) -> tuple[frozenset[str], dict[str, str]]:
+    """(choice names, normalised label → name) of a select field; worked out once per import, not per cell."""
+    choices = form.choices(f)
+    by_label = {" ".join(label.lower().split()): c.name for c in choices for label in c.label.values() if label}
+    return frozenset(c.name for c in choices), by_label
+
+
+def _choice_names(form: FormDef, f: Field, text: str) -> str:
+    """Choice labels (any language, any case) turned into their names; other text unchanged."""
+    if f.type not in ("select_one", "select_multiple") or not text.strip():
+        return text
+    names, by_label = _choice_lookup(form, f)
+
+    def name_of(token: str) -> str | None:
+        token = token.strip()
+        return token if token in names else by_label.get(" ".join(token.lower().split()))
+
+    if f.type == "select_one":
+        return name_of(text) or text
+    if ";" in text:
+        tokens = text.split(";")  # labels as the export writes them
+    elif "," in text and not all(t in names for t in text.split()):
+        tokens = text.split(",")
+    else:
+        tokens = text.split()
+    found = [name_of(t) for t in tokens if t.strip()]
+    return " ".join(n for n in found if n) if all(found) else text
+
+
+def import_file(
+    store: Store,
+    project_id: str,
+    path: Path,
+    mapping: Mapping[str, str | None] | None = None,
+    *,
+    user: str,
+    status: str = "final",
+    progress: Progress | None = None,
+    check_cancelled: Callable[[], None] | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> Report:
+    """Check the file against the project's latest form and import it all or nothing.
+
+    Returns the report: ``imported`` records when ``ok``, else nothing was written. A re-run of
+    the same import returns ``already_imported=True`` and the earlier count, adding nothing.
+    """
+    version, form = load_form(store, project_id)
+    with open_table(path, max_bytes=max_bytes, max_rows=max_rows) as table:  # the header decides the mapping, part of the key
+        resolved = merged(auto_mapping(table.header, form), mapping)
+    key = import_key(project_id, Path(path), resolved, status)
+    earlier = previous_import(store, key)
+    if earlier is not None:  # a re-run (a retried job, a second click): answer at once, add nothing
+        return Report(mapping=resolved, imported=earlier, already_imported=True, key=key)
+    report = check_file(
+        path, form, mapping, status=status, progress=progress, check_cancelled=check_cancelled, max_bytes=max_bytes, max_rows=max_rows
+    )
+    report.key = key
+    if not report.ok:
+        return report
+    if check_cancelled is not None:
+        check_cancelled()  # the last moment to stop: after this the rows are committed
+    if progress is not None:
+        progress(0.9, f"saving {len(report.values):,} records")
+    try:
+        ids = import_records(store, project_id, report.values, user=user, status=status, form_version=version, import_key=report.key)
+    except AlreadyImported as exc:  # a second run raced this one between the check above and the commit
+        report.imported, report.already_imported = exc.count, True
+    else:
+        report.imported = len(ids)
+    report.values = []
+    return report
