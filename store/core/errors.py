@@ -62,3 +62,9 @@ class PermissionDenied(FieldbookError):
 
 class InstanceError(FieldbookError):
     """Talking to the running Fieldbook failed."""
+
+
+class UsageError(FieldbookError):
+    """A command line that cannot be carried out as written (a missing --yes, an unreadable file)."""
+
+    exit_code = 2

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from store.core.config import AppConfig
-from store.core.errors import FieldbookError
+from store.core.errors import UsageError
 from store.exports import FORMATS, default_name
 
 
@@ -22,9 +22,6 @@ def run(cfg: AppConfig, command: str, payload: dict[str, Any]) -> Any:
 
     return fieldadmin.run(cfg, command, payload)
 
-
-class UsageError(FieldbookError):
-    exit_code = 2
 
 DATA_EXIT = 3
 
