@@ -106,12 +106,19 @@ def app_phases(log_file: Path) -> tuple[float, dict[str, float]]:
 
 
 def start_in_window(pw: Any, cmd: list[str], env: dict[str, str], cwd: Path, *, selector: str, home: Path | None = None,
-                    spy: Path | None = None, own_window: tuple[Path, int] | None = None, opener: Path | None = None,
-                    cdp_port: int) -> Start:
+                    spy: Path | None = None, own_window: Path | None = None, opener: Path | None = None) -> Start:
     """Start ``cmd``; the first usable page in a Chromium window, either the one the app opens
     (``spy`` notes its start) or, for `streamlit run`, one opened on the printed address the way
     Streamlit opens a browser (``own_window``: its kept profile) — or, with ``opener`` (the app's
-    waiting page for that address), opened at the same moment as the process, as the app does."""
+    waiting page for that address), opened at the same moment as the process, as the app does.
+
+    Each start's browser gets a debugging port of its own: a browser of the previous start that is
+    still going away can neither answer for this one nor hold the port it needs."""
+    cdp_port = free_port()
+    if spy is not None:
+        chromium_spy(spy.parent, cdp_port)
+    window_log = spy.parent / "chromium.log" if spy is not None else cwd / f"window-{cdp_port}.log"
+    window_err = window_log.open("ab")  # the spy's browser writes its own; ours writes here
     if spy is not None and spy.exists():
         spy.unlink()
     log_file = home / "logs" / "fieldbook.log" if home else None
@@ -123,8 +130,8 @@ def start_in_window(pw: Any, cmd: list[str], env: dict[str, str], cwd: Path, *, 
     window = None
     browser = None
     if own_window is not None and opener is not None:
-        args = window_args(opener.as_uri(), *own_window) + ["--allow-file-access-from-files"]
-        window = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        args = window_args(opener.as_uri(), own_window, cdp_port) + ["--allow-file-access-from-files"]
+        window = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=window_err)
     try:
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -135,8 +142,8 @@ def start_in_window(pw: Any, cmd: list[str], env: dict[str, str], cwd: Path, *, 
             raise AssertionError(f"{cmd} ended without printing its address")
         printed = time.time() - started
         if own_window is not None and window is None:
-            window = subprocess.Popen(window_args(url, *own_window), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        browser = attach(pw, cdp_port, deadline)
+            window = subprocess.Popen(window_args(url, own_window, cdp_port), env=env, stdout=subprocess.DEVNULL, stderr=window_err)
+        browser = attach(pw, cdp_port, deadline, window_log, window)
         usable_at, timings = wait_usable(browser, selector, deadline)
         result = Start(usable=usable_at - started, printed=printed, resources=timings["resources"], cached=timings["cached"])
         result.request = timings["origin"] / 1000 + timings["request"] / 1000 - started
@@ -170,6 +177,7 @@ def start_in_window(pw: Any, cmd: list[str], env: dict[str, str], cwd: Path, *, 
                 except Exception:
                     pass  # the window is gone already
             proc.stdout.close()  # type: ignore[union-attr]
+            window_err.close()
 
 
 def median(values: list[float | None]) -> float | None:
@@ -206,8 +214,7 @@ def test_start_to_usable_page_in_the_window(playwright_driver, tmp_path):
     if os.environ.get("FIELDBOOK_BENCH_EXE"):
         ways[f"frozen app {os.environ['FIELDBOOK_BENCH_EXE']}"] = [os.environ["FIELDBOOK_BENCH_EXE"]]
     ways["launcher.py from source"] = [sys.executable, str(ROOT / "launcher.py")]
-    cdp_port = free_port()
-    spy = chromium_spy(tmp_path / "bin", cdp_port)
+    spy = chromium_spy(tmp_path / "bin", free_port())  # start_in_window gives each start its own port
     lines = []
     with xvfb() as display:
         for n, (name, cmd) in enumerate(ways.items()):
@@ -216,7 +223,7 @@ def test_start_to_usable_page_in_the_window(playwright_driver, tmp_path):
                 home = tmp_path / f"home-{n}-{rep}"
                 env = clean_env(home, FIELDBOOK_WINDOW="app", DISPLAY=display, PATH=f"{spy.parent}:{os.environ['PATH']}")
                 for i in range(1 + WARM_STARTS):
-                    start = start_in_window(playwright_driver, cmd, env, tmp_path, selector=APP_USABLE, home=home, spy=spy, cdp_port=cdp_port)
+                    start = start_in_window(playwright_driver, cmd, env, tmp_path, selector=APP_USABLE, home=home, spy=spy)
                     (warm if i else first).append(start)
             lines += [phase_line(name, "first start", first), phase_line(name, "warm start", warm)]
         one_input = tmp_path / "one_input.py"
@@ -240,8 +247,8 @@ def test_start_to_usable_page_in_the_window(playwright_driver, tmp_path):
                     opener = write_opener(tmp_path / f"opener-{rep}", f"http://127.0.0.1:{port}/")
                 env = clean_env(tmp_path / "plain-home", DISPLAY=display)
                 for i in range(1 + WARM_STARTS):
-                    start = start_in_window(playwright_driver, plain_cmd, env, tmp_path, selector=PLAIN_USABLE, own_window=(profile, cdp_port),
-                                            opener=opener, cdp_port=cdp_port)
+                    start = start_in_window(playwright_driver, plain_cmd, env, tmp_path, selector=PLAIN_USABLE, own_window=profile,
+                                            opener=opener)
                     (warm if i else first).append(start)
             lines += [phase_line(name, "first start", first), phase_line(name, "warm start", warm)]
     REPORT.append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ def chromium_spy(folder: Path, cdp_port: int) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = folder / "started"
     script = folder / "chromium"
-    script.write_text(f'#!/bin/sh\ndate +%s.%N >> "{stamp}"\nexec {CHROMIUM} --remote-debugging-port={cdp_port} "$@"\n')
+    log = folder / "chromium.log"  # what the browser says, for a failure message (see attach)
+    script.write_text(f'#!/bin/sh\ndate +%s.%N >> "{stamp}"\nexec {CHROMIUM} --remote-debugging-port={cdp_port} "$@" 2>>"{log}"\n')
     script.chmod(0o755)
     return stamp
 
@@ -39,13 +41,23 @@ def window_args(url: str, profile: Path, cdp_port: int) -> list[str]:
     return args
 
 
-def attach(pw: Any, cdp_port: int, deadline: float) -> Any:
+def attach(pw: Any, cdp_port: int, deadline: float, log: Path | None = None, proc: subprocess.Popen[bytes] | None = None) -> Any:
+    """Playwright on the browser listening on ``cdp_port``. Past ``deadline`` it fails saying what is
+    known: who listens on the port, whether the browser (``proc``) still runs, the end of its ``log``."""
     while True:
         try:
             return pw.chromium.connect_over_cdp(f"http://127.0.0.1:{cdp_port}", timeout=5000)
-        except Exception:
-            assert time.monotonic() < deadline, "the window's browser never opened its debugging port"
+        except Exception as exc:
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"the window's browser never opened its debugging port {cdp_port}: {_why(cdp_port, log, proc, exc)}") from None
             time.sleep(0.05)
+
+
+def _why(cdp_port: int, log: Path | None, proc: subprocess.Popen[bytes] | None, exc: Exception) -> str:
+    listening = subprocess.run(["ss", "-ltnpH", f"sport = :{cdp_port}"], capture_output=True, text=True).stdout.strip()
+    said = log.read_text(encoding="utf-8", errors="replace")[-2000:] if log is not None and log.exists() else ""
+    running = "" if proc is None else (" the browser runs;" if proc.poll() is None else f" the browser ended with {proc.returncode};")
+    return f"last error {str(exc)[:300]!r};{running} listening: {listening or 'nobody'}; the browser said: {said or 'nothing'}"
 
 
 _READY_JS = """([selector, idle]) => location.protocol === 'http:' && document.querySelector(selector) &&
