@@ -32,7 +32,6 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,87 +48,12 @@ from store.fielddata.attachments import attachment_path, valid_sha256
 from store.snapshots import fbsnap as snapfile
 from store.snapshots import manifest
 from store.snapshots.errors import NoSpaceError, SnapshotInvalid, SnapshotNotFound
+from store.snapshots.info import AUTO_PIN, Progress, SnapshotInfo, Staged, _quiet
 from store.snapshots.retention import Candidate, Policy, to_remove
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[float, str], None]
 _ID = re.compile(r"\d{8}T\d{6}Z(-\d+)?")  # fullmatch
-AUTO_PIN = ("pre-restore", "pre-migration")  # the state before a restore or migration stays restorable
-
-
-def _quiet(fraction: float, message: str) -> None:
-    pass
-
-
-@dataclass(frozen=True)
-class SnapshotInfo:
-    id: str
-    path: Path
-    manifest: dict[str, Any]
-    status: dict[str, Any]
-
-    @property
-    def created_at(self) -> dt.datetime:
-        return manifest.created_at(self.manifest)
-
-    @property
-    def reason(self) -> str:
-        return str(self.manifest.get("reason", ""))
-
-    @property
-    def size(self) -> int:
-        return int(self.manifest["files"][manifest.DATABASE]["size"])
-
-    @property
-    def pinned(self) -> bool:
-        return bool(self.status.get("pinned"))
-
-    @property
-    def auto_pinned(self) -> str:
-        """The reason this snapshot was pinned without a person asking ("pre-restore"), else ""."""
-        if not self.pinned or self.status.get("pinned_by") == "person":
-            return ""
-        return self.reason if self.reason in AUTO_PIN else ""
-
-    @property
-    def verified(self) -> bool | None:
-        """True/False after a verification, None if never verified."""
-        value = self.status.get("verified")
-        return None if value is None else bool(value)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "created_at": self.manifest["created_at"],
-            "reason": self.reason,
-            "size": self.size,
-            "schema_version": self.manifest["schema_version"],
-            "app_version": self.manifest["app_version"],
-            "host": self.manifest["host"],
-            "tables": self.manifest["tables"],
-            "attachments": len(self.manifest["attachments"]),
-            "pinned": self.pinned,
-            "verified": self.verified,
-            "verified_at": self.status.get("verified_at"),
-            "problem": self.status.get("problem"),
-            "write_pause_s": self.manifest.get("write_pause_s"),
-            "path": str(self.path),
-        }
-
-
-@dataclass(frozen=True)
-class Staged:
-    """A snapshot unpacked and verified in ``folder``, ready to be swapped in by a restore."""
-
-    folder: Path
-    manifest: dict[str, Any]
-    attachments: dict[str, Path]  # sha256 → where the verified file is now
-    label: str
-
-    @property
-    def database(self) -> Path:
-        return self.folder / manifest.DATABASE
 
 
 @dataclass
