@@ -19,12 +19,19 @@ from collections.abc import Callable, Sequence
 
 from jobs import cli as jobs_cli
 from store import __version__
-from store.core.config import SETTINGS, AppConfig, load_config
-from store.core.errors import FieldbookError, InstanceError
-from store.core.instance import InstanceLock, send_command
-from store.core.logs import enable_stack_dumps, setup_logging
-from store.core.private import restrict_umask
-from store.core.termsafe import VisibleWriter
+from store.core import (
+    SETTINGS,
+    AppConfig,
+    FieldbookError,
+    InstanceError,
+    InstanceLock,
+    VisibleWriter,
+    enable_stack_dumps,
+    load_config,
+    restrict_umask,
+    send_command,
+    setup_logging,
+)
 from store.snapshots import cli as snapshot_cli
 
 log = logging.getLogger("fieldbook")

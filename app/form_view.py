@@ -18,7 +18,7 @@ import streamlit as st
 from app import widgets
 from app.forms import FormState, Problem, Rule
 from app.session import Session
-from store.core.errors import FieldbookError
+from store.core import FieldbookError
 from store.inputs.forms import FormRecord, create_snapshot, list_snapshots, load_form, save_form
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from store.inputs.uistate import HISTORY_LIMIT, UiState
+from store.inputs import HISTORY_LIMIT, UiState
 
 
 def navigate(state: UiState, to: str, params: dict[str, Any] | None = None) -> UiState:

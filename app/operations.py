@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.core.errors import FieldbookError
+from store.core import FieldbookError
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app.session import Session
-from store.core.errors import FieldbookError
-from store.fielddata.projects import Project, get_project
+from store.core import FieldbookError
+from store.fielddata import Project, get_project
 
 PREF = "project"
 

@@ -14,9 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.core.errors import ValidationError
-from store.formdef import FormDef
-from store.formdef.convert import to_stored
+from store.core import ValidationError
+from store.formdef import FormDef, to_stored
 
 BASE = "~base"
 TIME_SUFFIX = "~time"  # the time half of a datetime field, which is shown as two widgets

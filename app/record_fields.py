@@ -15,9 +15,8 @@ import streamlit as st
 from app import widgets
 from app.record_draft import TIME_SUFFIX
 from app.slots import label_escape, md_escape
-from store.core.values import FileRef
-from store.formdef import Field, FormDef
-from store.formdef.convert import format_value, number_text, range_settings, to_widget
+from store.core import FileRef
+from store.formdef import Field, FormDef, format_value, number_text, range_settings, to_widget
 
 AfterChange = Callable[[str, Any], None]
 EARLIEST = dt.date(1900, 1, 1)

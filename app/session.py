@@ -15,8 +15,8 @@ import streamlit as st
 from app import navigation
 from app.desktop.runtime import Runtime
 from app.i18n import LANGUAGES, t
-from store.core.errors import FieldbookError
-from store.inputs.uistate import UiState, load_ui_state, save_ui_state
+from store.core import FieldbookError
+from store.inputs import UiState, load_ui_state, save_ui_state
 
 log = logging.getLogger(__name__)
 

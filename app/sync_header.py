@@ -26,7 +26,7 @@ from app.desktop import runtime as runtime_module
 from app.i18n import t
 from app.session import Session
 from app.slots import header_slot
-from jobs.model import ACTIVE, QUEUED, RUNNING, JobResult, utcnow
+from jobs import ACTIVE, QUEUED, RUNNING, JobResult, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def sync_job(rt: runtime_module.Runtime) -> JobResult | None:
 
 
 def read_status(rt: runtime_module.Runtime) -> Any:
-    from store.sync.state import status
+    from store.sync import status
 
     return status(rt.store)
 

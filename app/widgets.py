@@ -22,9 +22,8 @@ import streamlit as st
 
 from app.desktop import runtime as runtime_module
 from app.session import Session
-from store.core.errors import FieldbookError
-from store.core.values import FileRef
-from store.fielddata.attachments import save_attachment
+from store.core import FieldbookError, FileRef
+from store.fielddata import save_attachment
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,46 @@
 """Background jobs: Huey for the queue, the ``jobs`` ledger in DuckDB for the truth.
 
-Use ``jobs.service.JobService`` (``enqueue``, ``poll``, ``cancel``, ``retry``, ``list``); register
+Use ``jobs.JobService`` (``enqueue``, ``poll``, ``cancel``, ``retry``, ``list``); register
 tasks with ``jobs.registry.task`` and periodic jobs with ``jobs.periodic.register``. Never imports
 streamlit.
+
+The public face below loads on first use.
 """
 
+from __future__ import annotations
+
 import sys
+from typing import TYPE_CHECKING
+
+from store.core.lazy import public_face
+
+if TYPE_CHECKING:
+    from jobs.model import (
+        ACTIVE as ACTIVE,
+    )
+    from jobs.model import (
+        CANCELLED as CANCELLED,
+    )
+    from jobs.model import (
+        FAILED as FAILED,
+    )
+    from jobs.model import (
+        QUEUED as QUEUED,
+    )
+    from jobs.model import (
+        RUNNING as RUNNING,
+    )
+    from jobs.model import (
+        JobResult as JobResult,
+    )
+    from jobs.model import (
+        format_duration as format_duration,
+    )
+    from jobs.model import (
+        utcnow as utcnow,
+    )
+    from jobs.queue import JobQueue as JobQueue
+    from jobs.service import JobService as JobService
 
 
 def _import_huey_without_postgres() -> None:
@@ -27,3 +62,12 @@ def _import_huey_without_postgres() -> None:
 
 
 _import_huey_without_postgres()
+
+__all__, __getattr__, __dir__ = public_face(
+    __name__,
+    {
+        "model": "ACTIVE CANCELLED FAILED QUEUED RUNNING JobResult format_duration utcnow",
+        "queue": "JobQueue",
+        "service": "JobService",
+    },
+)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.desktop.window import Opening
-    from store.core.config import AppConfig
+    from store.core import AppConfig
 
 log = logging.getLogger(__name__)
 

@@ -26,18 +26,13 @@ from app.desktop import runtime as runtime_module
 from app.desktop.server import EmbeddedServer
 from app.desktop.snapshot_service import SnapshotService
 from app.desktop.window import Opening, Window
+from jobs import JobQueue, JobService
 from jobs import admin as jobs_admin
-from jobs.queue import JobQueue
-from jobs.service import JobService
 from jobs.tasks.sync import SyncScheduler
-from store.core import logs
-from store.core.config import AppConfig
-from store.core.db import Store
-from store.core.disk import raise_if_disk_full
-from store.core.instance import ControlServer, InstanceLock
+from store.core import AppConfig, ControlServer, InstanceLock, Store, logs, raise_if_disk_full
 from store.fielddata import admin as fieldadmin
-from store.fielddata.demo import ensure_demo_project
-from store.inputs.uistate import load_ui_state
+from store.fielddata import ensure_demo_project
+from store.inputs import load_ui_state
 from store.sync import admin as sync_admin
 from store.sync import settings as sync_settings
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # light at import: the launcher starts the server before the store's modules load
-    from jobs.service import JobService
-    from store.core.config import AppConfig
-    from store.core.db import Store
-    from store.inputs.widgets import InputStore
+    from jobs import JobService
+    from store.core import AppConfig, Store
+    from store.inputs import InputStore
 
 
 @dataclass
@@ -32,7 +31,7 @@ class Runtime:
     inputs: InputStore = field(init=False)
 
     def __post_init__(self) -> None:
-        from store.inputs.widgets import InputStore
+        from store.inputs import InputStore
 
         self.inputs = InputStore(self.store)
 

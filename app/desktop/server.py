@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app.desktop import startup
-from store.core.errors import ConfigError, FieldbookError
+from store.core import ConfigError, FieldbookError
 
 log = logging.getLogger(__name__)
 

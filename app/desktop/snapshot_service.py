@@ -16,18 +16,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from app.desktop import runtime as runtime_module
 from jobs import admin as jobs_admin
-from store.core.db import Store
-from store.core.errors import FieldbookError, StoreError
-from store.core.instance import ControlServer
+from store.core import ControlServer, FieldbookError, Store, StoreError
+from store.snapshots import AutoSnapshots, Inbox, Progress, for_config, no_progress
 from store.snapshots import admin as snapadmin
 from store.snapshots import restore as restore_module
-from store.snapshots.auto import AutoSnapshots
-from store.snapshots.engine import Progress, _quiet, for_config
-from store.snapshots.inbox import Inbox
 
 if TYPE_CHECKING:
-    from jobs.service import JobService
-    from store.core.config import AppConfig
+    from jobs import JobService
+    from store.core import AppConfig
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +65,7 @@ class SnapshotService:
             raise StoreError("The database is not open.")
         return self.app.store
 
-    def restore(self, source: str, passphrase: str | None, progress: Progress = _quiet) -> dict[str, Any]:
+    def restore(self, source: str, passphrase: str | None, progress: Progress = no_progress) -> dict[str, Any]:
         """Verify ``source``, keep the current data as a snapshot, swap, and come back on it."""
         with self._restore_lock:
             app = self.app

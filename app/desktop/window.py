@@ -27,7 +27,7 @@ from app.desktop import startup
 
 if TYPE_CHECKING:
     from app.desktop.server import EmbeddedServer
-    from store.core.config import AppConfig
+    from store.core import AppConfig
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +223,7 @@ class AppModeWindow(Window):
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         if not self.binary:
-            from store.core.errors import FieldbookError
+            from store.core import FieldbookError
 
             raise FieldbookError("No Chromium, Chrome or Edge was found to show the window.")
         opener = write_opener(self.runtime_dir, self.url)

@@ -28,13 +28,12 @@ import streamlit as st
 from app import widgets
 from app.session import Session
 from app.slots import label_escape, md_escape, message
-from store.core.errors import FieldbookError
+from store.core import FieldbookError
+from store.fielddata import get_project, load_form
 from store.fielddata import records as rec
-from store.fielddata.projects import get_project, load_form
-from store.formdef import Field, FormDef, form_from_json
-from store.formdef.convert import format_value
+from store.formdef import Field, FormDef, form_from_json, format_value
 from store.sync import conflicts as cf
-from store.sync.quarantine import quarantined
+from store.sync import quarantined
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,8 @@ from streamlit.delta_generator import DeltaGenerator
 from app.project_context import require_project
 from app.session import Session
 from app.slots import label_escape, md_escape, message
-from store.core.errors import FieldbookError
-from store.fielddata.dashboard import Dashboard, GeoSummary, dashboard
-from store.fielddata.projects import load_form
+from store.core import FieldbookError
+from store.fielddata import Dashboard, GeoSummary, load_form, project_dashboard
 from store.formdef import FormDef
 
 log = logging.getLogger(__name__)
@@ -35,7 +34,7 @@ def render(session: Session) -> None:
     st.subheader(session.t("dash.title", name=md_escape(project.name)), anchor=False)
     try:
         _, form = load_form(session.runtime.store, project.id)
-        figures = dashboard(session.runtime.store, project.id, form)
+        figures = project_dashboard(session.runtime.store, project.id, form)
     except FieldbookError as exc:
         message("dashboard", "error", str(exc))
         return

@@ -23,12 +23,10 @@ from app.project_context import require_project
 from app.session import Session
 from app.slots import label_escape, md_escape, message
 from app.views.jobs import poll_job
-from jobs.model import JobResult
-from store.core.errors import FieldbookError
+from jobs import JobResult
+from store.core import FieldbookError
 from store.exports import FORMATS
-from store.fielddata.importer import Preview, preview
-from store.fielddata.projects import Project, load_form
-from store.fielddata.tablefile import TableFileError
+from store.fielddata import Preview, Project, TableFileError, load_form, preview
 from store.formdef import FormDef
 
 log = logging.getLogger(__name__)

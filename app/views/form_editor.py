@@ -21,8 +21,8 @@ from app.views import form_editor_ops as ops
 from app.views import form_editor_panel as panel
 from app.views import form_editor_state as fes
 from app.widgets import stored_value
-from store.core.errors import FieldbookError
-from store.fielddata.projects import Project, form_versions, load_form, project_tag
+from store.core import FieldbookError
+from store.fielddata import Project, form_versions, load_form, project_tag
 from store.formdef import FormDef
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,21 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from store.formdef import Choice, Field, FormDef, FormDefError, Problem, format_value, parse_text
-from store.formdef.edit import add_field, rename_field, set_choices, update_field
-from store.formdef.model import SELECT_TYPES
-from store.formdef.plan import DYNAMIC_DEFAULTS
+from store.formdef import (
+    DYNAMIC_DEFAULTS,
+    SELECT_TYPES,
+    Choice,
+    Field,
+    FormDef,
+    FormDefError,
+    Problem,
+    add_field,
+    format_value,
+    parse_text,
+    rename_field,
+    set_choices,
+    update_field,
+)
 
 LANGS = ("en", "de")  # the languages the UI offers; other languages of a form are kept untouched
 TOP = ""  # the group option meaning "not in a group"

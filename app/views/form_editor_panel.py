@@ -19,8 +19,7 @@ from app.slots import md_escape
 from app.views import form_editor_ops as ops
 from app.views import form_editor_state as fes
 from app.widgets import s_checkbox, s_select, s_text, s_textarea, stored_value
-from store.formdef import FIELD_TYPES, FormDef
-from store.formdef.model import SELECT_TYPES
+from store.formdef import FIELD_TYPES, SELECT_TYPES, FormDef
 
 PROBLEM_HEIGHT = 110
 PANEL_HEIGHT = 560

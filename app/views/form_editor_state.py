@@ -22,10 +22,9 @@ import streamlit as st
 from app.session import Session
 from app.views import form_editor_ops as ops
 from app.widgets import persist_input, persist_inputs, set_widget_value, stored_value, widget_key
-from store.core.errors import FieldbookError
-from store.fielddata.projects import add_form_version, load_form
-from store.formdef import FormDef, FormDefError, form_from_json
-from store.formdef.edit import move_field, remove_field
+from store.core import FieldbookError
+from store.fielddata import add_form_version, load_form
+from store.formdef import FormDef, FormDefError, form_from_json, move_field, remove_field
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,8 @@ import streamlit as st
 from app.desktop import runtime as runtime_module
 from app.session import Session
 from app.slots import header_slot
-from jobs.model import CANCELLED, FAILED, QUEUED, RUNNING, JobResult, format_duration, utcnow
-from jobs.service import JobService
-from store.core.errors import FieldbookError
+from jobs import CANCELLED, FAILED, QUEUED, RUNNING, JobResult, JobService, format_duration, utcnow
+from store.core import FieldbookError
 
 log = logging.getLogger(__name__)
 

@@ -17,11 +17,9 @@ from app.project_context import open_project
 from app.session import Session
 from app.slots import md_escape, message
 from app.widgets import persist_input, s_radio, s_text, set_widget_value, stored_value
-from store.core.errors import FieldbookError
+from store.core import FieldbookError
 from store.fielddata import projects as proj
-from store.formdef import FormDef, FormDefError, Problem, form_from_json, form_from_text
-from store.formdef.demo import demo_form
-from store.formdef.xlsform import ImportResult, import_xlsform
+from store.formdef import FormDef, FormDefError, ImportResult, Problem, demo_form, form_from_json, form_from_text, import_xlsform
 
 log = logging.getLogger(__name__)
 

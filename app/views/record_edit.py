@@ -21,13 +21,11 @@ from app.record_draft import BASE, Draft, build_draft, scope_of
 from app.record_fields import render_calculated, render_field, render_note
 from app.session import Session
 from app.slots import md_escape, message
-from store.core.errors import FieldbookError
+from store.core import FieldbookError
+from store.fielddata import load_form
 from store.fielddata import records as rec
-from store.fielddata.projects import load_form
-from store.formdef import Field, FormDef
-from store.formdef.convert import format_value
-from store.formdef.evaluate import Evaluation, clean_for_save, evaluate_record
-from store.sync.conflicts import open_conflict_of
+from store.formdef import Evaluation, Field, FormDef, clean_for_save, evaluate_record, format_value
+from store.sync import open_conflict_of
 
 log = logging.getLogger(__name__)
 

@@ -19,13 +19,10 @@ from app import widgets
 from app.project_context import require_project
 from app.session import Session
 from app.slots import md_escape, message
-from store.core.errors import FieldbookError
+from store.core import FieldbookError
+from store.fielddata import META_SORTS, RecordFilter, RecordPage, load_form, query_records
 from store.fielddata import records as rec
-from store.fielddata.projects import load_form
-from store.fielddata.query import META_SORTS, RecordFilter, RecordPage, query_records
-from store.formdef import FormDef
-from store.formdef.convert import format_value
-from store.formdef.evaluate import initial_values
+from store.formdef import FormDef, format_value, initial_values
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where a table is drawn: ~0.5 s, not on the way to the first page

@@ -14,9 +14,8 @@ import streamlit as st
 from app import operations
 from app.desktop.runtime import Runtime
 from app.session import Session
-from store.core.errors import FieldbookError
-from store.core.fsutil import remove_tree
-from store.snapshots.engine import SnapshotInfo
+from store.core import FieldbookError, remove_tree
+from store.snapshots import SnapshotInfo
 
 UPLOAD_MAX_MB = 4096
 

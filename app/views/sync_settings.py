@@ -23,8 +23,8 @@ from app.desktop import runtime as runtime_module
 from app.session import Session
 from app.slots import md_escape, message
 from app.views.jobs import poll_job
-from jobs.model import JobResult, utcnow
-from store.core.errors import FieldbookError
+from jobs import JobResult, utcnow
+from store.core import FieldbookError
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def _error_text(session: Session, code: str | None, detail: str | None) -> tuple
 
 def _refusal(session: Session, exc: Exception) -> str:
     """Why a setting was not saved, in the user's language (the English sentence goes to the log)."""
-    from store.sync.errors import KeyringError, ServerUrlError
+    from store.sync import KeyringError, ServerUrlError
 
     if isinstance(exc, ServerUrlError):
         return session.t(f"sync.url.error.{exc.reason}", **exc.values)
@@ -147,7 +147,7 @@ def render(session: Session) -> None:
 def _keyring(session: Session) -> None:
     """Which keyring keeps the password — as worked out once per process, off the rerun (asking the
     keyring may wait on D-Bus); until then "being checked", and the next rerun has it."""
-    from store.sync.credentials import known_keyring_info
+    from store.sync import known_keyring_info
 
     info = known_keyring_info()
     if info is None:
@@ -165,7 +165,7 @@ def _keyring(session: Session) -> None:
 @st.fragment(run_every=POLL_S)
 def _poll_keyring() -> None:
     """"Checking…" in the same two lines, until the keyring's description is known (then the page)."""
-    from store.sync.credentials import known_keyring_info
+    from store.sync import known_keyring_info
 
     rt = runtime_module.current()
     if rt is not None and known_keyring_info() is not None:
@@ -190,7 +190,7 @@ def _draft(key: str, saved: str | None) -> None:
 
 
 def _server(session: Session, settings: Any) -> None:
-    from store.sync.settings import password_stored
+    from store.sync import password_stored
 
     t = session.t
     _draft("url", settings.url)
@@ -290,7 +290,7 @@ def _poll_status() -> None:
 
 
 def _status_lines(session: Session, job: JobResult | None) -> None:
-    from store.sync.state import status as sync_status
+    from store.sync import status as sync_status
 
     t = session.t
     now = utcnow()
@@ -384,8 +384,8 @@ def _check_outcome(session: Session, job: JobResult | None) -> None:
 
 
 def _save(session: Session) -> None:
+    from store.sync import ServerUrlError
     from store.sync import settings as sync_settings
-    from store.sync.errors import ServerUrlError
 
     url, user = _typed("url"), _typed("user")
     password = st.session_state.get(PASSWORD) or None

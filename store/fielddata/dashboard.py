@@ -31,7 +31,7 @@ class Dashboard:
     geo: list[GeoSummary]
 
 
-def dashboard(store: Store, project_id: str, form: FormDef) -> Dashboard:
+def project_dashboard(store: Store, project_id: str, form: FormDef) -> Dashboard:
     def compute() -> Dashboard:
         live = "project_id = ? AND deleted_at IS NULL"
         total, drafts = store.read(f"SELECT count(*), count(*) FILTER (status = 'draft') FROM records WHERE {live}", [project_id])[0]

@@ -19,7 +19,7 @@ from store.core.db import Store
 from store.core.instance import CONTROL_NAME, ControlServer, InstanceLock, send_command
 from store.snapshots import fbsnap as snapfile
 from store.snapshots import restore as restore_module
-from store.snapshots.engine import Progress, Snapshots, _quiet, for_config
+from store.snapshots.engine import Progress, Snapshots, for_config, no_progress
 
 COMMANDS = ("list", "create", "verify", "export", "restore", "prune")
 
@@ -31,7 +31,7 @@ class Host(Protocol):
 
     def current_store(self) -> Store: ...
 
-    def restore(self, source: str, passphrase: str | None, progress: Progress = _quiet) -> dict[str, Any]: ...
+    def restore(self, source: str, passphrase: str | None, progress: Progress = no_progress) -> dict[str, Any]: ...
 
 
 def is_file_ref(target: str) -> bool:
@@ -97,7 +97,7 @@ class DirectHost:
             self._store = open_store(self.cfg, self.snapshots)
         return self._store
 
-    def restore(self, source: str, passphrase: str | None, progress: Progress = _quiet) -> dict[str, Any]:
+    def restore(self, source: str, passphrase: str | None, progress: Progress = no_progress) -> dict[str, Any]:
         store = self.current_store()
 
         def reopen() -> Store:

@@ -48,7 +48,7 @@ from store.fielddata.attachments import attachment_path, valid_sha256
 from store.snapshots import fbsnap as snapfile
 from store.snapshots import manifest
 from store.snapshots.errors import NoSpaceError, SnapshotInvalid, SnapshotNotFound
-from store.snapshots.info import AUTO_PIN, Progress, SnapshotInfo, Staged, _quiet
+from store.snapshots.info import AUTO_PIN, Progress, SnapshotInfo, Staged, no_progress
 from store.snapshots.retention import Candidate, Policy, to_remove
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ class Snapshots:
 
     # -- making -------------------------------------------------------------------------------
 
-    def create(self, store: Store, reason: str = "manual", *, verify: bool = True, progress: Progress = _quiet) -> SnapshotInfo:
+    def create(self, store: Store, reason: str = "manual", *, verify: bool = True, progress: Progress = no_progress) -> SnapshotInfo:
         """Snapshot ``store`` through its writer; returns the finished (and verified) snapshot."""
         with self.lock:
             self._check_space(self.database.stat().st_size)
@@ -180,7 +180,7 @@ class Snapshots:
                 self.last_commit_mark = (id(writer), captured.commits)
             return info
 
-    def create_quiescent(self, reason: str, *, progress: Progress = _quiet) -> SnapshotInfo:
+    def create_quiescent(self, reason: str, *, progress: Progress = no_progress) -> SnapshotInfo:
         """Snapshot the database while its owner guarantees that nothing writes (before a
         migration inside ``Store.open``, or a restore after the writer was closed).
 
@@ -386,7 +386,7 @@ class Snapshots:
             self._set_status(info, pinned=pinned, pinned_by="person")  # kept whatever retention says
             return self.get(info.id)
 
-    def stage(self, source: str | Path, passphrase: str | None, folder: Path, *, progress: Progress = _quiet) -> Staged:
+    def stage(self, source: str | Path, passphrase: str | None, folder: Path, *, progress: Progress = no_progress) -> Staged:
         """Unpack and verify ``source`` (a snapshot id, ``latest``, or a ``.fbsnap`` path) in ``folder``.
 
         Nothing outside ``folder`` changes. Raises ``SnapshotInvalid``, ``PassphraseError`` or
@@ -405,7 +405,7 @@ class Snapshots:
             return self._verify_unpacked(folder, data, label)
         return self._stage_local(self.get(text), folder, progress)
 
-    def _stage_local(self, info: SnapshotInfo, folder: Path, progress: Progress = _quiet) -> Staged:
+    def _stage_local(self, info: SnapshotInfo, folder: Path, progress: Progress = no_progress) -> Staged:
         label = f"snapshot {info.id}"
         data = manifest.check(info.manifest, label)
         entry = data["files"][manifest.DATABASE]
@@ -453,7 +453,7 @@ class Snapshots:
 
     # -- export -------------------------------------------------------------------------------
 
-    def export(self, ref: str, out: Path, passphrase: str | None = None, *, progress: Progress = _quiet) -> Path:
+    def export(self, ref: str, out: Path, passphrase: str | None = None, *, progress: Progress = no_progress) -> Path:
         """Write the snapshot ``ref`` as one ``.fbsnap`` file at ``out`` (whole or not at all)."""
         with self.lock:
             info = self.get(ref)

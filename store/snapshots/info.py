@@ -16,7 +16,7 @@ Progress = Callable[[float, str], None]
 AUTO_PIN = ("pre-restore", "pre-migration")  # the state before a restore or migration stays restorable
 
 
-def _quiet(fraction: float, message: str) -> None:
+def no_progress(fraction: float, message: str) -> None:
     pass
 
 

@@ -23,7 +23,7 @@ from store.core.disk import free_mb
 from store.core.errors import SnapshotError
 from store.core.fsutil import copy_durable, fsync_dir, remove_tree
 from store.fielddata.attachments import attachment_path
-from store.snapshots.engine import Progress, SnapshotInfo, Snapshots, Staged, _quiet, manifest
+from store.snapshots.engine import Progress, SnapshotInfo, Snapshots, Staged, manifest, no_progress
 from store.snapshots.errors import NoSpaceError
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def staging_folder(database: Path) -> Path:
     return folder
 
 
-def swap_in(store: Store, snaps: Snapshots, staged: Staged, *, progress: Progress = _quiet) -> SnapshotInfo:
+def swap_in(store: Store, snaps: Snapshots, staged: Staged, *, progress: Progress = no_progress) -> SnapshotInfo:
     """Replace ``store``'s database by ``staged``; returns the pre-restore snapshot.
 
     ``store`` is closed when this returns or raises: the caller reopens the file in any case (it
@@ -101,7 +101,7 @@ def restore(
     *,
     reopen: Callable[[], Store],
     before_swap: Callable[[], None] = lambda: None,
-    progress: Progress = _quiet,
+    progress: Progress = no_progress,
 ) -> dict[str, Any]:
     """Restore ``source`` (snapshot id, ``latest`` or ``.fbsnap`` path) over ``store``'s database.
 

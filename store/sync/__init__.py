@@ -6,26 +6,39 @@ store/sync/credentials.py); ``sync_now(store)`` pushes the outbox and pulls the 
 changes; ``status(store)`` says what is pending. The sync and the connection test run as jobs
 (jobs/tasks/sync.py), periodically while online. No streamlit here; the CLI is store/sync/cli.py.
 
-The names below load on first use: the app imports ``store.sync.state`` for its header at every
+Its public face (below) loads on first use: the app imports ``store.sync.state`` for its header at every
 start, and the engine's and the server schema's modules (~0.1 s) need not come with it.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from store.core.lazy import public_face
 
 if TYPE_CHECKING:
-    from store.sync.engine import SyncReport, sync_now
-    from store.sync.server_schema import init_server
-    from store.sync.state import SyncStatus, status
+    from store.sync.conflicts import open_conflict_of as open_conflict_of
+    from store.sync.credentials import known_keyring_info as known_keyring_info
+    from store.sync.engine import SyncReport as SyncReport
+    from store.sync.engine import sync_now as sync_now
+    from store.sync.errors import KeyringError as KeyringError
+    from store.sync.errors import ServerUrlError as ServerUrlError
+    from store.sync.quarantine import quarantined as quarantined
+    from store.sync.server_schema import init_server as init_server
+    from store.sync.settings import password_stored as password_stored
+    from store.sync.state import SyncStatus as SyncStatus
+    from store.sync.state import status as status
 
-_WHERE = {"SyncReport": "engine", "sync_now": "engine", "init_server": "server_schema", "SyncStatus": "state", "status": "state"}
-
-__all__ = ["SyncReport", "SyncStatus", "init_server", "status", "sync_now"]
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+__all__, __getattr__, __dir__ = public_face(
+    __name__,
+    {
+        "conflicts": "open_conflict_of",
+        "credentials": "known_keyring_info",
+        "engine": "SyncReport sync_now",
+        "errors": "KeyringError ServerUrlError",
+        "quarantine": "quarantined",
+        "server_schema": "init_server",
+        "settings": "password_stored",
+        "state": "SyncStatus status",
+    },
+)

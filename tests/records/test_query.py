@@ -8,7 +8,7 @@ import pytest
 
 from store.core.db import Store
 from store.fielddata import records as rec
-from store.fielddata.dashboard import dashboard
+from store.fielddata.dashboard import project_dashboard
 from store.fielddata.projects import create_project
 from store.fielddata.query import RecordFilter, query_records, status_counts
 from store.formdef import FormDef
@@ -83,7 +83,7 @@ def test_cached_results_are_dropped_when_a_record_is_written(store: Store, proje
 
 
 def test_dashboard_figures(store: Store, project_id: str, form: FormDef) -> None:
-    board = dashboard(store, project_id, form)
+    board = project_dashboard(store, project_id, form)
     assert board.total == 4 and board.drafts == 0
     assert board.per_day == [(dt.date.today(), 4)]
     assert board.per_author == [("ana", 4)]
