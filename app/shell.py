@@ -12,7 +12,7 @@ import time
 import streamlit as st
 from streamlit import config as st_config
 
-from app import sync_header
+from app import styles, sync_header
 from app.desktop import runtime as runtime_module
 from app.generation import drop_stale_state
 from app.i18n import t
@@ -34,6 +34,11 @@ from app.views import (
     snapshots,
 )
 
+# The page's icon: an emoji is drawn by the page itself. A ":material/…:" icon is fetched from
+# fonts.gstatic.com (offline: never; the edge's security policy refuses it), and for an image file
+# Streamlit imports numpy before the first page.
+ICON = "📗"
+
 ROUTER = Router(
     [
         Route("home", "page.projects", projects.render, icon=":material/folder:"),
@@ -49,22 +54,6 @@ ROUTER = Router(
         Route("settings", "page.settings", settings.render, icon=":material/settings:"),
     ]
 )
-
-_CSS = """
-<style>
-.st-key-fb_header { position: sticky; top: 0; z-index: 990; background: var(--background-color, inherit); }
-.st-key-fb_header { overflow: visible; }  /* nothing in it is taller than a button; focus rings show */
-.st-key-fb_header p { margin: 0; }
-.st-key-fb_banner { min-height: 3.25rem; }
-/* reserved slots: always drawn (an empty one holds a zero-width space), always the same height,
-   so a message appearing never pushes the page down. The attribute selector outranks
-   Streamlit's own sizing; min and max because a flex item ignores `height`. */
-[data-testid="stVerticalBlock"][class*="st-key-fbmsg-"], [data-testid="stVerticalBlock"][class*="st-key-fbslot-"] { min-height: 1.5rem; max-height: 1.5rem; overflow: hidden; }
-[class*="st-key-fbmsg-"] p, [class*="st-key-fbslot-"] p { margin: 0; line-height: 1.5rem; font-size: 0.875rem; white-space: nowrap; text-overflow: ellipsis; overflow: hidden; }
-[data-testid="stVerticalBlock"][class*="st-key-fbfile-"] { min-height: 2.5rem; max-height: 2.5rem; overflow: hidden; }
-[class*="st-key-fbhidden-"] { display: none; }
-</style>
-"""
 
 _AUTH = "_fb_authorised"
 _BOOTED = "_fb_booted"
@@ -128,8 +117,8 @@ def main() -> None:
 
 
 def _render() -> str:
-    st.set_page_config(page_title="Fieldbook", page_icon=":material/menu_book:", layout="wide", initial_sidebar_state="expanded")
-    st.html(_CSS + f"<style>{sync_header.CSS}</style>")
+    st.set_page_config(page_title="Fieldbook", page_icon=ICON, layout="wide", initial_sidebar_state="expanded")
+    st.html(f"<style>{styles.SHELL_CSS}</style>")  # also in index.html (app/desktop/edge.py); here for tests without the server
     rt = runtime_module.current()
     if rt is None:
         st.error(t("en", "error.not_running"))

@@ -37,10 +37,6 @@ KEY = "fb_sync_indicator"
 BUTTON = "fb_sync_status"
 SYNC_TASK = "sync.run"  # jobs.tasks.sync.TASK (imported lazily there; the name is part of the ledger)
 
-CSS = """
-.st-key-fb_sync_indicator button { max-width: 100%; min-height: 0; padding: 0; justify-content: flex-start; }
-.st-key-fb_sync_indicator button div { overflow: hidden; }
-"""
 
 
 # -- what to say (pure: tested without Streamlit) -------------------------------------------

@@ -272,5 +272,11 @@ def browser_context(playwright_driver: object, tmp_path: Path) -> Iterator[objec
 
 
 @pytest.fixture
-def page(browser_context: object) -> object:
-    return browser_context.new_page()  # type: ignore[attr-defined]
+def page(browser_context: object) -> Iterator[object]:
+    """A page; at the end, the test fails if the app's Content-Security-Policy (app/desktop/edge.py)
+    refused anything the page tried to load or run (Chromium says so on the console)."""
+    page = browser_context.new_page()  # type: ignore[attr-defined]
+    refused: list[str] = []
+    page.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
+    yield page
+    assert not refused, "the security policy refused: " + "\n".join(refused[:5])

@@ -49,7 +49,8 @@ def begin(cfg: AppConfig) -> Opening:
     except OSError:
         theme = cfg.theme
     runtime.starting()
-    opening.server = EmbeddedServer(SCRIPT, port=opening.port, theme=theme, max_upload_mb=cfg.max_upload_mb, reserved=opening.reserved)
+    opening.server = EmbeddedServer(
+        SCRIPT, token=opening.token, port=opening.port, theme=theme, max_upload_mb=cfg.max_upload_mb, reserved=opening.reserved)
     opening.server.launch()
     # Streamlit's import first, alone: sharing the interpreter with the store's imports would
     # delay the moment the window can start loading the front end (~1 s in the browser process).

@@ -1,9 +1,13 @@
 """Streamlit's server, run in-process on its own thread and asyncio loop.
 
-``streamlit.web.bootstrap.run`` installs signal handlers and so only works on the main thread,
-which the native window needs. This uses the pieces ``bootstrap.run`` uses (``Server``,
-``load_config_options``, ``prepare_streamlit_environment``) — internals of streamlit, which is
-why its minor version is pinned and this module has its own tests.
+The app is Streamlit's public ASGI entry point, ``st.App`` (``streamlit.starlette.App``), with our
+edge in front of it (``app.desktop.edge``: the launch token at the door, security headers, the
+first-paint page), served by uvicorn's ``Server`` on a thread of its own (the native window needs
+the main thread; uvicorn installs signal handlers only there). One Streamlit internal is still
+used, ``bootstrap.load_config_options`` — what ``App.run`` itself calls to apply our options
+(``streamlit_options``), as ``App.run`` would block and take the main thread — and one internal
+flag, ``skip_direct_run_warning``; both are why streamlit's minor version is pinned and this
+module has its own tests.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import socket
 import threading
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -131,9 +136,18 @@ class EmbeddedServer:
     """Start with ``start()`` (returns once the server answers its health check), stop with ``stop()``."""
 
     def __init__(
-        self, script: Path, *, port: int = 0, theme: str | None = None, max_upload_mb: int = 25, reserved: socket.socket | None = None
+        self,
+        script: Path,
+        *,
+        token: str,
+        port: int = 0,
+        theme: str | None = None,
+        max_upload_mb: int = 25,
+        reserved: socket.socket | None = None,
     ) -> None:
         self.script = Path(script)
+        self.token = token  # the launch token: the edge lets in only requests that carry it or its cookie
+        self.gate: Any = None  # app.desktop.edge.Gate, once the port is bound
         self.port = port
         self._reserved = reserved  # holds ``port`` until the server binds it (see reserve_port)
         self.theme = theme
@@ -177,7 +191,7 @@ class EmbeddedServer:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as resp:
+                with urllib.request.urlopen(f"{self.url}_stcore/health?t={self.token}", timeout=2) as resp:
                     if resp.status == 200:
                         return
             except OSError:
@@ -187,9 +201,13 @@ class EmbeddedServer:
             time.sleep(0.02)
 
     def _run(self) -> None:
+        import uvicorn
+        from starlette.middleware import Middleware
         from streamlit import config
+        from streamlit.starlette import App
         from streamlit.web import bootstrap
-        from streamlit.web.server import Server
+
+        from app.desktop import edge
 
         startup.mark("streamlit imported")
         skip_direct_run_warning()
@@ -197,50 +215,76 @@ class EmbeddedServer:
         loop = asyncio.new_event_loop()
         self._loop = loop
         asyncio.set_event_loop(loop)
-        script = str(self.script)
-
-        async def main() -> None:
-            config._main_script_path = script
-            bootstrap.load_config_options(flag_options=streamlit_options(self.port, self.theme, self.max_upload_mb))
-            config._server_mode = "starlette-managed"
-            server = Server(script, is_hello=False)
-            self._server = server
-            if self._reserved is not None:
-                self._reserved.close()  # the port is free for the server now, and only just now
-            await server.start()
-            bootstrap.prepare_streamlit_environment(script)
-            self.port = int(config.get_option("server.port"))
-            startup.mark("server listening")
-            self._ready.set()
-            await server.stopped
-
+        sock = self._reserved
+        self._reserved = None
         try:
-            loop.run_until_complete(main())
-        except BaseException as exc:  # SystemExit too: streamlit exits on some bind errors
+            if sock is None:
+                sock = _probe(self.port)
+            self.port = int(sock.getsockname()[1])
+            self.gate = edge.Gate(self.token, ADDRESS, self.port)
+            bootstrap.load_config_options(flag_options=streamlit_options(self.port, self.theme, self.max_upload_mb))
+            static = Path(__import__("streamlit").__file__).parent / "static"
+            app = App(str(self.script), routes=edge.index_route(static), middleware=[Middleware(edge.Edge, gate=self.gate)])
+            server = _uvicorn_server(
+                uvicorn.Config(
+                    app,
+                    host=ADDRESS,
+                    port=self.port,
+                    lifespan="on",
+                    log_config=None,  # our logging (store.core.logs) stays as it is
+                    log_level="warning",
+                    access_log=False,
+                    ws="websockets-sansio",
+                    ws_max_size=int(config.get_option("server.maxMessageSize")) * 1024 * 1024,
+                    ws_ping_interval=30,
+                    ws_ping_timeout=30,
+                    ws_per_message_deflate=bool(config.get_option("server.enableWebsocketCompression")),
+                    timeout_graceful_shutdown=3,
+                ),
+                on_started=self._listening,
+            )
+            self._server = server
+            loop.run_until_complete(server.serve(sockets=[sock]))
+            if not server.started:
+                raise FieldbookError("the server stopped before it listened")
+        except BaseException as exc:  # SystemExit too: uvicorn exits when the app's start fails
             log.exception("streamlit server stopped with an error")
             self._error = exc
         finally:
-            if self._reserved is not None:
-                self._reserved.close()
+            if sock is not None:
+                sock.close()
             self._ready.set()
             try:
                 loop.run_until_complete(loop.shutdown_asyncgens())
             finally:
                 loop.close()
 
+    def _listening(self) -> None:
+        startup.mark("server listening")
+        self._ready.set()
+
     @property
     def browser_connected(self) -> bool:
-        return bool(self._server is not None and self._server.browser_is_connected)
+        return bool(self.gate is not None and self.gate.browser_connected)
 
     def stop(self, timeout: float = 10) -> None:
-        loop, server = self._loop, self._server
-        if loop is None or server is None or loop.is_closed():
+        server = self._server
+        if server is None or self._loop is None or self._loop.is_closed():
             return
-        # Server.stop() prints "Stopping..." to stdout; the launcher's stdout is one ready line.
-        target = getattr(server, "_starlette_server", None) or server
-        try:
-            loop.call_soon_threadsafe(target.stop)
-        except RuntimeError:
-            return  # loop already closed
+        server.should_exit = True  # uvicorn's main loop looks every 0.1 s, then closes connections and stops Streamlit
         if self._thread is not None:
             self._thread.join(timeout)
+
+
+def _uvicorn_server(config: Any, on_started: Callable[[], None]) -> Any:
+    """uvicorn's ``Server``, telling us the moment it listens (uvicorn is imported here, on the
+    server's thread, not at the launcher's start)."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                on_started()
+
+    return Server(config)

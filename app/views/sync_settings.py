@@ -146,12 +146,17 @@ def render(session: Session) -> None:
 
 def _keyring(session: Session) -> None:
     """Which keyring keeps the password — as worked out once per process, off the rerun (asking the
-    keyring may wait on D-Bus); until then "being checked", and the next rerun has it."""
+    keyring may wait on D-Bus); until then "being checked", in the same two lines, and a hidden
+    fragment reruns the page once it is known. The fragment is drawn in both states, so the page
+    keeps its shape (a fragment's block appearing or going would move what follows)."""
     from store.sync import known_keyring_info
 
     info = known_keyring_info()
+    with st.container(key="fbhidden-keyring-poll"):
+        st.fragment(_rerun_when_keyring_known, run_every=POLL_S if info is None else None)()
     if info is None:
-        _poll_keyring()
+        st.caption(session.t("sync.keyring.checking"))
+        message("sync-keyring")
         return
     st.caption(session.t("sync.keyring.line", name=md_escape(info.name)))
     if not info.usable:
@@ -162,16 +167,13 @@ def _keyring(session: Session) -> None:
         message("sync-keyring")
 
 
-@st.fragment(run_every=POLL_S)
-def _poll_keyring() -> None:
-    """"Checking…" in the same two lines, until the keyring's description is known (then the page)."""
+def _rerun_when_keyring_known() -> None:
     from store.sync import known_keyring_info
 
-    rt = runtime_module.current()
-    if rt is not None and known_keyring_info() is not None:
+    if known_keyring_info() is not None and st.session_state.get("_fb_keyring_waited"):
+        st.session_state["_fb_keyring_waited"] = False
         st.rerun()
-    st.caption(Session(rt).t("sync.keyring.checking") if rt is not None else "…")
-    message("sync-keyring")
+    st.session_state["_fb_keyring_waited"] = known_keyring_info() is None
 
 
 def _draft(key: str, saved: str | None) -> None:

@@ -41,13 +41,12 @@ def _time_to_line(cmd: list[str], env: dict[str, str], cwd: Path, marker: str) -
         assert proc.stdout is not None
         for line in proc.stdout:
             if marker in line:
-                url = line.split(marker, 1)[1].strip().split("?")[0]
+                url, _, query = line.split(marker, 1)[1].strip().partition("?")
                 break
         else:
             raise AssertionError(f"{cmd} ended without {marker!r}")
-        if not url.endswith("/"):
-            url += "/"
-        with urllib.request.urlopen(url + "_stcore/health", timeout=10) as resp:
+        health = url.rstrip("/") + "/_stcore/health" + (f"?{query}" if query else "")  # Fieldbook's edge wants the launch token
+        with urllib.request.urlopen(health, timeout=10) as resp:
             assert resp.status == 200
         return time.perf_counter() - started
     finally:

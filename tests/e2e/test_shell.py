@@ -90,6 +90,16 @@ def test_state_survives_kill_9(start_app, page):
 
 def test_url_without_token_shows_no_app(start_app, page):
     app = start_app()
+    # The server's edge: without the token (or the cookie it gives) not even Streamlit's page comes.
+    for url in (app.base_url, app.base_url + "?t=wrong-token", app.base_url + "?page=settings"):
+        assert page.goto(url).status == 403
+        expect(page.get_by_text("Open Fieldbook from its icon")).to_be_visible()
+        expect(page.get_by_text("Öffnen Sie Fieldbook über sein Symbol.")).to_be_visible()
+        assert page.get_by_test_id("stApp").count() == 0
+        assert str(app.home) not in page.content()
+    # The script's own check, the second gate: a browser with the cookie but a page without the token.
+    page.goto(app.url)
+    expect(header(page)).to_contain_text("Projects")
     for url in (app.base_url, app.base_url + "?t=wrong-token", app.base_url + "?page=settings"):
         page.goto(url)
         expect(page.get_by_text("Open Fieldbook from its icon")).to_be_visible()
@@ -129,7 +139,7 @@ def test_second_launch_hands_over_and_exits(start_app, page, tmp_path):
     assert second.returncode == 0, second.stderr
     assert "already running" in second.stdout
     assert time.monotonic() - started < 30
-    with urllib.request.urlopen(app.base_url + "_stcore/health", timeout=5) as resp:
+    with urllib.request.urlopen(f"{app.base_url}_stcore/health?t={app.token}", timeout=5) as resp:
         assert resp.status == 200
     page.goto(app.url)
     expect(header(page)).to_contain_text("Projects")

@@ -130,7 +130,7 @@ def test_corrupt_database_exits_3_and_keeps_the_file(tmp_path):
 
 def test_ready_line_is_the_only_stdout_and_sigterm_is_clean(start_app):
     app = start_app()
-    with urllib.request.urlopen(app.base_url + "_stcore/health", timeout=5) as resp:
+    with urllib.request.urlopen(f"{app.base_url}_stcore/health?t={app.token}", timeout=5) as resp:
         assert resp.status == 200
     assert (app.home / "run" / "control.json").stat().st_mode & 0o777 == 0o600
     assert app.stop(signal.SIGTERM) == 0

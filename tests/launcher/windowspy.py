@@ -65,7 +65,8 @@ _READY_JS = """([selector, idle]) => location.protocol === 'http:' && document.q
 _TIMINGS_JS = """() => { const n = performance.getEntriesByType('navigation')[0];
     const r = performance.getEntriesByType('resource').filter(e => e.name.startsWith(location.origin));
     return {origin: performance.timeOrigin, request: n.requestStart, dcl: n.domContentLoadedEventEnd, resources: r.length,
-            cached: r.filter(e => e.transferSize === 0 && e.decodedBodySize > 0).length}; }"""
+            cached: r.filter(e => e.transferSize === 0 && e.decodedBodySize > 0).length,
+            fetched: r.filter(e => !(e.transferSize === 0 && e.decodedBodySize > 0)).map(e => e.name.slice(location.origin.length).split('?')[0])}; }"""
 
 
 def wait_usable(browser: Any, selector: str, deadline: float) -> tuple[float, dict[str, Any]]:

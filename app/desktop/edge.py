@@ -1,0 +1,230 @@
+"""The server's edge: what every request meets before Streamlit sees it (ASGI middleware and our
+own routes on ``st.App``, ``app.desktop.server``).
+
+- **The launch token, at the door.** The window opens ``/?t=TOKEN``; that request gets an
+  HttpOnly, SameSite=Strict session cookie. Every other request — the page, static files, the
+  websocket, uploads, media, our routes — needs the cookie or the token, else: 403 and a short
+  page "Open Fieldbook from its icon". Another program or local user that finds the port can
+  neither drive the app nor read a byte of it. Compared in constant time; a refusal says nothing
+  about how close a guess was. (The script's own token check, ``app.shell``, stays as a second gate.)
+- **Only our own address.** The ``Host`` must be the app's address (DNS rebinding), and a
+  websocket's ``Origin`` the app's own page.
+- **Security headers** on every response: a Content-Security-Policy Streamlit's front end works
+  under (nothing may load from or talk to another origin), ``nosniff``, no framing, no referrer.
+- **The first paint is the final layout** (``index.html`` with ``FIRST_PAINT_CSS``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+COOKIE = "fieldbook_session"  # + "_<port>": a browser keeps cookies per host, not per port, and two
+# Fieldbooks (two data folders) on one computer must not overwrite each other's
+
+# Streamlit paints its shell centred and without a sidebar, then applies ``layout="wide"`` (the
+# main block grows) and the sidebar (the main area moves right by its width) when the first
+# script run arrives: a layout shift of 0.23–0.43 on every load. Served in index.html's <head>,
+# these rules give the first paint the final geometry. Values are Streamlit 1.67's: the wide
+# container's side padding is 1rem below a 864 px wide window and 5rem from there; the sidebar
+# (300 px) takes its place in the layout from 768 px (below, it overlays the page when opened):
+# until it exists, the block around the main area (the sidebar's sibling) holds that place.
+# And a widget whose code has not loaded yet is drawn as a 40 px placeholder ("skeleton"), then
+# grows by its label when the code arrives (a radio, a text input: +28 px, moving all below):
+# while any placeholder is on the page, the main area stays transparent, so it appears once, in
+# its final layout. (Opacity, not visibility: Streamlit's elements set visibility themselves, and
+# a layout shift of anything transparent does not count, nor is it seen.)
+FIRST_PAINT_CSS = """
+[data-testid="stMainBlockContainer"] { max-width: none !important; }
+[data-testid="stMainBlockContainer"]:has([data-testid="stSkeleton"]) { opacity: 0; pointer-events: none; }
+@media (min-width: 864px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 5rem !important; padding-right: 5rem !important; }
+}
+@media (min-width: 768px) {
+  .stApp:not(:has([data-testid="stSidebar"])) [data-testid="stAppViewContainer"] > div:has(> [data-testid="stMain"]) { margin-left: 300px; }
+}
+"""
+
+_REFUSED = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Fieldbook</title>
+<style>body{font-family:system-ui,sans-serif;margin:3rem;color:#31333f}</style></head>
+<body><main><h1>Fieldbook</h1>
+<p lang="en">Open Fieldbook from its icon.</p>
+<p lang="de">Öffnen Sie Fieldbook über sein Symbol.</p></main></body></html>
+"""
+
+
+def content_security_policy(origin: str) -> str:
+    """What the page may load and talk to: itself (Streamlit's bundles, its websocket at
+    ``origin``, inline styles and the data:/blob: URLs its widgets make), nothing else."""
+    ws = origin.replace("http://", "ws://", 1)
+    return "; ".join(
+        [
+            "default-src 'self'",
+            # Streamlit's index.html has an inline script; its charts (Vega) compile expressions.
+            "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "media-src 'self' data: blob:",
+            "font-src 'self' data:",
+            f"connect-src 'self' {ws}",
+            "worker-src 'self' blob:",
+            "frame-src 'self' blob: data:",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
+
+
+class Gate:
+    """Who may pass: the launch token (``?t=``) or the session cookie it earned."""
+
+    def __init__(self, token: str, address: str, port: int) -> None:
+        self._token = token.encode()
+        self._cookie = secrets.token_urlsafe(32).encode()  # a new one each start: yesterday's cookie opens nothing
+        self.address = address
+        self.port = port
+        self._lock = threading.Lock()
+        self._sockets = 0
+
+    @property
+    def host(self) -> str:
+        return f"{self.address}:{self.port}"
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.host}"
+
+    def token_ok(self, given: str | None) -> bool:
+        return bool(given) and hmac.compare_digest(given.encode(), self._token)  # type: ignore[union-attr]
+
+    def cookie_ok(self, given: str | None) -> bool:
+        return bool(given) and hmac.compare_digest(given.encode(), self._cookie)  # type: ignore[union-attr]
+
+    @property
+    def cookie_name(self) -> str:
+        return f"{COOKIE}_{self.port}"
+
+    def set_cookie_header(self) -> bytes:
+        return self.cookie_name.encode() + b"=" + self._cookie + b"; Path=/; HttpOnly; SameSite=Strict"
+
+    @property
+    def browser_connected(self) -> bool:
+        """A page's websocket is open (Streamlit's front end is connected)."""
+        with self._lock:
+            return self._sockets > 0
+
+    def _socket(self, delta: int) -> None:
+        with self._lock:
+            self._sockets += delta
+
+
+def _headers(scope: Scope) -> dict[bytes, bytes]:
+    return {k.lower(): v for k, v in scope.get("headers", [])}
+
+
+def _cookie(raw: bytes | None, wanted: str) -> str | None:
+    for part in (raw or b"").decode("latin-1").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == wanted:
+            return value
+    return None
+
+
+class Edge:
+    """ASGI middleware (outermost, before Streamlit's own): the gate and the security headers."""
+
+    def __init__(self, app: ASGIApp, gate: Gate) -> None:
+        self.app = app
+        self.gate = gate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        gate = self.gate
+        headers = _headers(scope)
+        given = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("t", [None])[0]
+        by_token = gate.token_ok(given)
+        allowed = headers.get(b"host", b"").decode("latin-1") == gate.host and (by_token or gate.cookie_ok(_cookie(headers.get(b"cookie"), gate.cookie_name)))
+        if kind == "websocket":
+            if not allowed or headers.get(b"origin", b"").decode("latin-1") != gate.origin:
+                await send({"type": "websocket.close", "code": 1008})  # before accept: the handshake gets 403
+                return
+            gate._socket(+1)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                gate._socket(-1)
+            return
+        if not allowed:
+            await _refuse(scope, send, gate)
+            return
+        await self.app(scope, receive, _with_headers(send, gate, set_cookie=by_token))
+
+
+def _security_headers(gate: Gate) -> list[tuple[bytes, bytes]]:
+    return [
+        (b"content-security-policy", content_security_policy(gate.origin).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+    ]
+
+
+def _with_headers(send: Send, gate: Gate, *, set_cookie: bool) -> Send:
+    security = _security_headers(gate)
+    ours = {name for name, _ in security}  # ours replace any of the same name; other headers (Streamlit's cookies) stay
+    cookie = [(b"set-cookie", gate.set_cookie_header())] if set_cookie else []
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [(k, v) for k, v in message.get("headers", []) if k.lower() not in ours] + security + cookie
+        await send(message)
+
+    return wrapped
+
+
+async def _refuse(scope: Scope, send: Send, gate: Gate) -> None:
+    body = _REFUSED.encode()
+    headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]
+    await send({"type": "http.response.start", "status": 403, "headers": headers + _security_headers(gate)})
+    await send({"type": "http.response.body", "body": body if scope.get("method") != "HEAD" else b""})
+
+
+def first_paint_index(static_dir: Path) -> bytes:
+    """Streamlit's ``index.html`` with ``FIRST_PAINT_CSS`` and the app's own CSS in its <head>."""
+    html = (static_dir / "index.html").read_text(encoding="utf-8")
+    if "</head>" not in html:
+        raise RuntimeError(f"{static_dir / 'index.html'} has no </head>: Streamlit changed its page")
+    from app.styles import SHELL_CSS
+
+    css = FIRST_PAINT_CSS + SHELL_CSS
+    return html.replace("</head>", f'<style id="fieldbook-first-paint">{css}</style></head>', 1).encode()
+
+
+def index_route(static_dir: Path) -> Any:
+    """The routes that serve the first-paint index (``/`` and ``/index.html``), never cached."""
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    body = first_paint_index(static_dir)
+
+    async def index(request: Any) -> Response:
+        return Response(body, media_type="text/html", headers={"Cache-Control": "no-cache"})
+
+    return [Route("/", index, methods=["GET", "HEAD"]), Route("/index.html", index, methods=["GET", "HEAD"])]

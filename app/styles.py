@@ -1,0 +1,19 @@
+"""The app's own CSS, with no imports: the server's edge puts it into index.html, so the first
+paint already has it (app/desktop/edge.py), and the shell draws it again for page tests."""
+
+SHELL_CSS = """
+.st-key-fb_header { position: sticky; top: 0; z-index: 990; background: var(--background-color, inherit); }
+.st-key-fb_header { overflow: visible; }  /* nothing in it is taller than a button; focus rings show */
+.st-key-fb_header p { margin: 0; }
+.st-key-fb_banner { min-height: 3.25rem; }
+/* reserved slots: always drawn (an empty one holds a zero-width space), always the same height,
+   so a message appearing never pushes the page down. The attribute selector outranks
+   Streamlit's own sizing; min and max because a flex item ignores `height`. */
+[data-testid="stVerticalBlock"][class*="st-key-fbmsg-"], [data-testid="stVerticalBlock"][class*="st-key-fbslot-"] { min-height: 1.5rem; max-height: 1.5rem; overflow: hidden; }
+[class*="st-key-fbmsg-"] p, [class*="st-key-fbslot-"] p { margin: 0; line-height: 1.5rem; font-size: 0.875rem; white-space: nowrap; text-overflow: ellipsis; overflow: hidden; }
+[data-testid="stVerticalBlock"][class*="st-key-fbfile-"] { min-height: 2.5rem; max-height: 2.5rem; overflow: hidden; }
+[class*="st-key-fbhidden-"] { display: none; }
+/* the sync indicator in the header (app/sync_header.py) */
+.st-key-fb_sync_indicator button { max-width: 100%; min-height: 0; padding: 0; justify-content: flex-start; }
+.st-key-fb_sync_indicator button div { overflow: hidden; }
+"""
