@@ -59,3 +59,9 @@ def install(runtime: Runtime | None) -> None:
 def current() -> Runtime | None:
     _settled.wait(STARTING_TIMEOUT_S)
     return _current
+
+
+def peek() -> Runtime | None:
+    """The running app if it has started, else None, at once (``/health`` must not wait)."""
+    with _lock:
+        return _current

@@ -207,7 +207,7 @@ class EmbeddedServer:
         from streamlit.starlette import App
         from streamlit.web import bootstrap
 
-        from app.desktop import edge
+        from app.desktop import edge, probes
 
         startup.mark("streamlit imported")
         skip_direct_run_warning()
@@ -224,7 +224,8 @@ class EmbeddedServer:
             self.gate = edge.Gate(self.token, ADDRESS, self.port)
             bootstrap.load_config_options(flag_options=streamlit_options(self.port, self.theme, self.max_upload_mb))
             static = Path(__import__("streamlit").__file__).parent / "static"
-            app = App(str(self.script), routes=edge.index_route(static), middleware=[Middleware(edge.Edge, gate=self.gate)])
+            routes = edge.index_route(static) + probes.routes()
+            app = App(str(self.script), routes=routes, middleware=[Middleware(edge.Edge, gate=self.gate)])
             server = _uvicorn_server(
                 uvicorn.Config(
                     app,

@@ -99,6 +99,11 @@ class Writer:
     def queue_depth(self) -> int:
         return self._queue.qsize()
 
+    @property
+    def running(self) -> bool:
+        """The writer's thread runs and takes writes (``/health`` asks)."""
+        return self._thread.is_alive() and not self._closed
+
     def close(self, timeout: float | None = 60) -> None:
         """Stop accepting writes, apply everything already queued, then stop the thread."""
         with self._close_lock:

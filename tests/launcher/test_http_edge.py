@@ -55,7 +55,7 @@ def static_file(app) -> str:
 def test_without_the_token_nothing_answers(start_app):
     app = start_app()
     asset = static_file(app)
-    for path in ("/", "/index.html", asset, "/_stcore/health", "/_stcore/host-config", "/media/abc.png", "/favicon.png", "/some/page"):
+    for path in ("/", "/index.html", asset, "/_stcore/health", "/_stcore/host-config", "/media/abc.png", "/favicon.png", "/some/page", "/health", "/metrics"):
         for method in ("GET", "HEAD"):
             resp = get(app.url, path, method=method)
             assert resp.status == 403, (path, method, resp.status)
@@ -126,3 +126,19 @@ def test_the_page_comes_with_its_layout_and_is_never_cached(start_app):
         head = body.decode().split("</head>", 1)[0]
         assert 'id="fieldbook-first-paint"' in head and "stMainBlockContainer" in head
         assert resp.getheader("cache-control") == "no-cache"
+
+
+def test_health_and_metrics_answer_with_the_token(start_app):
+    import json
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    app = start_app()
+    health = get(app.url, "/health?t=" + app.token)
+    assert health.status == 200 and health.getheader("content-type") == "application/json"
+    body = json.loads(health.body)  # type: ignore[attr-defined]
+    assert body["status"] == "ok" and body["store"]["writer_running"] is True and body["jobs"]["consumer_running"] is True
+    metrics = get(app.url, "/metrics?t=" + app.token)
+    assert metrics.status == 200 and metrics.getheader("content-type").startswith("text/plain")
+    names = {f.name for f in text_string_to_metric_families(metrics.body.decode())}  # type: ignore[attr-defined]
+    assert {"fieldbook_up", "fieldbook_writer_queue_depth", "fieldbook_jobs", "fieldbook_process_resident_bytes"} <= names
