@@ -7,8 +7,10 @@ own routes on ``st.App``, ``app.desktop.server``).
   page "Open Fieldbook from its icon". Another program or local user that finds the port can
   neither drive the app nor read a byte of it. Compared in constant time; a refusal says nothing
   about how close a guess was. (The script's own token check, ``app.shell``, stays as a second gate.)
-- **Only our own address.** The ``Host`` must be the app's address (DNS rebinding), and a
-  websocket's ``Origin`` the app's own page.
+- **Only our own address and page.** The ``Host`` must be the app's address (DNS rebinding), a
+  websocket's ``Origin`` the app's own page, and the cookie counts only for requests of that page
+  (another page on another port of this computer is the "same site" to a browser, which would
+  send it our cookie).
 - **Security headers** on every response: a Content-Security-Policy Streamlit's front end works
   under (nothing may load from or talk to another origin), ``nosniff``, no framing, no referrer.
 - **The first paint is the final layout** (``index.html`` with ``FIRST_PAINT_CSS``).
@@ -160,7 +162,8 @@ class Edge:
         headers = _headers(scope)
         given = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("t", [None])[0]
         by_token = gate.token_ok(given)
-        allowed = headers.get(b"host", b"").decode("latin-1") == gate.host and (by_token or gate.cookie_ok(_cookie(headers.get(b"cookie"), gate.cookie_name)))
+        by_cookie = gate.cookie_ok(_cookie(headers.get(b"cookie"), gate.cookie_name)) and not _foreign(headers, gate)
+        allowed = headers.get(b"host", b"").decode("latin-1") == gate.host and (by_token or by_cookie)
         if kind == "websocket":
             if not allowed or headers.get(b"origin", b"").decode("latin-1") != gate.origin:
                 await send({"type": "websocket.close", "code": 1008})  # before accept: the handshake gets 403
@@ -175,6 +178,15 @@ class Edge:
             await _refuse(scope, send, gate)
             return
         await self.app(scope, receive, _with_headers(send, gate, set_cookie=by_token))
+
+
+def _foreign(headers: dict[bytes, bytes], gate: Gate) -> bool:
+    """Sent by another page — of any site, or another port of this computer, which a browser
+    counts as the same site and so sends our cookie with. Only the app's own page may use the
+    cookie; a foreign page cannot know the token."""
+    site = headers.get(b"sec-fetch-site", b"").decode("latin-1")
+    origin = headers.get(b"origin")
+    return site in ("cross-site", "same-site") or (origin is not None and origin.decode("latin-1") != gate.origin)
 
 
 def _security_headers(gate: Gate) -> list[tuple[bytes, bytes]]:

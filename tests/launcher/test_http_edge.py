@@ -142,3 +142,18 @@ def test_health_and_metrics_answer_with_the_token(start_app):
     assert metrics.status == 200 and metrics.getheader("content-type").startswith("text/plain")
     names = {f.name for f in text_string_to_metric_families(metrics.body.decode())}  # type: ignore[attr-defined]
     assert {"fieldbook_up", "fieldbook_writer_queue_depth", "fieldbook_jobs", "fieldbook_process_resident_bytes"} <= names
+
+
+def test_the_cookie_counts_only_for_the_app_own_page(start_app):
+    """Another web page — a local web app on another port is the "same site" to a browser, which
+    then sends our cookie along — cannot use it; only the token (which it cannot know) opens."""
+    app = start_app()
+    cookie = ours(get(app.url, "/?t=" + app.token)).split(";", 1)[0]
+    port = urlparse(app.url).port
+    own = {"Cookie": cookie, "Sec-Fetch-Site": "same-origin", "Origin": f"http://127.0.0.1:{port}"}
+    assert get(app.url, "/_stcore/health", headers=own).status == 200
+    for foreign in ({"Sec-Fetch-Site": "same-site"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://127.0.0.1:8000"}, {"Origin": "null"}):
+        assert get(app.url, "/_stcore/health", headers={"Cookie": cookie, **foreign}).status == 403, foreign
+    # the window's opener (a file:// page) probes with the token: a cross-site image request
+    probe = get(app.url, f"/favicon.png?t={app.token}&_=1", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"})
+    assert probe.status == 200
