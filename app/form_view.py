@@ -133,7 +133,8 @@ class FormView:
         except FieldbookError as exc:
             session.show_banner(session.t("error.not_saved", reason=str(exc)))
             return
-        st.session_state[self._version_name_key] = ""
+        widgets.persist_input(self._versions_scope, "name", "")
+        widgets.set_widget_value(self._versions_scope, "name", "")
 
     def restore_version(self, session: Session) -> None:
         chosen = st.session_state.get(self._version_pick_key)
@@ -142,8 +143,13 @@ class FormView:
                 self._transition(session, self.state(session).restore({**self._defaults(), **snap.data}))
 
     @property
+    def _versions_scope(self) -> str:
+        return f"fbform-{self.form_id}-versions"
+
+    @property
     def _version_name_key(self) -> str:
-        return f"fbform_{self.form_id}_version_name"
+        """The widget of "Name of a new version": a stored input, like every field (survives a reload)."""
+        return widgets.widget_key(self._versions_scope, "name")
 
     @property
     def _version_pick_key(self) -> str:
@@ -218,7 +224,8 @@ class FormView:
         rt = session.runtime
         st.caption(session.t("form.versions"))
         name_col, save_col = st.columns([4, 1], vertical_alignment="bottom")
-        name_col.text_input(session.t("form.version.name"), key=self._version_name_key)
+        with name_col:
+            widgets.s_text("name", session.t("form.version.name"), scope=self._versions_scope)
         save_col.button(session.t("form.version.save"), key=f"fbform_{self.form_id}_version_save", on_click=self.save_version, args=(session,), width="stretch")
         snapshots = list_snapshots(rt.store, rt.user, self.form_id)
         labels = {s.id: f"{s.name} · {s.created_at:%Y-%m-%d %H:%M:%S}" for s in snapshots}

@@ -164,7 +164,14 @@ def _controlled(
 controlled = _controlled  # for widgets a page composes itself (e.g. a yes/no radio that starts empty)
 
 
+# A text input commits after this pause in typing, not only when the field is left: text typed and
+# never left survives a crash, a kill or a reload (Streamlit's ``live``; inside st.form it does
+# nothing). One commit per pause is also one undo step per pause.
+LIVE_PAUSE = "250ms"
+
+
 def s_text(key: str, label: str, *, scope: str | None = None, default: str = "", after: AfterChange | None = None, **kw: Any) -> str:
+    kw.setdefault("live", LIVE_PAUSE)
     return _controlled(st.text_input, key, label, scope=scope, default=default, after=after, **kw)
 
 

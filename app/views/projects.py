@@ -16,7 +16,7 @@ import streamlit as st
 from app.project_context import open_project
 from app.session import Session
 from app.slots import md_escape, message
-from app.widgets import persist_input, s_radio, s_text, set_widget_value, stored_value
+from app.widgets import persist_input, s_radio, s_text, set_widget_value, stored_value, widget_key
 from store.core import FieldbookError
 from store.fielddata import projects as proj
 from store.formdef import FormDef, FormDefError, ImportResult, Problem, demo_form, form_from_json, form_from_text, import_xlsform
@@ -24,6 +24,7 @@ from store.formdef import FormDef, FormDefError, ImportResult, Problem, demo_for
 log = logging.getLogger(__name__)
 
 SCOPE = "projects"
+RENAME_SCOPE = "projects-rename"  # a rename typed but not applied yet, per project
 _REPORT = "_fb_project_report"
 _MESSAGE = "_fb_project_message"
 SOURCES = ("file", "template", "blank")
@@ -103,8 +104,10 @@ def _act(session: Session, action: str, project_id: str) -> None:
         elif action == "restore":
             proj.restore_project(rt.store, project_id, user=rt.user)
         elif action == "rename":
-            new = st.session_state.get(f"rename_{project_id}", "")
-            proj.rename_project(rt.store, project_id, new, user=rt.user)
+            new = st.session_state.get(widget_key(RENAME_SCOPE, project_id), "")
+            renamed = proj.rename_project(rt.store, project_id, new, user=rt.user)
+            persist_input(RENAME_SCOPE, project_id, renamed.name)  # the box shows the name as it now is
+            set_widget_value(RENAME_SCOPE, project_id, renamed.name)
     except FieldbookError as exc:
         _say("error", str(exc))
     except Exception:
@@ -129,7 +132,7 @@ def _project_row(session: Session, project: proj.Project) -> None:
                 on_click=open_project, args=(session, project.id), width="stretch",
             )
             with more.popover(session.t("projects.more"), width="stretch"):
-                st.text_input(session.t("projects.new_name"), value=project.name, key=f"rename_{project.id}")
+                s_text(project.id, session.t("projects.new_name"), scope=RENAME_SCOPE, default=project.name, max_chars=proj.MAX_NAME)
                 st.button(session.t("projects.rename"), key=f"do_rename_{project.id}", on_click=_act, args=(session, "rename", project.id))
                 st.button(
                     session.t("projects.dashboard"), key=f"dash_{project.id}", on_click=open_project, args=(session, project.id, "dashboard")

@@ -207,6 +207,8 @@ def _server(session: Session, settings: Any) -> None:
         widgets.s_text("user", t("sync.user"), scope=SCOPE)
     stored = password_stored(session.runtime.store, settings.url) is True  # the flag in the database: no keyring I/O in a rerun
     with password_col:
+        # Deliberately not a stored input: a password is never written to the database (it goes to
+        # the keyring when saved) and is gone after a reload.
         st.text_input(
             t("sync.password"), key=PASSWORD, type="password", autocomplete="new-password",
             placeholder=t("sync.password.stored") if stored else "", help=t("sync.password.help"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.widgets import widget_key
 from store.inputs.forms import load_form
 
 SCOPE = "form:inputs"
@@ -119,7 +120,7 @@ def test_reset_and_apply(new_session, rt):
 def test_named_versions(new_session, rt):
     at = new_session(page="inputs")
     at.text_input(key=key("observer")).input("v1 value").run()
-    at.text_input(key="fbform_inputs_version_name").input("morning").run()
+    at.text_input(key=widget_key("fbform-inputs-versions", "name")).input("morning").run()
     at.button(key="fbform_inputs_version_save").click().run()
     at.text_input(key=key("observer")).input("v2 value").run()
     pick = at.selectbox(key="fbform_inputs_version_pick")

@@ -124,6 +124,43 @@ def test_settle_waits_for_the_run_a_change_asked_for(start_app, page):
     expect(main(page).get_by_label("Observer *")).to_have_value("tracked")
 
 
+def test_text_typed_and_never_left_survives_kill_and_reload(start_app, page):
+    """A text input commits after a pause in typing (app/widgets.py LIVE_PAUSE), not on leaving
+    the field: typed, never left, the app killed 0.5 s after the last key — the text is there; and
+    typing on after a commit loses no character and keeps the caret at the end."""
+    app = start_app()
+    page.goto(app.url + "&page=inputs")
+    settle(page)
+    observer = main(page).get_by_label("Observer *")
+    observer.click()
+    observer.press_sequentially("Ada ", delay=30)
+    page.wait_for_timeout(600)  # a commit and its rerun happen while the field has the focus
+    observer.press_sequentially("Lövelace", delay=30)
+    expect(observer).to_have_value("Ada Lövelace")
+    assert observer.evaluate("e => [document.activeElement === e, e.selectionStart, e.value.length]") == [True, 12, 12]
+    page.wait_for_timeout(500)
+    app.kill()
+    again = start_app(app.home)
+    page.goto(again.url + "&page=inputs")
+    expect(observer).to_have_value("Ada Lövelace")
+    observer.click()
+    observer.press("End")
+    observer.press_sequentially(" 🌳", delay=30)
+    page.wait_for_timeout(500)
+    page.reload()
+    expect(observer).to_have_value("Ada Lövelace 🌳")
+    settle(page)
+    main(page).get_by_role("heading", name="Inputs", exact=True).click()  # focus leaves the field
+    page.keyboard.press("Control+z")  # one undo step per pause, not per character
+    expect(observer).to_have_value("Ada Lövelace")
+    version = main(page).get_by_label("Name of a new version")  # a stored input too, not a loose widget
+    version.click()
+    version.press_sequentially("Morgenrunde", delay=30)
+    page.wait_for_timeout(500)
+    page.reload()
+    expect(version).to_have_value("Morgenrunde")
+
+
 def test_undo_redo_across_restart(start_app, page):
     app = start_app()
     page.goto(app.url + "&page=inputs")
@@ -180,3 +217,21 @@ def test_oversized_upload_is_refused_with_a_message(start_app, page, tmp_path):
     settle(page)
     expect(main(page).get_by_text("big.png · ")).to_have_count(0)  # nothing stored
     assert not list((app.home / "data" / "attachments").glob("*/*"))
+
+
+def test_a_project_rename_typed_survives_a_reload_and_applies(start_app, page):
+    """The rename box of a project (Projects → More) is a stored input like every other."""
+    app = start_app()
+    page.goto(app.url)
+    settle(page)
+    main(page).get_by_role("button", name="More").first.click()
+    box = page.get_by_label("New name")
+    box.fill("Hecken 2026")
+    page.wait_for_timeout(600)  # committed while typing, the field never left
+    page.reload()
+    settle(page)
+    main(page).get_by_role("button", name="More").first.click()
+    expect(page.get_by_label("New name")).to_have_value("Hecken 2026")
+    page.get_by_role("button", name="Rename", exact=True).click()
+    settle(page)
+    expect(main(page).get_by_text("Hecken 2026", exact=True)).to_be_visible()
