@@ -13,12 +13,16 @@ own routes on ``st.App``, ``app.desktop.server``).
   send it our cookie).
 - **Security headers** on every response: a Content-Security-Policy Streamlit's front end works
   under (nothing may load from or talk to another origin), ``nosniff``, no framing, no referrer.
+- **Uploads within a budget.** Streamlit keeps an uploaded file in memory until a script run
+  takes it; one window may hold ``max_upload_held_mb`` of them, all together four times that.
+  Beyond, the upload is refused (413) with a sentence, so no one can fill the memory with uploads.
 - **The first paint is the final layout** (``index.html`` with ``FIRST_PAINT_CSS``).
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -31,6 +35,8 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger(__name__)
 
 COOKIE = "fieldbook_session"  # + "_<port>": a browser keeps cookies per host, not per port, and two
 # Fieldbooks (two data folders) on one computer must not overwrite each other's
@@ -146,12 +152,63 @@ def _cookie(raw: bytes | None, wanted: str) -> str | None:
     return None
 
 
-class Edge:
-    """ASGI middleware (outermost, before Streamlit's own): the gate and the security headers."""
+UPLOAD_PREFIX = "/_stcore/upload_file/"
+_UPLOADS_FULL = (
+    "Too many files are waiting to be saved ({mb} MB). Save or remove some, then try again. / "
+    "Zu viele Dateien warten darauf, gespeichert zu werden ({mb} MB). Speichern oder entfernen Sie einige und versuchen Sie es erneut."
+)
 
-    def __init__(self, app: ASGIApp, gate: Gate) -> None:
+
+def streamlit_held(session_id: str) -> tuple[int, int]:
+    """Bytes of uploaded files Streamlit holds for ``session_id``, and for all sessions. Streamlit
+    internals (pinned minor version; tests/launcher/test_http_edge.py covers them): the runtime's
+    ``uploaded_file_mgr`` with its ``file_storage`` and ``get_stats``."""
+    from streamlit import runtime
+
+    manager = runtime.get_instance().uploaded_file_mgr
+    mine = sum(len(rec.data) for rec in list(getattr(manager, "file_storage", {}).get(session_id, {}).values()))
+    total = sum(stat.byte_length for stats in manager.get_stats().values() for stat in stats)
+    return mine, total
+
+
+class UploadBudget:
+    """How many bytes of uploads may be held, per window (Streamlit session) and in total."""
+
+    def __init__(self, per_session: int, total: int, held: Callable[[str], tuple[int, int]] = streamlit_held) -> None:
+        self.per_session = per_session
+        self.total = total
+        self._held = held
+        self._lock = threading.Lock()
+        self._arriving: dict[str, int] = {}  # bytes of uploads under way, per session
+
+    def admit(self, session_id: str, size: int) -> bool:
+        """Reserve ``size`` bytes for an upload to ``session_id``; False when over budget."""
+        with self._lock:
+            mine, total = self._held(session_id)
+            arriving = self._arriving.get(session_id, 0)
+            if mine + arriving + size > self.per_session or total + sum(self._arriving.values()) + size > self.total:
+                return False
+            self._arriving[session_id] = arriving + size
+            return True
+
+    def arrived(self, session_id: str, size: int) -> None:
+        """The upload ended (held by Streamlit now, or failed): no longer reserved here."""
+        with self._lock:
+            left = self._arriving.get(session_id, 0) - size
+            if left > 0:
+                self._arriving[session_id] = left
+            else:
+                self._arriving.pop(session_id, None)
+
+
+class Edge:
+    """ASGI middleware (outermost, before Streamlit's own): the gate, the upload budget and the
+    security headers."""
+
+    def __init__(self, app: ASGIApp, gate: Gate, uploads: UploadBudget | None = None) -> None:
         self.app = app
         self.gate = gate
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -177,7 +234,29 @@ class Edge:
         if not allowed:
             await _refuse(scope, send, gate)
             return
-        await self.app(scope, receive, _with_headers(send, gate, set_cookie=by_token))
+        send = _with_headers(send, gate, set_cookie=by_token)
+        path = scope.get("path", "")
+        if self.uploads is not None and scope.get("method") == "PUT" and path.startswith(UPLOAD_PREFIX):
+            await self._upload(scope, receive, send, headers, path)
+            return
+        await self.app(scope, receive, send)
+
+    async def _upload(self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], path: str) -> None:
+        assert self.uploads is not None
+        session_id = path[len(UPLOAD_PREFIX) :].split("/", 1)[0]
+        try:
+            size = int(headers.get(b"content-length", b""))
+        except ValueError:
+            await _plain(send, 411, "An upload must say its length.")
+            return
+        if not self.uploads.admit(session_id, size):
+            log.warning("upload refused: over the budget of %d bytes per window / %d in all", self.uploads.per_session, self.uploads.total)
+            await _plain(send, 413, uploads_full(self.uploads))
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.uploads.arrived(session_id, size)
 
 
 def _foreign(headers: dict[bytes, bytes], gate: Gate) -> bool:
@@ -211,6 +290,13 @@ def _with_headers(send: Send, gate: Gate, *, set_cookie: bool) -> Send:
     return wrapped
 
 
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = text.encode()
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 async def _refuse(scope: Scope, send: Send, gate: Gate) -> None:
     body = _REFUSED.encode()
     headers = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]
@@ -218,23 +304,53 @@ async def _refuse(scope: Scope, send: Send, gate: Gate) -> None:
     await send({"type": "http.response.body", "body": body if scope.get("method") != "HEAD" else b""})
 
 
-def first_paint_index(static_dir: Path) -> bytes:
-    """Streamlit's ``index.html`` with ``FIRST_PAINT_CSS`` and the app's own CSS in its <head>."""
+# Streamlit's uploader shows a refused upload as "AxiosError: Request failed with status code 413"
+# (its front end does not read the answer's text): this puts our sentence in its place. Covered
+# by tests/e2e/test_inputs.py (a Streamlit upgrade that words it otherwise fails there).
+_UPLOAD_MESSAGE_JS = """(() => {
+  const said = %s;
+  const mend = (el) => {
+    for (const leaf of [el, ...el.querySelectorAll('*')]) {
+      if (leaf.childElementCount === 0 && (leaf.textContent || '').includes('status code 413')) leaf.textContent = said;
+    }
+  };
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) {
+      const el = n.nodeType === 3 ? n.parentElement : n;
+      if (el && el.closest && el.closest('[data-testid="stFileUploader"]')) mend(el);
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+})();"""
+
+
+def first_paint_index(static_dir: Path, uploads: UploadBudget | None = None) -> bytes:
+    """Streamlit's ``index.html`` with ``FIRST_PAINT_CSS`` and the app's own CSS in its <head>
+    (and the sentence for an upload refused by the budget)."""
+    import json
+
     html = (static_dir / "index.html").read_text(encoding="utf-8")
     if "</head>" not in html:
         raise RuntimeError(f"{static_dir / 'index.html'} has no </head>: Streamlit changed its page")
     from app.styles import SHELL_CSS
 
     css = FIRST_PAINT_CSS + SHELL_CSS
-    return html.replace("</head>", f'<style id="fieldbook-first-paint">{css}</style></head>', 1).encode()
+    head = f'<style id="fieldbook-first-paint">{css}</style>'
+    if uploads is not None:
+        said = json.dumps(uploads_full(uploads)).replace("</", "<\\/")
+        head += f"<script>{_UPLOAD_MESSAGE_JS % said}</script>"
+    return html.replace("</head>", head + "</head>", 1).encode()
 
 
-def index_route(static_dir: Path) -> Any:
+def uploads_full(uploads: UploadBudget) -> str:
+    return _UPLOADS_FULL.format(mb=uploads.per_session // (1024 * 1024))
+
+
+def index_route(static_dir: Path, uploads: UploadBudget | None = None) -> Any:
     """The routes that serve the first-paint index (``/`` and ``/index.html``), never cached."""
     from starlette.responses import Response
     from starlette.routing import Route
 
-    body = first_paint_index(static_dir)
+    body = first_paint_index(static_dir, uploads)
 
     async def index(request: Any) -> Response:
         return Response(body, media_type="text/html", headers={"Cache-Control": "no-cache"})

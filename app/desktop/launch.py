@@ -50,7 +50,8 @@ def begin(cfg: AppConfig) -> Opening:
         theme = cfg.theme
     runtime.starting()
     opening.server = EmbeddedServer(
-        SCRIPT, token=opening.token, port=opening.port, theme=theme, max_upload_mb=cfg.max_upload_mb, reserved=opening.reserved)
+        SCRIPT, token=opening.token, port=opening.port, theme=theme, max_upload_mb=cfg.max_upload_mb,
+        max_upload_held_mb=cfg.max_upload_held_mb, reserved=opening.reserved)
     opening.server.launch()
     # Streamlit's import first, alone: sharing the interpreter with the store's imports would
     # delay the moment the window can start loading the front end (~1 s in the browser process).

@@ -143,6 +143,7 @@ class EmbeddedServer:
         port: int = 0,
         theme: str | None = None,
         max_upload_mb: int = 25,
+        max_upload_held_mb: int = 200,
         reserved: socket.socket | None = None,
     ) -> None:
         self.script = Path(script)
@@ -152,6 +153,7 @@ class EmbeddedServer:
         self._reserved = reserved  # holds ``port`` until the server binds it (see reserve_port)
         self.theme = theme
         self.max_upload_mb = max_upload_mb
+        self.max_upload_held_mb = max_upload_held_mb
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -224,8 +226,10 @@ class EmbeddedServer:
             self.gate = edge.Gate(self.token, ADDRESS, self.port)
             bootstrap.load_config_options(flag_options=streamlit_options(self.port, self.theme, self.max_upload_mb))
             static = Path(__import__("streamlit").__file__).parent / "static"
-            routes = edge.index_route(static) + probes.routes()
-            app = App(str(self.script), routes=routes, middleware=[Middleware(edge.Edge, gate=self.gate)])
+            held = self.max_upload_held_mb * 1024 * 1024
+            uploads = edge.UploadBudget(per_session=held, total=4 * held)
+            routes = edge.index_route(static, uploads) + probes.routes()
+            app = App(str(self.script), routes=routes, middleware=[Middleware(edge.Edge, gate=self.gate, uploads=uploads)])
             server = _uvicorn_server(
                 uvicorn.Config(
                     app,

@@ -95,6 +95,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 0, "Local port of the app server; 0: the data folder's own port (the last one if free, else a new free one).", _integer(0, 65535)),
     Setting("min_free_mb", 200, "Refuse writes when the data folder's disk has less free space than this (MB).", _integer(0, 1_000_000)),
     Setting("max_upload_mb", 25, "Largest file a user can attach (MB).", _integer(1, 2048)),
+    Setting("max_upload_held_mb", 200, "Most file bytes one window may hold uploaded but not yet saved (MB); all windows together hold at most 4 times this.", _integer(1, 65_536)),
     Setting("demo_project", True, "Create the tree-survey demo project on first start when there are no projects (true/false).", _boolean),
     Setting("log_level", "info", "debug, info, warning or error.", _choice("debug", "info", "warning", "error")),
     Setting("snapshot_interval_min", 15, "Take an automatic snapshot this often (minutes) when something changed; 0 turns it off.", _integer(0, 10_080)),
@@ -121,6 +122,7 @@ class AppConfig:
     port: int
     min_free_mb: int
     max_upload_mb: int
+    max_upload_held_mb: int
     demo_project: bool
     log_level: str
     snapshot_interval_min: int

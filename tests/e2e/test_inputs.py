@@ -235,3 +235,19 @@ def test_a_project_rename_typed_survives_a_reload_and_applies(start_app, page):
     page.get_by_role("button", name="Rename", exact=True).click()
     settle(page)
     expect(main(page).get_by_text("Hecken 2026", exact=True)).to_be_visible()
+
+
+def test_uploads_beyond_the_held_budget_are_refused_with_a_message(start_app, page, tmp_path):
+    """Streamlit holds an upload in memory until a run takes it: the edge (app/desktop/edge.py
+    UploadBudget) refuses what would take one window beyond FIELDBOOK_MAX_UPLOAD_HELD_MB."""
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\0" * (3 * 1_048_576 // 2))
+    app = start_app(None, FIELDBOOK_MAX_UPLOAD_HELD_MB="1")
+    page.goto(app.url + "&page=inputs")
+    uploader = main(page).get_by_test_id("stFileUploader")
+    uploader.locator("input[type=file]").set_input_files(str(big))
+    expect(uploader.get_by_text("Too many files are waiting to be saved (1 MB)")).to_be_visible()
+    settle(page)
+    expect(main(page).get_by_text("big.png · ")).to_have_count(0)  # nothing stored
+    assert not list((app.home / "data" / "attachments").glob("*/*"))
+    assert "upload refused: over the budget" in app.logs(80)
