@@ -166,8 +166,10 @@ controlled = _controlled  # for widgets a page composes itself (e.g. a yes/no ra
 
 # A text input commits after this pause in typing, not only when the field is left: text typed and
 # never left survives a crash, a kill or a reload (Streamlit's ``live``; inside st.form it does
-# nothing). One commit per pause is also one undo step per pause.
-LIVE_PAUSE = "250ms"
+# nothing). One commit per pause is also one undo step per pause. ``True`` is Streamlit's 250 ms;
+# a duration string ("250ms") would have Streamlit parse it with pandas, imported for that before
+# the first page (tests/launcher/test_startup.py).
+LIVE_PAUSE = True
 
 
 def s_text(key: str, label: str, *, scope: str | None = None, default: str = "", after: AfterChange | None = None, **kw: Any) -> str:
