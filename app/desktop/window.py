@@ -129,23 +129,30 @@ function probe() {{
   const img = new Image();
   img.onload = () => location.replace(target);
   img.onerror = () => setTimeout(probe, 50);
-  img.src = {probe} + "&_=" + Date.now();
+  img.src = {probe} + "_=" + Date.now();
 }}
 probe();
 </script>
 """
 
 
+def _probe_url(url: str) -> str:
+    """The opener's probe: the app's icon, with ``url``'s query (the launch token) and room for a
+    cache-busting parameter. (``urljoin`` would drop a bare "?".)"""
+    from urllib.parse import urljoin, urlsplit
+
+    query = urlsplit(url).query
+    return urljoin(url, "/favicon.png") + "?" + (query + "&" if query else "")
+
+
 def write_opener(runtime_dir: Path, url: str) -> Path:
     """A private HTML file that forwards to ``url`` (which carries the launch token) once the app's
     server answers (its probe carries the token too: the server's edge refuses requests without)."""
     import json
-    from urllib.parse import urljoin, urlsplit
-
     path = Path(runtime_dir) / "open.html"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     # json.dumps gives a JavaScript string literal; "</" is escaped so it cannot end the script.
-    target, probe = (json.dumps(u).replace("</", "<\\/") for u in (url, urljoin(url, "/favicon.png?" + urlsplit(url).query)))
+    target, probe = (json.dumps(u).replace("</", "<\\/") for u in (url, _probe_url(url)))
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(_OPENER.format(url=html.escape(url, quote=True), target=target, probe=probe))
     return path

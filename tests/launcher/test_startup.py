@@ -212,3 +212,10 @@ def test_streamlit_takes_the_servers_options():
         "print(all(config.get_option(k) == v for k, v in options.items()), config.get_option('runner.postScriptGC'))\n"
     )
     assert python_lines(code)[-1] == "True False"
+
+
+def test_the_opener_probe_is_a_real_address_with_or_without_a_query():
+    from app.desktop.window import _probe_url
+
+    assert _probe_url("http://127.0.0.1:5/") == "http://127.0.0.1:5/favicon.png?"
+    assert _probe_url("http://127.0.0.1:5/?t=abc") == "http://127.0.0.1:5/favicon.png?t=abc&"
