@@ -20,6 +20,8 @@ from typing import Any
 
 import streamlit as st
 
+from app import live_text
+from app.desktop import flush
 from app.desktop import runtime as runtime_module
 from app.session import Session
 from store.core import FieldbookError, FileRef
@@ -174,11 +176,24 @@ LIVE_PAUSE = True
 
 def s_text(key: str, label: str, *, scope: str | None = None, default: str = "", after: AfterChange | None = None, **kw: Any) -> str:
     kw.setdefault("live", LIVE_PAUSE)
+    scope = scope or _session().state.page
+    flush.allow(flush.css_name(widget_key(scope, key)), scope, key)  # typed within a pause, the page closing: app.desktop.flush
     return _controlled(st.text_input, key, label, scope=scope, default=default, after=after, **kw)
 
 
 def s_textarea(key: str, label: str, *, scope: str | None = None, default: str = "", after: AfterChange | None = None, **kw: Any) -> str:
-    return _controlled(st.text_area, key, label, scope=scope, default=default, after=after, **kw)
+    """A text area that commits while the user types (``app.live_text``: Streamlit's own commits
+    only when the field is left), with the keyword arguments of ``st.text_area`` it supports."""
+    scope = scope or _session().state.page
+    wkey = widget_key(scope, key)
+    if wkey not in st.session_state:
+        st.session_state[wkey] = stored_value(scope, key, default)
+
+    def commit(text: str) -> None:
+        if persist_input(scope, key, text) and after is not None:
+            after(key, text)
+
+    return live_text.text_area(wkey, scope, key, label, commit=commit, **kw)
 
 
 def s_number(key: str, label: str, *, scope: str | None = None, default: float | int | None = None, after: AfterChange | None = None, **kw: Any) -> Any:

@@ -325,12 +325,14 @@ _UPLOAD_MESSAGE_JS = """(() => {
 
 def first_paint_index(static_dir: Path, uploads: UploadBudget | None = None) -> bytes:
     """Streamlit's ``index.html`` with ``FIRST_PAINT_CSS`` and the app's own CSS in its <head>
-    (and the sentence for an upload refused by the budget)."""
+    (and the sentence for an upload refused by the budget, and the flush of a text input typed in
+    when the page goes away: ``app.desktop.flush``)."""
     import json
 
     html = (static_dir / "index.html").read_text(encoding="utf-8")
     if "</head>" not in html:
         raise RuntimeError(f"{static_dir / 'index.html'} has no </head>: Streamlit changed its page")
+    from app.desktop.flush import NATIVE_FLUSH_JS
     from app.styles import SHELL_CSS
 
     css = FIRST_PAINT_CSS + SHELL_CSS
@@ -338,6 +340,7 @@ def first_paint_index(static_dir: Path, uploads: UploadBudget | None = None) -> 
     if uploads is not None:
         said = json.dumps(uploads_full(uploads)).replace("</", "<\\/")
         head += f"<script>{_UPLOAD_MESSAGE_JS % said}</script>"
+    head += f"<script>{NATIVE_FLUSH_JS}</script>"
     return html.replace("</head>", head + "</head>", 1).encode()
 
 

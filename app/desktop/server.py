@@ -203,13 +203,14 @@ class EmbeddedServer:
             time.sleep(0.02)
 
     def _run(self) -> None:
+        import streamlit
         import uvicorn
         from starlette.middleware import Middleware
         from streamlit import config
         from streamlit.starlette import App
         from streamlit.web import bootstrap
 
-        from app.desktop import edge, probes
+        from app.desktop import edge, flush, probes
 
         startup.mark("streamlit imported")
         skip_direct_run_warning()
@@ -225,10 +226,10 @@ class EmbeddedServer:
             self.port = int(sock.getsockname()[1])
             self.gate = edge.Gate(self.token, ADDRESS, self.port)
             bootstrap.load_config_options(flag_options=streamlit_options(self.port, self.theme, self.max_upload_mb))
-            static = Path(__import__("streamlit").__file__).parent / "static"
+            static = Path(streamlit.__file__).parent / "static"
             held = self.max_upload_held_mb * 1024 * 1024
             uploads = edge.UploadBudget(per_session=held, total=4 * held)
-            routes = edge.index_route(static, uploads) + probes.routes()
+            routes = edge.index_route(static, uploads) + probes.routes() + flush.routes()
             app = App(str(self.script), routes=routes, middleware=[Middleware(edge.Edge, gate=self.gate, uploads=uploads)])
             server = _uvicorn_server(
                 uvicorn.Config(

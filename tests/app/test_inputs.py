@@ -7,6 +7,7 @@ import datetime as dt
 
 from app.widgets import widget_key
 from store.inputs.forms import load_form
+from tests.app.live_text_driver import shown, type_text
 
 SCOPE = "form:inputs"
 
@@ -23,7 +24,7 @@ def test_every_widget_value_is_stored_and_restored(new_session, rt):
     at = new_session(page="inputs")
     assert not at.exception
     at.text_input(key=key("observer")).input("Ada Lövelace 🌳").run()
-    at.text_area(key=key("notes")).input("line 1\nline 2").run()
+    type_text(at, key("notes"), "line 1\nline 2")
     at.number_input(key=key("count")).set_value(42).run()
     at.selectbox(key=key("species")).select("Beech").run()
     at.multiselect(key=key("habitats")).select("Wetland").select("Coast").run()
@@ -49,7 +50,7 @@ def test_every_widget_value_is_stored_and_restored(new_session, rt):
 
     again = new_session()  # a refresh: new session, page restored from the store
     assert again.text_input(key=key("observer")).value == "Ada Lövelace 🌳"
-    assert again.text_area(key=key("notes")).value == "line 1\nline 2"
+    assert shown(again, key("notes")) == "line 1\nline 2"
     assert again.number_input(key=key("count")).value == 42
     assert again.selectbox(key=key("species")).value == "Beech"
     assert again.multiselect(key=key("habitats")).value == ["Wetland", "Coast"]
@@ -142,6 +143,6 @@ def test_failed_write_keeps_value_and_says_not_saved(new_session, rt):
     assert "observer" not in stored(rt)
     rt.store.disk.min_free_mb = 0
     rt.store.disk._checked_at = float("-inf")
-    at.text_area(key=key("notes")).input("next change").run()  # the next write retries the first
+    type_text(at, key("notes"), "next change")  # the next write retries the first
     assert stored(rt)["observer"] == "typed while the disk was full"
     assert not at.error

@@ -8,6 +8,7 @@ import datetime as dt
 from store.fielddata import records as rec
 from store.fielddata.projects import create_project, list_projects
 from store.formdef.demo import demo_form
+from tests.app.live_text_driver import sent, shown, type_text
 
 
 def _key(record_id: str, field: str) -> str:
@@ -70,7 +71,7 @@ def test_record_draft_constraint_required_save_and_history(rt, new_session):
     assert rt.inputs.load(rt.user, f"record:{record.id}") == {}  # the draft was saved, then forgotten
     assert not [w for w in at.multiselect if w.key == _key(record.id, "crown_damage")]  # hidden by relevance
 
-    at.text_area(key=_key(record.id, "notes")).input("leaning").run()
+    type_text(at, _key(record.id, "notes"), "leaning")
     at.button(key="record_save_final").click().run()
     assert rec.get_record(rt.store, record.id).version == 3
     history = rec.record_history(rt.store, record.id)
@@ -83,9 +84,12 @@ def test_record_draft_constraint_required_save_and_history(rt, new_session):
 def test_discard_and_delete(rt, new_session):
     at = new_session()
     _, record = _open_new_record(at, rt)
-    at.text_area(key=_key(record.id, "notes")).input("typo").run()
+    type_text(at, _key(record.id, "notes"), "typo")
+    before = sent(at, _key(record.id, "notes"))
     at.button(key="record_discard").click().run()
-    assert at.text_area(key=_key(record.id, "notes")).value == ""
+    assert shown(at, _key(record.id, "notes")) == ""
+    after = sent(at, _key(record.id, "notes"))  # the page replaces what it shows: a new rev
+    assert after["value"] == "" and after["rev"] > before["rev"]
     at.button(key="record_delete").click().run()
     assert rec.get_record(rt.store, record.id).deleted
     at.button(key="record_undelete").click().run()
@@ -95,12 +99,12 @@ def test_discard_and_delete(rt, new_session):
 def test_a_save_based_on_an_old_version_keeps_the_draft(rt, new_session):
     at = new_session()
     _, record = _open_new_record(at, rt)
-    at.text_area(key=_key(record.id, "notes")).input("mine").run()
+    type_text(at, _key(record.id, "notes"), "mine")
     rec.save_record(rt.store, record.id, {"notes": "theirs"}, user="other", status="draft")  # another device/tab
     at.button(key="record_save_draft").click().run()
     assert rec.get_record(rt.store, record.id).data == {"notes": "theirs"}
     assert any("other" in m.value for m in at.markdown)
-    assert at.text_area(key=_key(record.id, "notes")).value == "mine"
+    assert shown(at, _key(record.id, "notes")) == "mine"
     at.button(key="record_keep_mine").click().run()
     at.button(key="record_save_draft").click().run()
     saved = rec.get_record(rt.store, record.id)
@@ -111,7 +115,7 @@ def test_a_save_includes_what_another_window_typed_and_keeps_what_came_after(rt,
     first = new_session()
     _, record = _open_new_record(first, rt)
     second = new_session()  # a second window on the same record
-    second.text_area(key=_key(record.id, "notes")).input("from window two").run()
+    type_text(second, _key(record.id, "notes"), "from window two")
     first.number_input(key=_key(record.id, "dbh_cm")).set_value(12.0).run()
     first.button(key="record_save_draft").click().run()
     saved = rec.get_record(rt.store, record.id)
@@ -122,11 +126,11 @@ def test_a_save_includes_what_another_window_typed_and_keeps_what_came_after(rt,
 def test_restore_is_refused_while_there_are_unsaved_changes(rt, new_session):
     at = new_session()
     _, record = _open_new_record(at, rt)
-    at.text_area(key=_key(record.id, "notes")).input("one").run()
+    type_text(at, _key(record.id, "notes"), "one")
     at.button(key="record_save_draft").click().run()
-    at.text_area(key=_key(record.id, "notes")).input("two, unsaved").run()
+    type_text(at, _key(record.id, "notes"), "two, unsaved")
     assert at.button(key="restore_v1").disabled
-    assert at.text_area(key=_key(record.id, "notes")).value == "two, unsaved"
+    assert shown(at, _key(record.id, "notes")) == "two, unsaved"
 
 
 def test_records_list_filters_survive_a_new_session(rt, new_session):

@@ -63,6 +63,7 @@ def test_without_the_token_nothing_answers(start_app):
     refused = get(app.url, "/")
     assert b"Open Fieldbook from its icon" in refused.body  # type: ignore[attr-defined]
     assert get(app.url, "/_stcore/upload_file/x/y", method="PUT").status == 403
+    assert get(app.url, "/_fb/flush", method="POST").status == 403
     wrong = get(app.url, "/?t=" + app.token[:-1] + ("A" if app.token[-1] != "A" else "B"))
     assert wrong.status == 403 and wrong.body == refused.body  # type: ignore[attr-defined]  # nothing says how close a guess was
     own = urlparse(app.url).netloc

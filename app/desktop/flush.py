@@ -1,0 +1,128 @@
+"""``/_fb/flush``: what a closing page had typed and not yet sent, stored before the page goes.
+
+A text field commits after a pause in typing. When the window is closed, the page reloaded or
+hidden within that pause, the page's ``pagehide`` / ``visibilitychange`` handler sends what is
+still unsent with ``navigator.sendBeacon`` (which the browser delivers even while the page goes
+away) to this route, which stores it as the field's input (``Inputs.persist_many``), acknowledged
+by the writer like every other input. The route is behind the edge's launch token like every
+other request (``app.desktop.edge``).
+
+Only fields a script run has drawn as text fields can be written here (``allow``): the route
+cannot be used to set any other input. Two senders, two orders:
+
+- the live text area (``app.live_text``) numbers its commits per page (``page``, ``seq``); a
+  commit older than one already stored from the same page is dropped (``newer``), whichever way
+  it came (the websocket's callback or this route);
+- Streamlit's own text input has no numbers; the first-paint page's script (``NATIVE_FLUSH_JS``,
+  put in ``index.html`` by ``app.desktop.edge``) finds the field being typed in by its element's
+  ``st-key-…`` class (``css_name``). Its flush is stored after ``NATIVE_DELAY_S``, so that a commit
+  Streamlit sent before it (an older text) is stored first and this one last.
+
+A flush that arrives after the store stopped is refused (503) and stores nothing: never half.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import threading
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+PATH = "/_fb/flush"
+MAX_BODY = 1_048_576  # bytes: far more than any text a person types between two pauses
+NATIVE_DELAY_S = 0.5
+
+_lock = threading.Lock()
+_allowed: dict[str, tuple[str, str] | None] = {}  # widget name → (scope, key) of a text field; None: two
+_last: dict[tuple[str, str], tuple[str, int]] = {}  # (scope, key) → (page, seq) stored last
+
+
+def allow(widget: str, scope: str, key: str) -> None:
+    """``widget`` names a text field of ``(scope, key)``: its page may flush it here. A name that
+    two fields share is no one's (a flush to it is refused)."""
+    with _lock:
+        _allowed[widget] = (scope, key) if _allowed.get(widget, (scope, key)) == (scope, key) else None
+
+
+def css_name(widget_key: str) -> str:
+    """The name Streamlit's front end gives the element of ``widget_key`` (``st-key-<this>``)."""
+    return re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key.strip())
+
+
+def newer(scope: str, key: str, page: str, seq: int) -> bool:
+    """Whether commit ``seq`` of ``page`` is not older than what was stored from that page; if so
+    it becomes the newest. The same commit twice (by beacon, then by websocket) is stored twice —
+    the same text — so the script still takes it in (an undo step, the form's state); a commit
+    from another page (a reload, another window) is always taken."""
+    with _lock:
+        last = _last.get((scope, key))
+        if last is not None and last[0] == page and last[1] > seq:
+            return False
+        _last[(scope, key)] = (page, seq)
+        return True
+
+
+# The focused Streamlit text input of a page going away: its text, by beacon (see the module's text).
+NATIVE_FLUSH_JS = """(() => {
+  const away = () => {
+    const el = document.activeElement;
+    if (!el || el.tagName !== 'INPUT' || !el.closest('[data-testid="stTextInput"]')) return;
+    const holder = el.closest('[class*="st-key-in__"]');
+    const name = holder && [...holder.classList].find((c) => c.startsWith('st-key-in__'));
+    if (!name) return;
+    try { navigator.sendBeacon(FLUSH_PATH, JSON.stringify({widget: name.slice(7), text: el.value})); } catch (err) { /* gone */ }
+  };
+  window.addEventListener('pagehide', away);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') away(); });
+})();""".replace("FLUSH_PATH", json.dumps(PATH))
+
+
+def _parse(body: bytes) -> tuple[str, str | None, int, str]:
+    """(widget key, page, seq, text) of a flush, or ``ValueError``."""
+    msg = json.loads(body)
+    if not isinstance(msg, dict) or not isinstance(msg.get("widget"), str) or not isinstance(msg.get("text"), str):
+        raise ValueError("a flush names a widget and its text")
+    page, seq = msg.get("page"), msg.get("seq", 0)
+    if page is not None and not isinstance(page, str) or not isinstance(seq, int):
+        raise ValueError("page is a string, seq a number")
+    return msg["widget"], page, seq, msg["text"]
+
+
+def routes() -> list[Any]:
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from app.desktop import runtime
+
+    async def flush(request: Any) -> Response:
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return Response(status_code=413)
+        try:
+            wkey, page, seq, text = _parse(body)
+        except ValueError:
+            return Response(status_code=400)
+        with _lock:
+            target = _allowed.get(wkey)
+        if target is None:
+            return Response(status_code=404)
+        if page is None:
+            await asyncio.sleep(NATIVE_DELAY_S)
+        elif not newer(*target, page, seq):
+            return Response(status_code=204)  # a newer commit of this page is stored already
+        rt = runtime.peek()
+        if rt is None or not rt.store.writer.running:
+            return Response(status_code=503)
+        try:
+            await run_in_threadpool(rt.inputs.persist_many, rt.user, {target: text}, None)
+        except Exception:
+            log.exception("flushing %s failed", target)
+            return Response(status_code=503)
+        return Response(status_code=204)
+
+    return [Route(PATH, flush, methods=["POST"])]
