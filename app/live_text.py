@@ -175,6 +175,7 @@ def text_area(
     key: str,
     label: str,
     *,
+    value: str | None,
     commit: Callable[[str], None],
     help: str | None = None,
     placeholder: str | None = None,
@@ -183,11 +184,11 @@ def text_area(
     height: int | None = None,
     label_visibility: str = "visible",
 ) -> str:
-    """Draw the live text area showing ``st.session_state[wkey]``; ``commit(text)`` stores a new
-    text (in a callback, before the next run). Returns the text shown."""
+    """Draw the live text area showing ``value``; ``commit(text)`` stores a new text (in a
+    callback, before the next run). Returns the text shown."""
     live, echo, rev = _state_keys(wkey)
-    value = st.session_state[wkey] or ""
-    if st.session_state.get(echo) != value:  # set by the script (first draw, undo, restore)
+    value = value or ""
+    if st.session_state.get(echo) != value:  # not what the page last sent: the script changed it
         st.session_state[rev] = st.session_state.get(rev, 0) + 1
         st.session_state[echo] = value
     flush.allow(wkey, scope, key)

@@ -67,6 +67,11 @@ def build_draft(form: FormDef, saved: Mapping[str, Any], inputs: Mapping[str, An
             continue
         touched.add(name)
         raw = _datetime(name, saved.get(name), inputs) if is_datetime else inputs[name]
+        if item.type in ("integer", "decimal") and isinstance(raw, str) and raw.strip():
+            # the number widget stores a number, or the text it refused (app.widgets.s_number)
+            problems[name] = f"'{name}' needs a number."
+            values[name] = None
+            continue
         try:
             values[name] = to_stored(item, raw)
         except ValidationError as exc:

@@ -50,8 +50,7 @@ def render_field(
         render = widgets.s_textarea if field.parameters.get("multiline") else widgets.s_text
         render(field.name, label, default=shown or "", **common)
     elif kind in ("integer", "decimal"):
-        number_kw: dict[str, Any] = {"step": 1, "format": "%d"} if kind == "integer" else {"step": 0.1, "format": "%g"}
-        widgets.s_number(field.name, label, default=shown, value=None, **number_kw, **common)
+        widgets.s_number(field.name, label, default=shown, integer=kind == "integer", **common)
     elif kind == "range":
         start, end, step = range_settings(field)
         whole = all(float(x).is_integer() for x in (start, end, step))

@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import live_text
+from app import live_text, numbers
 from app.desktop import flush
 from app.desktop import runtime as runtime_module
 from app.session import Session
@@ -138,7 +138,8 @@ def _on_change(scope: str, key: str, wkey: str, from_widget: Callable[[Any], Any
 
 
 def set_widget_value(scope: str, key: str, value: Any, to_widget: Callable[[Any], Any] = lambda v: v) -> None:
-    """Show ``value`` in the widget from now on (undo, restore). Call from a callback."""
+    """Show ``value`` in the widget from now on (undo, restore). Call from a callback, after
+    persisting ``value``: a text area (``s_textarea``) shows the stored input."""
     st.session_state[widget_key(scope, key)] = to_widget(value)
 
 
@@ -186,18 +187,55 @@ def s_textarea(key: str, label: str, *, scope: str | None = None, default: str =
     only when the field is left), with the keyword arguments of ``st.text_area`` it supports."""
     scope = scope or _session().state.page
     wkey = widget_key(scope, key)
-    if wkey not in st.session_state:
-        st.session_state[wkey] = stored_value(scope, key, default)
+    # What it shows is always the stored input (this session's copy: what the user typed, an
+    # undo, a restore), else the default: unlike a widget's state, a component's copy is never
+    # dropped by Streamlit, so a copy kept across runs would show yesterday's text once the draft
+    # is forgotten and the record changed (a sync). Kept in st.session_state[wkey] for the code
+    # that reads widget values.
+    value = stored_value(scope, key, default)
+    st.session_state[wkey] = value
 
     def commit(text: str) -> None:
         if persist_input(scope, key, text) and after is not None:
             after(key, text)
 
-    return live_text.text_area(wkey, scope, key, label, commit=commit, **kw)
+    return live_text.text_area(wkey, scope, key, label, value=value, commit=commit, **kw)
 
 
-def s_number(key: str, label: str, *, scope: str | None = None, default: float | int | None = None, after: AfterChange | None = None, **kw: Any) -> Any:
-    return _controlled(st.number_input, key, label, scope=scope, default=default, after=after, **kw)
+def _read_number(text: Any, lang: str, integer: bool) -> tuple[Any, numbers.NumberTextError | None]:
+    """(the number, None), or (the text as typed, why it is not a number)."""
+    if not isinstance(text, str):
+        return text, None
+    try:
+        return numbers.parse_number(text, lang, integer=integer), None
+    except numbers.NumberTextError as exc:
+        return text, exc
+
+
+def s_number(
+    key: str, label: str, *, scope: str | None = None, default: float | int | None = None, after: AfterChange | None = None, integer: bool = False, **kw: Any
+) -> Any:
+    """A number typed as the user's language writes it (``app.numbers``), committed while typing
+    like every text field. What is not a number stays in the field and in the store as typed, with
+    a sentence in the field's message slot (``field_error``), so the form refuses to save it."""
+    session = _session()
+    scope = scope or session.state.page
+    lang = session.lang
+    kw.setdefault("live", LIVE_PAUSE)
+
+    def read(text: Any) -> Any:  # the flush route's conversion: no session there, no message
+        return _read_number(text, lang, integer)[0]
+
+    def from_widget(text: Any) -> Any:
+        value, problem = _read_number(text, lang, integer)
+        _set_field_error(scope, key, None if problem is None else session.t(problem.key, text=problem.text, example=problem.example))
+        return value
+
+    def to_widget(value: Any) -> str:
+        return "" if value is None else value if isinstance(value, str) else numbers.format_number(value, lang)
+
+    flush.allow(flush.css_name(widget_key(scope, key)), scope, key, read)
+    return _controlled(st.text_input, key, label, scope=scope, default=default, after=after, to_widget=to_widget, from_widget=from_widget, **kw)
 
 
 def _option(options: Sequence[Any], default: Any) -> Callable[[Any], Any]:

@@ -25,6 +25,7 @@ import hmac
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,7 @@ class Gate:
         self.port = port
         self._lock = threading.Lock()
         self._sockets = 0
+        self._left_at = float("-inf")  # time.monotonic() when a page's websocket last closed
 
     @property
     def host(self) -> str:
@@ -117,10 +119,10 @@ class Gate:
         return f"http://{self.host}"
 
     def token_ok(self, given: str | None) -> bool:
-        return bool(given) and hmac.compare_digest(given.encode(), self._token)  # type: ignore[union-attr]
+        return given is not None and given != "" and hmac.compare_digest(given.encode(), self._token)
 
     def cookie_ok(self, given: str | None) -> bool:
-        return bool(given) and hmac.compare_digest(given.encode(), self._cookie)  # type: ignore[union-attr]
+        return given is not None and given != "" and hmac.compare_digest(given.encode(), self._cookie)
 
     @property
     def cookie_name(self) -> str:
@@ -135,9 +137,16 @@ class Gate:
         with self._lock:
             return self._sockets > 0
 
+    def since_a_page_left(self) -> float:
+        """Seconds since a page's websocket last closed (infinite if none has)."""
+        with self._lock:
+            return time.monotonic() - self._left_at
+
     def _socket(self, delta: int) -> None:
         with self._lock:
             self._sockets += delta
+            if delta < 0:
+                self._left_at = time.monotonic()
 
 
 def _headers(scope: Scope) -> dict[bytes, bytes]:

@@ -28,6 +28,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -38,14 +39,18 @@ NATIVE_DELAY_S = 0.5
 
 _lock = threading.Lock()
 _allowed: dict[str, tuple[str, str] | None] = {}  # widget name → (scope, key) of a text field; None: two
+_convert: dict[tuple[str, str], Callable[[str], Any]] = {}  # (scope, key) → text to stored value
 _last: dict[tuple[str, str], tuple[str, int]] = {}  # (scope, key) → (page, seq) stored last
 
 
-def allow(widget: str, scope: str, key: str) -> None:
-    """``widget`` names a text field of ``(scope, key)``: its page may flush it here. A name that
-    two fields share is no one's (a flush to it is refused)."""
+def allow(widget: str, scope: str, key: str, convert: Callable[[str], Any] | None = None) -> None:
+    """``widget`` names a text field of ``(scope, key)``: its page may flush it here, stored as
+    ``convert(text)`` (a number field's number; the text itself by default). A name that two
+    fields share is no one's (a flush to it is refused)."""
     with _lock:
         _allowed[widget] = (scope, key) if _allowed.get(widget, (scope, key)) == (scope, key) else None
+        if convert is not None:
+            _convert[(scope, key)] = convert
 
 
 def css_name(widget_key: str) -> str:
@@ -119,7 +124,10 @@ def routes() -> list[Any]:
         if rt is None or not rt.store.writer.running:
             return Response(status_code=503)
         try:
-            await run_in_threadpool(rt.inputs.persist_many, rt.user, {target: text}, None)
+            with _lock:
+                convert = _convert.get(target)
+            value = convert(text) if convert is not None else text
+            await run_in_threadpool(rt.inputs.persist_many, rt.user, {target: value}, None)
         except Exception:
             log.exception("flushing %s failed", target)
             return Response(status_code=503)

@@ -18,6 +18,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ from store.core import ConfigError, FieldbookError
 log = logging.getLogger(__name__)
 
 ADDRESS = "127.0.0.1"
+PAGE_LEFT_LINGER_S = 1.0  # the server stays this long after a page left, for its flush to arrive
 
 
 def streamlit_options(port: int, theme: str | None = None, max_upload_mb: int = 25) -> dict[str, Any]:
@@ -188,8 +190,6 @@ class EmbeddedServer:
         self._wait_healthy(timeout)
 
     def _wait_healthy(self, timeout: float) -> None:
-        import time
-
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -277,6 +277,11 @@ class EmbeddedServer:
         server = self._server
         if server is None or self._loop is None or self._loop.is_closed():
             return
+        # A page that just went away (its window closed: often why we stop) sent what it had not
+        # yet committed by beacon as it went (app/desktop/flush.py); let that arrive before the
+        # door closes. Requests in flight then finish within uvicorn's graceful shutdown.
+        if self.gate is not None:
+            time.sleep(max(0.0, min(PAGE_LEFT_LINGER_S, PAGE_LEFT_LINGER_S - self.gate.since_a_page_left())))
         server.should_exit = True  # uvicorn's main loop looks every 0.1 s, then closes connections and stops Streamlit
         if self._thread is not None:
             self._thread.join(timeout)

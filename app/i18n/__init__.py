@@ -65,6 +65,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{name} is {size}; files can be at most {limit}. It was not stored.",
         "de": "{name} ist {size} groß; Dateien dürfen höchstens {limit} groß sein. Sie wurde nicht gespeichert.",
     },
+    "number.not_a_number": {
+        "en": "“{text}” is not a number as written in English. Write it like {example}; nothing was changed in what you typed.",
+        "de": "„{text}“ ist keine Zahl in deutscher Schreibweise. Schreiben Sie sie wie {example}; Ihre Eingabe bleibt, wie sie ist.",
+    },
+    "number.whole": {
+        "en": "“{text}” is not a whole number. Write it like {example}.",
+        "de": "„{text}“ ist keine ganze Zahl. Schreiben Sie sie wie {example}.",
+    },
     "file.unreadable": {"en": "The file could not be read ({reason}).", "de": "Die Datei konnte nicht gelesen werden ({reason})."},
     "form.unsaved": {"en": "Unsaved changes (kept as a draft)", "de": "Ungespeicherte Änderungen (als Entwurf behalten)"},
     "form.saved": {"en": "Saved", "de": "Gespeichert"},

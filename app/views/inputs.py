@@ -25,7 +25,7 @@ FORM = FormView(
     (
         FieldSpec(Rule("observer", required=True, max_length=80), "text", "inputs.observer", default=""),
         FieldSpec(Rule("notes", max_length=2000), "textarea", "inputs.notes", default=""),
-        FieldSpec(Rule("count", min=0, max=10_000), "number", "inputs.count", default=0, kwargs={"step": 1}),
+        FieldSpec(Rule("count", min=0, max=10_000), "number", "inputs.count", default=0, kwargs={"integer": True}),
         FieldSpec(Rule("species", required=True), "select", "inputs.species", options=SPECIES, default=None, kwargs={"index": None}),
         FieldSpec(Rule("habitats"), "multiselect", "inputs.habitats", options=HABITATS, default=()),
         FieldSpec(Rule("verified"), "checkbox", "inputs.verified", default=False),

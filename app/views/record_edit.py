@@ -152,7 +152,12 @@ def _restore(session: Session, record_id: str, version: int) -> None:
     _say(record_id, "success", session.t("record.restored", old=version, version=saved.version))
 
 
-def _field_message(session: Session, field: Field, draft: Draft, evaluation: Evaluation, tried_final: bool) -> tuple[str | None, str | None]:
+def _field_message(
+    session: Session, scope: str, field: Field, draft: Draft, evaluation: Evaluation, tried_final: bool
+) -> tuple[str | None, str | None]:
+    said = widgets.field_error(scope, field.name)  # the widget's own sentence (a number as written)
+    if said is not None:
+        return "error", said
     if field.name in draft.problems:
         return "error", draft.problems[field.name]
     if field.type == "range" and draft.values.get(field.name) is None:
@@ -186,7 +191,7 @@ def _fields(
             form, field, record.data.get(field.name), scope=scope, lang=session.lang, t=session.t,
             after=_after_edit(record), disabled=record.deleted,
         )
-        message(f"rec-{field.name}", *_field_message(session, field, draft, evaluation, tried_final))
+        message(f"rec-{field.name}", *_field_message(session, scope, field, draft, evaluation, tried_final))
 
 
 def _status_line(session: Session, record: rec.Record, dirty: bool) -> str:

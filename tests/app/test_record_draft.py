@@ -45,3 +45,12 @@ def test_a_value_that_does_not_fit_is_a_problem_not_a_crash() -> None:
 def test_widget_keys_of_different_names_never_collide() -> None:
     keys = {widget_key("record:x", name) for name in ("a.b", "a_b", "when", "when" + TIME_SUFFIX, BASE)}
     assert len(keys) == 5
+
+
+def test_text_a_number_field_refused_is_a_problem_even_if_a_machine_could_read_it() -> None:
+    """The number widget stores a number, or the text it refused as not written in the user's
+    language ("1e5", "12,5" in English): that text must block a save, not be read another way."""
+    for refused in ("1e5", "12,5", "1.5"):
+        draft = build_draft(FORM, {"n": 7}, {"n": refused})
+        assert "n" in draft.problems and draft.values["n"] is None and draft.dirty({"n": 7})
+    assert build_draft(FORM, {"n": 7}, {"n": ""}).values["n"] is None  # emptied: no number, no problem

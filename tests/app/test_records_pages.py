@@ -47,18 +47,18 @@ def test_a_bad_form_file_name_is_refused_in_plain_words(rt, new_session):
 def test_record_draft_constraint_required_save_and_history(rt, new_session):
     at = new_session()
     project, record = _open_new_record(at, rt)
-    at.number_input(key=_key(record.id, "dbh_cm")).set_value(-5.0).run()
+    at.text_input(key=_key(record.id, "dbh_cm")).input("-5.0").run()
     assert any("0" in m.value and "500" in m.value for m in at.markdown), [m.value for m in at.markdown]
     at.selectbox(key=_key(record.id, "species")).set_value("fagus_sylvatica").run()
 
     again = new_session()  # a refresh: the draft comes back from the store
     assert again.selectbox(key=_key(record.id, "species")).value == "fagus_sylvatica"
-    assert again.number_input(key=_key(record.id, "dbh_cm")).value == -5.0
+    assert again.text_input(key=_key(record.id, "dbh_cm")).value == "-5"  # the number, shown as people write it
 
     at.button(key="record_save_final").click().run()
     assert rec.get_record(rt.store, record.id).version == 1  # refused: constraint and required
     assert any("need attention" in m.value for m in at.markdown)
-    at.number_input(key=_key(record.id, "dbh_cm")).set_value(35.5).run()
+    at.text_input(key=_key(record.id, "dbh_cm")).input("35.5").run()
     at.selectbox(key=_key(record.id, "health")).set_value("good").run()
     at.button(key="record_save_final").click().run()
     assert not at.exception
@@ -116,7 +116,7 @@ def test_a_save_includes_what_another_window_typed_and_keeps_what_came_after(rt,
     _, record = _open_new_record(first, rt)
     second = new_session()  # a second window on the same record
     type_text(second, _key(record.id, "notes"), "from window two")
-    first.number_input(key=_key(record.id, "dbh_cm")).set_value(12.0).run()
+    first.text_input(key=_key(record.id, "dbh_cm")).input("12.0").run()
     first.button(key="record_save_draft").click().run()
     saved = rec.get_record(rt.store, record.id)
     assert saved.data["notes"] == "from window two" and saved.data["dbh_cm"] == 12.0
@@ -156,3 +156,18 @@ def test_filter_a_choice_field_by_its_label(rt, new_session):
     assert "English oak" in choice.options
     choice.set_value("quercus_robur").run()
     assert any("1–1 of 1" in m.value for m in at.markdown), [m.value for m in at.markdown]
+
+
+def test_a_saved_note_shows_the_record_as_it_is_now_after_a_sync_changed_it(rt, new_session):
+    """The live text area keeps no copy of its own across runs: once the draft is saved (and
+    forgotten), a change that arrives (a sync) shows — not the text this window typed before."""
+    at = new_session()
+    _, record = _open_new_record(at, rt)
+    type_text(at, _key(record.id, "notes"), "mine")
+    at.button(key="record_save_draft").click().run()
+    current = rec.get_record(rt.store, record.id)
+    assert current.data["notes"] == "mine"
+    rec.save_record(rt.store, record.id, {**current.data, "notes": "merged on the server"}, user="other", status="draft")
+    at.run()
+    assert sent(at, _key(record.id, "notes"))["value"] == "merged on the server"
+    assert shown(at, _key(record.id, "notes")) == "merged on the server"

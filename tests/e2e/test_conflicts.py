@@ -95,7 +95,7 @@ def test_pick_merge_save_reload_and_the_record_holds_the_merge(start_app, page, 
     main(page).get_by_role("button", name="Open record").click()
     settle(page)
     expect(main(page).get_by_role("textbox", name="Notes")).to_have_value("dry, then wet")
-    expect(main(page).get_by_role("spinbutton", name="Plot")).to_have_value("2")
+    expect(main(page).get_by_role("textbox", name="Plot")).to_have_value("2")
     assert app.stop() == 0
 
     store = Store.open(home / "data" / "fieldbook.duckdb")

@@ -145,7 +145,7 @@ def test_the_flush_route_stores_only_text_fields_and_never_older_text(start_app,
     post = "(b) => fetch('/_fb/flush', {method: 'POST', body: JSON.stringify(b)}).then(r => r.status)"
     assert page.evaluate(post, {"widget": NOTES, "text": "by beacon", "seq": 5, "page": "p1"}) == 204
     assert page.evaluate(post, {"widget": NOTES, "text": "older", "seq": 4, "page": "p1"}) == 204  # dropped
-    assert page.evaluate(post, {"widget": "in__form_inputs__count", "text": "7", "page": "p1", "seq": 1}) == 404  # not a text field
+    assert page.evaluate(post, {"widget": "in__form_inputs__species", "text": "Oak", "page": "p1", "seq": 1}) == 404  # not a text field
     assert page.evaluate(post, {"widget": NOTES}) == 400
     page.reload()
     expect(main(page).get_by_label("Notes")).to_have_value("by beacon")

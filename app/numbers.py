@@ -1,0 +1,97 @@
+"""Numbers as people write them: read in the user's language, shown in it, never reinterpreted.
+
+A number field is a text field (``app.widgets.s_number``): the browser's number input drops what
+it does not understand, so ``12,5`` typed in German became 125. Here the language's own symbols
+(from Babel's locale data) decide:
+
+- the language's decimal symbol always (``12,5`` in German, ``12.5`` in English), and a decimal
+  point in every language (``12.5`` in German too) — except where the point is the language's
+  grouping and three digits follow it (``1.000`` in German is one thousand, as written on paper);
+- grouping only in groups of three, with the language's group symbol or a space (``1.000,25``,
+  ``1,000.25``, ``1 000``);
+- a leading ``+``, ``-`` or ``−``; nothing else. Anything else is refused with a sentence
+  (``NumberTextError``) and kept as typed by the caller — never a character dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from store.formdef import number_text
+
+LOCALES = {"de": "de_DE", "en": "en_US"}
+SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space: groups in many languages
+
+
+class NumberTextError(ValueError):
+    """Text that is not a number as written in the language: ``key`` names the sentence (app
+    i18n) and ``example`` shows how to write one."""
+
+    def __init__(self, key: str, text: str, example: str) -> None:
+        super().__init__(f"{text!r} is not a number ({key})")
+        self.key = key
+        self.text = text
+        self.example = example
+
+
+@functools.cache
+def symbols(lang: str) -> tuple[str, str]:
+    """(decimal symbol, group symbol) of ``lang``."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = LOCALES.get(lang, "en_US")
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def example(lang: str, integer: bool = False) -> str:
+    decimal, _ = symbols(lang)
+    return "12" if integer else f"12{decimal}5"
+
+
+def _pattern(decimal: str, group: str) -> re.Pattern[str]:
+    d, g = re.escape(decimal), "[" + re.escape(group + SPACES) + "]"
+    plain = r"(?P<plain>\d+)"
+    grouped = rf"(?P<grouped>[1-9]\d{{0,2}}(?:(?P<g>{g})\d{{3}})(?:(?P=g)\d{{3}})*)"
+    return re.compile(rf"(?P<sign>[+\-\u2212]?)(?:{grouped}|{plain})?(?:{d}(?P<fraction>\d+))?")
+
+
+@functools.cache
+def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    decimal, group = symbols(lang)
+    found = [_pattern(decimal, group)]
+    if decimal != ".":
+        # a decimal point where the language writes a comma; then "." cannot also group
+        found.append(_pattern(".", group.replace(".", "") or " "))
+    return tuple(found)
+
+
+def parse_number(text: str, lang: str, *, integer: bool = False) -> int | float | None:
+    """The number ``text`` means in ``lang`` (None for empty text); ``NumberTextError`` if it is
+    not one as written there, or not whole where ``integer``."""
+    stripped = text.strip(SPACES)
+    if not stripped:
+        return None
+    for pattern in _patterns(lang):
+        match = pattern.fullmatch(stripped)
+        if match and (match["grouped"] or match["plain"] or match["fraction"]):
+            break
+    else:
+        raise NumberTextError("number.not_a_number", text, example(lang, integer))
+    whole = re.sub(r"\D", "", match["grouped"] or match["plain"] or "0")
+    sign = "-" if match["sign"] in ("-", "\u2212") else ""
+    if match["fraction"] is None:
+        return int(sign + whole)
+    value = float(f"{sign}{whole}.{match['fraction']}")
+    if integer:
+        if not value.is_integer():
+            raise NumberTextError("number.whole", text, example(lang, True))
+        return int(value)
+    return value
+
+
+def format_number(value: int | float, lang: str) -> str:
+    """``value`` as the field shows it in ``lang``: no grouping (nothing to misread), the
+    language's decimal symbol (``12,5`` in German)."""
+    decimal, _ = symbols(lang)
+    return number_text(value).replace(".", decimal)
