@@ -76,7 +76,7 @@ function build(parent, data) {
   };
   const count = () => {
     const max = s.data.max_chars;
-    root.querySelector('.fb-lt-count').textContent = max ? `${[...ta.value].length}/${max}` : '';
+    root.querySelector('.fb-lt-count').textContent = max ? `${ta.value.length}/${max}` : '';  // as maxLength counts
   };
   ta.addEventListener('input', () => {
     count();
@@ -90,15 +90,14 @@ function build(parent, data) {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); s.send(); }
   });
   // The page goes away (closed, reloaded, navigated) or is hidden: what is unsent goes now, by
-  // the websocket and — because that may not get out of a closing page — by a beacon.
-  const away = () => {
-    const text = ta.value, had = pending();
-    if (!s.send() && !had) return;
-    const body = JSON.stringify({widget: s.data.widget, text, seq: s.seq, page: s.page});
+  // beacon — because the websocket may not get out of a closing page — and by the websocket.
+  s.away = () => {
+    if (!pending()) return;
+    const body = JSON.stringify({widget: s.data.widget, text: ta.value, seq: s.seq + 1, page: s.page});
     try { navigator.sendBeacon(s.data.flush_url, body); } catch (err) { /* the websocket commit stands */ }
+    s.send();
   };
-  window.addEventListener('pagehide', away);
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') away(); });
+  s.hidden = () => { if (document.visibilityState === 'hidden') s.away(); };
   s.count = count;
   return root;
 }
@@ -138,6 +137,19 @@ export default function (component) {
     s.sent = ta.value;
   }
   s.count();
+  if (!s.listening) {  // the page's own events: attached while mounted, removed when it is gone
+    window.addEventListener('pagehide', s.away);
+    document.addEventListener('visibilitychange', s.hidden);
+    s.listening = true;
+  }
+  // Streamlit calls this when the element goes (another page, a form closed): what is unsent is
+  // sent now, and nothing of it stays behind to fire later.
+  return () => {
+    window.removeEventListener('pagehide', s.away);
+    document.removeEventListener('visibilitychange', s.hidden);
+    s.listening = false;
+    s.send();
+  };
 }
 """
 
@@ -213,7 +225,11 @@ def _changed(wkey: str, scope: str, key: str, commit: Callable[[str], None]) -> 
     sent = state.get("typed") if hasattr(state, "get") else None
     if not isinstance(sent, dict) or not isinstance(sent.get("text"), str):
         return
-    if not flush.newer(scope, key, str(sent.get("page")), int(sent.get("seq") or 0)):
-        return  # older than a commit of this page already stored (a beacon came first)
-    st.session_state[wkey] = st.session_state[echo] = sent["text"]
-    commit(sent["text"])
+    text = sent["text"]
+
+    def write() -> None:
+        st.session_state[wkey] = st.session_state[echo] = text
+        commit(text)
+
+    # dropped if older than a commit of this page already stored (a beacon came first)
+    flush.in_order(scope, key, str(sent.get("page")), int(sent.get("seq") or 0), write)

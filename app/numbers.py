@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from decimal import Decimal
 
 from store.formdef import number_text
 
@@ -53,7 +54,8 @@ def _pattern(decimal: str, group: str) -> re.Pattern[str]:
     d, g = re.escape(decimal), "[" + re.escape(group + SPACES) + "]"
     plain = r"(?P<plain>\d+)"
     grouped = rf"(?P<grouped>[1-9]\d{{0,2}}(?:(?P<g>{g})\d{{3}})(?:(?P=g)\d{{3}})*)"
-    return re.compile(rf"(?P<sign>[+\-\u2212]?)(?:{grouped}|{plain})?(?:{d}(?P<fraction>\d+))?")
+    # a decimal symbol with nothing after it is the number before it ("5," on the way to "5,5")
+    return re.compile(rf"(?P<sign>[+\-\u2212]?)(?:{grouped}|{plain})?(?:{d}(?P<fraction>\d*))?")
 
 
 @functools.cache
@@ -69,7 +71,7 @@ def _patterns(lang: str) -> tuple[re.Pattern[str], ...]:
 def parse_number(text: str, lang: str, *, integer: bool = False) -> int | float | None:
     """The number ``text`` means in ``lang`` (None for empty text); ``NumberTextError`` if it is
     not one as written there, or not whole where ``integer``."""
-    stripped = text.strip(SPACES)
+    stripped = text.strip().strip(SPACES)
     if not stripped:
         return None
     for pattern in _patterns(lang):
@@ -80,18 +82,19 @@ def parse_number(text: str, lang: str, *, integer: bool = False) -> int | float 
         raise NumberTextError("number.not_a_number", text, example(lang, integer))
     whole = re.sub(r"\D", "", match["grouped"] or match["plain"] or "0")
     sign = "-" if match["sign"] in ("-", "\u2212") else ""
-    if match["fraction"] is None:
-        return int(sign + whole)
-    value = float(f"{sign}{whole}.{match['fraction']}")
-    if integer:
-        if not value.is_integer():
+    fraction = match["fraction"] or ""
+    if integer or not fraction:
+        if fraction.strip("0"):
             raise NumberTextError("number.whole", text, example(lang, True))
-        return int(value)
-    return value
+        return int(sign + whole)  # exact, however many digits (no detour through a float)
+    return float(f"{sign}{whole}.{fraction}")
 
 
 def format_number(value: int | float, lang: str) -> str:
     """``value`` as the field shows it in ``lang``: no grouping (nothing to misread), the
     language's decimal symbol (``12,5`` in German)."""
     decimal, _ = symbols(lang)
-    return number_text(value).replace(".", decimal)
+    text = number_text(value)
+    if "e" in text or "E" in text:  # 1e-05, 1e+16: written out, which parse_number reads back
+        text = format(Decimal(text), "f")
+    return text.replace(".", decimal)

@@ -178,7 +178,9 @@ LIVE_PAUSE = True
 def s_text(key: str, label: str, *, scope: str | None = None, default: str = "", after: AfterChange | None = None, **kw: Any) -> str:
     kw.setdefault("live", LIVE_PAUSE)
     scope = scope or _session().state.page
-    flush.allow(flush.css_name(widget_key(scope, key)), scope, key)  # typed within a pause, the page closing: app.desktop.flush
+    # typed within a pause, the page closing: app.desktop.flush, stored as the widget's callback
+    # would store it (the sync address without a password typed into it)
+    flush.allow(flush.css_name(widget_key(scope, key)), scope, key, kw.get("from_widget"))
     return _controlled(st.text_input, key, label, scope=scope, default=default, after=after, **kw)
 
 

@@ -8,15 +8,21 @@ by the writer like every other input. The route is behind the edge's launch toke
 other request (``app.desktop.edge``).
 
 Only fields a script run has drawn as text fields can be written here (``allow``): the route
-cannot be used to set any other input. Two senders, two orders:
+cannot be used to set any other input. A flush runs no change callback, so it stores what the
+callback would: the text converted as the widget converts it (a number field's number, the sync
+address without a password typed into it), and the inputs a first edit adds (``with_first``: the
+record version a draft starts from). Two senders, two orders:
 
 - the live text area (``app.live_text``) numbers its commits per page (``page``, ``seq``); a
-  commit older than one already stored from the same page is dropped (``newer``), whichever way
-  it came (the websocket's callback or this route);
+  commit older than one already stored from the same page is dropped, whichever way it came (the
+  websocket's callback or this route), the check and the write under one lock (``in_order``);
 - Streamlit's own text input has no numbers; the first-paint page's script (``NATIVE_FLUSH_JS``,
   put in ``index.html`` by ``app.desktop.edge``) finds the field being typed in by its element's
-  ``st-key-…`` class (``css_name``). Its flush is stored after ``NATIVE_DELAY_S``, so that a commit
-  Streamlit sent before it (an older text) is stored first and this one last.
+  ``st-key-…`` class (``css_name``), and sends only text typed within the last moments (a field
+  merely focused must not write its old text over what a sync brought). Its flush is stored after
+  ``NATIVE_DELAY_S``, so that a commit Streamlit sent before it (an older text) is stored first
+  and this one last — a delay, not an order: an older commit held up longer than that (behind a
+  slow script run) could still land last. The live text area has no such gap.
 
 A flush that arrives after the store stopped is refused (503) and stores nothing: never half.
 """
@@ -40,7 +46,9 @@ NATIVE_DELAY_S = 0.5
 _lock = threading.Lock()
 _allowed: dict[str, tuple[str, str] | None] = {}  # widget name → (scope, key) of a text field; None: two
 _convert: dict[tuple[str, str], Callable[[str], Any]] = {}  # (scope, key) → text to stored value
+_first: dict[str, dict[str, Any]] = {}  # scope → inputs a flush into it stores too, if the scope has none of them
 _last: dict[tuple[str, str], tuple[str, int]] = {}  # (scope, key) → (page, seq) stored last
+_field_locks: dict[tuple[str, str], threading.Lock] = {}
 
 
 def allow(widget: str, scope: str, key: str, convert: Callable[[str], Any] | None = None) -> None:
@@ -51,6 +59,27 @@ def allow(widget: str, scope: str, key: str, convert: Callable[[str], Any] | Non
         _allowed[widget] = (scope, key) if _allowed.get(widget, (scope, key)) == (scope, key) else None
         if convert is not None:
             _convert[(scope, key)] = convert
+
+
+def with_first(scope: str, items: dict[str, Any]) -> None:
+    """A flush into ``scope`` also stores ``items`` the scope does not hold yet — what a page's
+    change callback would have stored with the first edit (the record version a draft starts
+    from), since a flush runs no callback."""
+    with _lock:
+        _first[scope] = dict(items)
+
+
+def in_order(scope: str, key: str, page: str, seq: int, write: Callable[[], None]) -> bool:
+    """``write()`` if commit ``seq`` of ``page`` is not older than the one stored last (``newer``),
+    the check and the write under one lock per field: a slower write of an older commit cannot
+    land after a newer one. Whether it wrote."""
+    with _lock:
+        field_lock = _field_locks.setdefault((scope, key), threading.Lock())
+    with field_lock:
+        if not newer(scope, key, page, seq):
+            return False
+        write()
+        return True
 
 
 def css_name(widget_key: str) -> str:
@@ -73,9 +102,13 @@ def newer(scope: str, key: str, page: str, seq: int) -> bool:
 
 # The focused Streamlit text input of a page going away: its text, by beacon (see the module's text).
 NATIVE_FLUSH_JS = """(() => {
+  // only a field typed in within the last moments: its commit may not have gone out (a field merely
+  // focused must not write its old text over what a sync brought meanwhile)
+  document.addEventListener('input', (e) => { e.target.__fbTypedAt = Date.now(); }, true);
   const away = () => {
     const el = document.activeElement;
     if (!el || el.tagName !== 'INPUT' || !el.closest('[data-testid="stTextInput"]')) return;
+    if (!el.__fbTypedAt || Date.now() - el.__fbTypedAt > RECENT_MS) return;
     const holder = el.closest('[class*="st-key-in__"]');
     const name = holder && [...holder.classList].find((c) => c.startsWith('st-key-in__'));
     if (!name) return;
@@ -83,7 +116,7 @@ NATIVE_FLUSH_JS = """(() => {
   };
   window.addEventListener('pagehide', away);
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') away(); });
-})();""".replace("FLUSH_PATH", json.dumps(PATH))
+})();""".replace("FLUSH_PATH", json.dumps(PATH)).replace("RECENT_MS", "1500")
 
 
 def _parse(body: bytes) -> tuple[str, str | None, int, str]:
@@ -104,7 +137,20 @@ def routes() -> list[Any]:
 
     from app.desktop import runtime
 
+    def store(rt: Any, target: tuple[str, str], text: str) -> None:
+        scope, _ = target
+        with _lock:
+            convert, first = _convert.get(target), _first.get(scope, {})
+        items = {target: convert(text) if convert is not None else text}
+        if first:
+            held = rt.inputs.load(rt.user, scope)
+            items.update({(scope, k): v for k, v in first.items() if (scope, k) not in held})
+        rt.inputs.persist_many(rt.user, items, None)
+
     async def flush(request: Any) -> Response:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY:
+            return Response(status_code=413)
         body = await request.body()
         if len(body) > MAX_BODY:
             return Response(status_code=413)
@@ -118,16 +164,14 @@ def routes() -> list[Any]:
             return Response(status_code=404)
         if page is None:
             await asyncio.sleep(NATIVE_DELAY_S)
-        elif not newer(*target, page, seq):
-            return Response(status_code=204)  # a newer commit of this page is stored already
         rt = runtime.peek()
         if rt is None or not rt.store.writer.running:
             return Response(status_code=503)
         try:
-            with _lock:
-                convert = _convert.get(target)
-            value = convert(text) if convert is not None else text
-            await run_in_threadpool(rt.inputs.persist_many, rt.user, {target: value}, None)
+            if page is None:
+                await run_in_threadpool(store, rt, target, text)
+            else:  # not older than what this page's websocket (or an earlier beacon) stored
+                await run_in_threadpool(in_order, *target, page, seq, lambda: store(rt, target, text))
         except Exception:
             log.exception("flushing %s failed", target)
             return Response(status_code=503)

@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from app import widgets
+from app.desktop import flush
 from app.record_draft import BASE, Draft, build_draft, scope_of
 from app.record_fields import render_calculated, render_field, render_note
 from app.session import Session
@@ -286,6 +287,9 @@ def render(session: Session) -> None:
         session.t("record.keep_mine"), key="record_keep_mine", on_click=_keep_mine, args=(session, record.id), disabled=not stale,
         help=session.t("record.keep_mine_help"), width="stretch",
     )
+    # a text typed and flushed as the page went away starts the draft like a first edit does
+    # (_after_edit): with the version it is based on (app/desktop/flush.py)
+    flush.with_first(scope_of(record.id), {BASE: record.version})
     _fields(session, form, form.fields, record, draft, evaluation, tried_final)
     _history(session, record, form, dirty)
     st.caption(f"{session.t('record.id')}: `{record.id}` · {session.t('record.form_version', version=record.form_version)}")

@@ -14,7 +14,13 @@ from tests.e2e.conftest import layout_shift, main, settle
 
 pytestmark = pytest.mark.e2e
 
-NOTES = "in__form_inputs__notes"  # the Inputs page's text area (app/widgets.py widget_key)
+NOTES = "in__form_inputs__notes"
+# the window hidden for a moment (minimised): what the page sees of it
+HIDE = """() => {
+    Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+    document.dispatchEvent(new Event('visibilitychange'));
+    Object.defineProperty(document, 'visibilityState', {value: 'visible', configurable: true});
+}"""  # the Inputs page's text area (app/widgets.py widget_key)
 
 
 def caret(box: Any) -> list[Any]:
@@ -120,11 +126,7 @@ def test_a_page_hidden_and_shown_again_keeps_the_form_state_of_what_the_beacon_s
     notes.click()
     socket.holding = True  # the websocket's commit is held back until the beacon has been stored
     notes.press_sequentially("hidden", delay=10)
-    page.evaluate("""() => {
-        Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
-        document.dispatchEvent(new Event('visibilitychange'));
-        Object.defineProperty(document, 'visibilityState', {value: 'visible', configurable: true});
-    }""")
+    page.evaluate(HIDE)
     page.wait_for_timeout(1500)  # the beacon's flush (stored after its checks) is in the store
     socket.release()
     settle(page)
@@ -149,6 +151,63 @@ def test_the_flush_route_stores_only_text_fields_and_never_older_text(start_app,
     assert page.evaluate(post, {"widget": NOTES}) == 400
     page.reload()
     expect(main(page).get_by_label("Notes")).to_have_value("by beacon")
+
+
+def _stored(app: Any, key: str) -> list[Any]:
+    import duckdb
+
+    from store.core import values
+
+    con = duckdb.connect(str(app.home / "data" / "fieldbook.duckdb"), read_only=True)
+    rows = con.execute("SELECT scope, value FROM inputs WHERE key = ?", [key]).fetchall()
+    con.close()
+    return [(scope, values.loads(v)) for scope, v in rows]
+
+
+def test_a_flush_stores_what_the_field_itself_would_store(start_app, page):
+    """A flush runs no change callback, so it converts as the widget does: a password typed into
+    the sync address is never stored; a record's first text by flush starts the draft with the
+    version it is based on, as a first edit does."""
+    app = start_app()
+    page.goto(app.url + "&page=settings")
+    settle(page)
+    expect(main(page).get_by_role("textbox", name="Server address (URL)")).to_be_visible()
+    post = "(b) => fetch('/_fb/flush', {method: 'POST', body: JSON.stringify(b)}).then(r => r.status)"
+    assert page.evaluate(post, {"widget": "in__settings_sync__url", "text": "postgresql://ada:s3cret@db.example/field"}) == 204
+    page.goto(app.url + "&page=home")
+    settle(page)
+    main(page).get_by_role("button", name="Open").first.click()
+    settle(page)
+    main(page).get_by_role("button", name="New record").click()
+    settle(page)
+    expect(main(page).get_by_label("Notes")).to_be_visible()
+    widget = page.evaluate("document.querySelector('.fb-lt').__fb.data.widget")
+    assert page.evaluate(post, {"widget": widget, "text": "by flush only", "seq": 1, "page": "p9"}) == 204
+    assert app.stop(signal.SIGTERM) == 0
+    [(_, url)] = _stored(app, "url")
+    assert "s3cret" not in url and "db.example" in url
+    [(scope, notes)] = _stored(app, "notes")
+    assert notes == "by flush only" and [v for s, v in _stored(app, "~base") if s == scope] == [1]
+
+
+def test_a_field_only_focused_sends_nothing_when_the_page_hides(start_app, page):
+    """Only text typed within the last moments is flushed: a field that merely has the focus must
+    not write its old text over what a sync brought meanwhile."""
+    app = start_app()
+    page.goto(app.url + "&page=inputs")
+    settle(page)
+    flushes: list[str] = []
+    page.on("request", lambda r: flushes.append(r.url) if r.url.endswith("/_fb/flush") else None)
+    observer = main(page).get_by_label("Observer *")
+    observer.click()
+    page.evaluate(HIDE)
+    page.wait_for_timeout(500)
+    assert flushes == []
+    observer.press_sequentially("Ada", delay=10)
+    page.evaluate(HIDE)
+    page.wait_for_timeout(500)
+    assert len(flushes) == 1
+    assert app.stop(signal.SIGTERM) == 0
 
 
 def test_undo_of_a_note_steps_back_through_pauses_after_a_restart(start_app, page):

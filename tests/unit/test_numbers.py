@@ -17,7 +17,7 @@ from app.numbers import LOCALES, NumberTextError, format_number, parse_number
         ("de", "12,5", 12.5), ("de", "12.5", 12.5), ("en", "12.5", 12.5),
         ("de", "1.000", 1000), ("de", "1.000,25", 1000.25), ("en", "1,000.25", 1000.25), ("en", "1,000", 1000),
         ("de", "0.125", 0.125), ("de", "1.00", 1.0), ("de", ",5", 0.5), ("en", ".5", 0.5), ("de", "−3", -3), ("en", "+7", 7),
-        ("de", "1 000 000", 1_000_000), ("en", "1\u202f000", 1000), ("de", "  42 ", 42), ("de", "", None),
+        ("de", "1 000 000", 1_000_000), ("de", "5,", 5), ("en", "5.", 5), ("de", "\t12,5\n", 12.5), ("en", "1\u202f000", 1000), ("de", "  42 ", 42), ("de", "", None),
     ],
 )
 def test_reads_the_number_meant(lang, text, meant):
@@ -41,6 +41,18 @@ def test_a_whole_number_where_one_is_needed():
     with pytest.raises(NumberTextError) as info:
         parse_number("12,5", "de", integer=True)
     assert info.value.key == "number.whole" and info.value.example == "12"
+
+
+def test_a_whole_number_stays_exact_however_long():
+    assert parse_number("9007199254740993,0", "de", integer=True) == 9007199254740993  # not …992 by way of a float
+    assert parse_number("9.007.199.254.740.993", "de") == 9007199254740993
+
+
+def test_tiny_and_huge_numbers_are_written_out_and_read_back():
+    for value in (0.00001, 1e16, -2.5e-7, 123456789012345678):
+        for lang in LOCALES:
+            text = format_number(value, lang)
+            assert "e" not in text.lower() and parse_number(text, lang) == value
 
 
 def test_shown_in_the_language_without_grouping():
