@@ -47,6 +47,7 @@ _lock = threading.Lock()
 _allowed: dict[str, tuple[str, str] | None] = {}  # widget name → (scope, key) of a text field; None: two
 _convert: dict[tuple[str, str], Callable[[str], Any]] = {}  # (scope, key) → text to stored value
 _first: dict[str, dict[str, Any]] = {}  # scope → inputs a flush into it stores too, if the scope has none of them
+_then: dict[str, Callable[[Any], None]] = {}  # scope → what a flush into it does after storing
 _last: dict[tuple[str, str], tuple[str, int]] = {}  # (scope, key) → (page, seq) stored last
 _field_locks: dict[tuple[str, str], threading.Lock] = {}
 
@@ -61,12 +62,17 @@ def allow(widget: str, scope: str, key: str, convert: Callable[[str], Any] | Non
             _convert[(scope, key)] = convert
 
 
-def with_first(scope: str, items: dict[str, Any]) -> None:
-    """A flush into ``scope`` also stores ``items`` the scope does not hold yet — what a page's
-    change callback would have stored with the first edit (the record version a draft starts
-    from), since a flush runs no callback."""
+def with_first(scope: str, items: dict[str, Any], then: Callable[[Any], None] | None = None) -> None:
+    """A flush into ``scope`` also stores ``items`` the scope does not hold yet, and then calls
+    ``then(runtime)`` — what a page's change callback would have done with the first edit (store
+    the record version a draft starts from; create the new record it is typed into), since a
+    flush runs no callback."""
     with _lock:
         _first[scope] = dict(items)
+        if then is None:
+            _then.pop(scope, None)
+        else:
+            _then[scope] = then
 
 
 def in_order(scope: str, key: str, page: str, seq: int, write: Callable[[], None]) -> bool:
@@ -140,12 +146,17 @@ def routes() -> list[Any]:
     def store(rt: Any, target: tuple[str, str], text: str) -> None:
         scope, _ = target
         with _lock:
-            convert, first = _convert.get(target), _first.get(scope, {})
+            convert, first, then = _convert.get(target), _first.get(scope, {}), _then.get(scope)
         items = {target: convert(text) if convert is not None else text}
         if first:
             held = rt.inputs.load(rt.user, scope)
             items.update({(scope, k): v for k, v in first.items() if (scope, k) not in held})
         rt.inputs.persist_many(rt.user, items, None)
+        if then is not None:
+            try:
+                then(rt)
+            except Exception:  # the text is stored; the page's next run does it (app.views.record_edit)
+                log.exception("after a flush into %s", scope)
 
     async def flush(request: Any) -> Response:
         length = request.headers.get("content-length", "")

@@ -54,13 +54,35 @@ def _forget_draft(session: Session, record_id: str, versions: dict[str, int] | N
     st.session_state.pop(_TRIED_FINAL, None)
 
 
-def _after_edit(record: rec.Record) -> Callable[[str, Any], None]:
+def _start(rt: Any, record: rec.Record) -> rec.Record:
+    """A new record (version 0, not stored) is created by its first input."""
+    return rec.start_record(rt.store, record.id, record.project_id, user=rt.user) if record.version == 0 else record
+
+
+def _after_edit(session: Session, record: rec.Record) -> Callable[[str, Any], None]:
     def after(key: str, value: Any) -> None:
         scope = scope_of(record.id)
         if (scope, BASE) not in widgets.input_cache():
-            widgets.persist_input(scope, BASE, record.version)
+            widgets.persist_input(scope, BASE, _start(session.runtime, record).version)
 
     return after
+
+
+def _open(session: Session, record_id: str) -> rec.Record:
+    """The record to edit. A new one ("New record": ``new`` names its project) is not stored
+    until its first input; one whose first input was stored without its change callback (a
+    closing page's flush, then a crash before the record was written) is created now."""
+    rt = session.runtime
+    try:
+        return rec.get_record(rt.store, record_id)
+    except rec.RecordNotFound:
+        project_id = session.state.params.get("new")
+        if not project_id:
+            raise
+    record = rec.unsaved_record(rt.store, record_id, project_id, user=rt.user)
+    if any(s == scope_of(record_id) and k != BASE for s, k in widgets.input_cache()):
+        record = _start(rt, record)
+    return record
 
 
 def _save(session: Session, record_id: str, status: str) -> None:
@@ -69,7 +91,9 @@ def _save(session: Session, record_id: str, status: str) -> None:
     rt = session.runtime
     scope = scope_of(record_id)
     try:
-        record = rec.get_record(rt.store, record_id)
+        record = _open(session, record_id)
+        started = record.version == 0
+        record = _start(rt, record)  # "Save" on a new record stores it even untouched: asked for
         _, form = load_form(rt.store, record.project_id, record.form_version)
         stored = rt.inputs.load_versioned(rt.user, scope)
         draft = build_draft(form, record.data, {k: v for k, (v, _) in stored.items()})
@@ -86,7 +110,10 @@ def _save(session: Session, record_id: str, status: str) -> None:
         data = clean_for_save(form, draft.values)
         if data == record.data and status == record.status:
             _forget_draft(session, record_id, {k: n for k, (_, n) in stored.items()})
-            _say(record_id, "info", session.t("record.unchanged"))
+            if started:
+                _say(record_id, "success", session.t("record.saved.draft", version=record.version))
+            else:
+                _say(record_id, "info", session.t("record.unchanged"))
             return
         saved = rec.save_record(
             rt.store, record_id, data, user=rt.user, status=status,
@@ -121,12 +148,18 @@ def _keep_mine(session: Session, record_id: str) -> None:
 
 
 def _discard(session: Session, record_id: str) -> None:
+    """Drop the draft. A record opened as new whose only version is the one its first input
+    created goes too (to the bin, as a delete does): discarding it leaves no empty record."""
+    rt = session.runtime
     try:
         _forget_draft(session, record_id)
+        new = session.state.params.get("new") and rec.get_record(rt.store, record_id).version == 1
+        if new:
+            rec.delete_record(rt.store, record_id, user=rt.user)
     except FieldbookError as exc:
         _say(record_id, "error", str(exc))
         return
-    _say(record_id, "info", session.t("record.discarded"))
+    _say(record_id, "info", session.t("record.discarded_new" if new else "record.discarded"))
 
 
 def _delete(session: Session, record_id: str, undo: bool) -> None:
@@ -190,12 +223,14 @@ def _fields(
             continue
         render_field(
             form, field, record.data.get(field.name), scope=scope, lang=session.lang, t=session.t,
-            after=_after_edit(record), disabled=record.deleted,
+            after=_after_edit(session, record), disabled=record.deleted,
         )
         message(f"rec-{field.name}", *_field_message(session, scope, field, draft, evaluation, tried_final))
 
 
 def _status_line(session: Session, record: rec.Record, dirty: bool) -> str:
+    if record.version == 0:
+        return session.t("record.new")
     parts = [session.t(f"record.status.{record.status}"), session.t("record.version", version=record.version)]
     if record.deleted:
         parts.append(session.t("record.is_deleted"))
@@ -242,11 +277,12 @@ def render(session: Session) -> None:
         st.info(session.t("record.none"))
         return
     try:
-        record = rec.get_record(rt.store, record_id)
+        record = _open(session, record_id)
         _, form = load_form(rt.store, record.project_id, record.form_version)
     except FieldbookError as exc:
         st.warning(str(exc))
         return
+    new = record.version == 0
     draft = _draft(session, record, form)
     evaluation = evaluate_record(form, draft.values)
     dirty = draft.dirty(record.data)
@@ -257,7 +293,7 @@ def render(session: Session) -> None:
         session.t("record.back_to_list"), key="record_back", icon=":material/arrow_back:",
         on_click=session.navigate, args=("records", {"project": record.project_id}),
     )
-    conflict = open_conflict_of(rt.store, record.id)
+    conflict = None if new else open_conflict_of(rt.store, record.id)
     with top[1].container(key="fbslot-record-status"):
         conflict_note = f" · :orange[{session.t('record.conflict')}]" if conflict else ""
         st.markdown(f"**{md_escape(form.text(form.title, session.lang))}** · {_status_line(session, record, dirty)}{conflict_note}")
@@ -282,15 +318,19 @@ def render(session: Session) -> None:
     if record.deleted:
         actions[3].button(session.t("record.undelete"), key="record_undelete", on_click=_delete, args=(session, record.id, True), width="stretch")
     else:
-        actions[3].button(session.t("record.delete"), key="record_delete", on_click=_delete, args=(session, record.id, False), width="stretch")
+        actions[3].button(
+            session.t("record.delete"), key="record_delete", on_click=_delete, args=(session, record.id, False), disabled=new, width="stretch",
+        )
     actions[4].button(
         session.t("record.keep_mine"), key="record_keep_mine", on_click=_keep_mine, args=(session, record.id), disabled=not stale,
         help=session.t("record.keep_mine_help"), width="stretch",
     )
     # a text typed and flushed as the page went away starts the draft like a first edit does
     # (_after_edit): with the version it is based on (app/desktop/flush.py)
-    flush.with_first(scope_of(record.id), {BASE: record.version})
+    # (and creates a new record: _start, the version it creates is 1)
+    flush.with_first(scope_of(record.id), {BASE: record.version or 1}, (lambda rt: _start(rt, record)) if new else None)
     _fields(session, form, form.fields, record, draft, evaluation, tried_final)
-    _history(session, record, form, dirty)
+    if not new:
+        _history(session, record, form, dirty)
     st.caption(f"{session.t('record.id')}: `{record.id}` · {session.t('record.form_version', version=record.form_version)}")
 

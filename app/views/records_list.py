@@ -17,12 +17,14 @@ import streamlit as st
 
 from app import widgets
 from app.project_context import require_project
+from app.record_draft import BASE, build_draft
+from app.record_draft import scope_of as record_scope
 from app.session import Session
 from app.slots import md_escape, message
 from store.core import FieldbookError
+from store.core.ids import uuid7
 from store.fielddata import META_SORTS, RecordFilter, RecordPage, load_form, query_records
-from store.fielddata import records as rec
-from store.formdef import FormDef, format_value, initial_values
+from store.formdef import FormDef, format_value
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where a table is drawn: ~0.5 s, not on the way to the first page
@@ -60,19 +62,10 @@ def _open(session: Session, table_key: str, ids: list[str]) -> None:
 
 
 def _new_record(session: Session, project_id: str) -> None:
-    rt = session.runtime
-    try:
-        _, form = load_form(rt.store, project_id)
-        record = rec.create_record(rt.store, project_id, initial_values(form), user=rt.user)
-    except FieldbookError as exc:
-        st.session_state[_MESSAGE] = ("error", str(exc))
-        return
-    except Exception:
-        log.exception("creating a record failed")
-        st.session_state[_MESSAGE] = ("error", session.t("error.unexpected"))
-        return
+    """Open the editor on a record that does not exist yet: its first input creates it
+    (``rec.start_record``), so a "New record" left untouched leaves nothing behind."""
     st.session_state.pop(_MESSAGE, None)
-    session.navigate("record", {"record": record.id})
+    session.navigate("record", {"record": uuid7(), "new": project_id})
 
 
 def _filters(session: Session, form: FormDef, scope: str) -> RecordFilter:
@@ -132,6 +125,16 @@ def _value_filter(session: Session, form: FormDef, field: str | None, common: di
     return str(chosen or "")
 
 
+def _drafts(ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The draft inputs of the listed records (this session's copy of the user's inputs)."""
+    wanted = {record_scope(i): i for i in ids}
+    drafts: dict[str, dict[str, Any]] = {}
+    for (scope, key), value in widgets.input_cache().items():
+        if scope in wanted and key != BASE:
+            drafts.setdefault(wanted[scope], {})[key] = value
+    return drafts
+
+
 def _table(session: Session, form: FormDef, page: RecordPage) -> pd.DataFrame:
     import pandas as pd
 
@@ -145,14 +148,22 @@ def _table(session: Session, form: FormDef, page: RecordPage) -> pd.DataFrame:
         taken.add(title)
         titles.append(title)
     rows = []
+    drafts = _drafts([row.id for row in page.rows])
     for row in page.rows:
+        status = session.t(f"record.status.{row.status}")
+        data = row.data
+        if row.id in drafts:  # typed, not yet saved as a version: what the editor shows
+            draft = build_draft(form, row.data, drafts[row.id])
+            data = draft.values
+            if draft.dirty(row.data):
+                status = f"{status} · {session.t('list.unsaved')}"
         item: dict[str, Any] = {
-            session.t("list.col.status"): session.t(f"record.status.{row.status}"),
+            session.t("list.col.status"): status,
             session.t("list.col.created"): row.created_at.astimezone().replace(tzinfo=None),
             session.t("list.col.author"): row.created_by,
         }
         for f, title in zip(fields, titles, strict=True):
-            value = row.data.get(f.name)
+            value = data.get(f.name)
             item[title] = format_value(form, f, value, lang) if value is not None else ""
         rows.append(item)
     return pd.DataFrame(rows)

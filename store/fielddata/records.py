@@ -26,7 +26,7 @@ from store.core.errors import ValidationError
 from store.core.ids import uuid7
 from store.core.outbox import add_audit, add_change, diff
 from store.fielddata.projects import PROJECTS_TAG, ProjectNotFound, load_form, project_tag
-from store.formdef import FormDef
+from store.formdef import FormDef, initial_values
 from store.formdef.convert import format_value
 
 STATUSES = ("draft", "final")
@@ -191,13 +191,48 @@ def create_record(
     form_version: int | None = None,
 ) -> Record:
     """A new record under the project's latest form version (or ``form_version``)."""
+    return _create(store, uuid7(), project_id, data, user=user, status=status, form_version=form_version)
+
+
+def start_record(store: Store, record_id: str, project_id: str, *, user: str) -> Record:
+    """The record a new record's first input creates: the form's defaults as a draft, under the
+    id the editor was opened with — or that record, if it exists already (the editor's change
+    callback, a closing page's flush and a second window may all ask). "New record" itself
+    writes nothing: an editor left untouched leaves no record behind."""
+    _, form = load_form(store, project_id)
+    return _create(store, record_id, project_id, initial_values(form), user=user, existing_ok=True)
+
+
+def unsaved_record(store: Store, record_id: str, project_id: str, *, user: str) -> Record:
+    """What a new record's editor shows before its first input: the form's defaults, version 0,
+    not stored (``start_record`` stores it)."""
+    version, form = load_form(store, project_id)
+    now = datetime.now().astimezone()
+    return Record(
+        id=record_id, project_id=project_id, form_version=version, data=initial_values(form), status="draft", version=0,
+        created_at=now, created_by=user, updated_at=now, updated_by=user, device_id=device_of(store).id, hlc="", deleted_at=None,
+    )
+
+
+def _create(
+    store: Store,
+    record_id: str,
+    project_id: str,
+    data: Mapping[str, Any],
+    *,
+    user: str,
+    status: str = "draft",
+    form_version: int | None = None,
+    existing_ok: bool = False,
+) -> Record:
     _check_status(status)
     version, form = load_form(store, project_id, form_version)
     device = device_of(store)
-    record_id = uuid7()
     text = search_text(form, data)
 
     def apply(con: duckdb.DuckDBPyConnection) -> Record:
+        if existing_ok and con.execute("SELECT 1 FROM records WHERE id = ?", [record_id]).fetchone():
+            return _fetch(con, record_id)
         _live_project(con, project_id)
         hlc = device.clock.tick()
         row = con.execute(

@@ -8,6 +8,7 @@ import datetime as dt
 from store.fielddata import records as rec
 from store.fielddata.projects import create_project, list_projects
 from store.formdef.demo import demo_form
+from store.inputs.uistate import load_ui_state
 from tests.app.live_text_driver import sent, shown, type_text
 
 
@@ -16,13 +17,64 @@ def _key(record_id: str, field: str) -> str:
 
 
 def _open_new_record(at, rt):
+    """The editor of a new record, and its id: nothing is stored until its first input."""
     project = create_project(rt.store, "Trees", demo_form(), user=rt.user)
     at.run()
     at.button(key=f"open_{project.id}").click().run()
     at.button(key="new_record").click().run()
     assert not at.exception
-    (record,) = list(rec.iter_records(rt.store, project.id))
-    return project, record
+    assert list(rec.iter_records(rt.store, project.id)) == []
+    return project, load_ui_state(rt.store, rt.user).params["record"]
+
+
+DBH = "Trunk diameter at breast height (cm)"
+
+
+def _list_rows(at) -> list[dict]:
+    return at.dataframe[0].value.to_dict("records")
+
+
+def test_a_new_record_left_untouched_leaves_nothing(rt, new_session):
+    at = new_session()
+    project, _ = _open_new_record(at, rt)
+    assert any("first input" in m.value for m in at.markdown)
+    at.button(key="record_back").click().run()
+    assert list(rec.iter_records(rt.store, project.id)) == []
+    assert any("0 records" in m.value for m in at.markdown)
+    assert _list_rows(at) == []
+
+
+def test_the_first_input_creates_the_record_and_the_list_shows_what_was_typed(rt, new_session):
+    at = new_session()
+    project, record_id = _open_new_record(at, rt)
+    at.text_input(key=_key(record_id, "dbh_cm")).input("41.5").run()
+    record = rec.get_record(rt.store, record_id)
+    assert record.version == 1 and "dbh_cm" not in record.data  # typed, not yet a version
+    assert rt.inputs.load(rt.user, f"record:{record_id}")[(f"record:{record_id}", "~base")] == 1
+    at.button(key="record_back").click().run()
+    (row,) = _list_rows(at)
+    assert row[DBH] == "41.5" and row["Status"] == "Draft · unsaved changes"
+    again = new_session()  # another window, a restart: the same
+    assert _list_rows(again)[0][DBH] == "41.5"
+
+
+def test_discarding_a_new_record_removes_it(rt, new_session):
+    at = new_session()
+    project, record_id = _open_new_record(at, rt)
+    type_text(at, _key(record_id, "notes"), "wrong tree")
+    at.button(key="record_discard").click().run()
+    assert rec.get_record(rt.store, record_id).deleted
+    assert any("new record was removed" in m.value for m in at.markdown)
+    at.button(key="record_back").click().run()
+    assert _list_rows(at) == []
+
+
+def test_saving_an_untouched_new_record_stores_it(rt, new_session):
+    at = new_session()
+    project, record_id = _open_new_record(at, rt)
+    at.button(key="record_save_draft").click().run()
+    assert rec.get_record(rt.store, record_id).version == 1
+    assert any("Saved as draft" in m.value and "version 1" in m.value for m in at.markdown)
 
 
 def test_create_project_from_the_template(rt, new_session):
@@ -46,91 +98,94 @@ def test_a_bad_form_file_name_is_refused_in_plain_words(rt, new_session):
 
 def test_record_draft_constraint_required_save_and_history(rt, new_session):
     at = new_session()
-    project, record = _open_new_record(at, rt)
-    at.text_input(key=_key(record.id, "dbh_cm")).input("-5.0").run()
+    project, record_id = _open_new_record(at, rt)
+    at.text_input(key=_key(record_id, "dbh_cm")).input("-5.0").run()
     assert any("0" in m.value and "500" in m.value for m in at.markdown), [m.value for m in at.markdown]
-    at.selectbox(key=_key(record.id, "species")).set_value("fagus_sylvatica").run()
+    at.selectbox(key=_key(record_id, "species")).set_value("fagus_sylvatica").run()
 
     again = new_session()  # a refresh: the draft comes back from the store
-    assert again.selectbox(key=_key(record.id, "species")).value == "fagus_sylvatica"
-    assert again.text_input(key=_key(record.id, "dbh_cm")).value == "-5"  # the number, shown as people write it
+    assert again.selectbox(key=_key(record_id, "species")).value == "fagus_sylvatica"
+    assert again.text_input(key=_key(record_id, "dbh_cm")).value == "-5"  # the number, shown as people write it
 
     at.button(key="record_save_final").click().run()
-    assert rec.get_record(rt.store, record.id).version == 1  # refused: constraint and required
+    assert rec.get_record(rt.store, record_id).version == 1  # refused: constraint and required
     assert any("need attention" in m.value for m in at.markdown)
-    at.text_input(key=_key(record.id, "dbh_cm")).input("35.5").run()
-    at.selectbox(key=_key(record.id, "health")).set_value("good").run()
+    at.text_input(key=_key(record_id, "dbh_cm")).input("35.5").run()
+    at.selectbox(key=_key(record_id, "health")).set_value("good").run()
     at.button(key="record_save_final").click().run()
     assert not at.exception
-    saved = rec.get_record(rt.store, record.id)
+    saved = rec.get_record(rt.store, record_id)
     assert saved.version == 2 and saved.status == "final"
     assert saved.data["species"] == "fagus_sylvatica" and saved.data["dbh_cm"] == 35.5
     assert saved.data["circumference_cm"] == round(35.5 * 3.14159, 1)  # calculated on save
     assert saved.data["observed_on"] == dt.date.today().isoformat()  # the default
     assert "crown_damage" not in saved.data  # not relevant when health is good
-    assert rt.inputs.load(rt.user, f"record:{record.id}") == {}  # the draft was saved, then forgotten
-    assert not [w for w in at.multiselect if w.key == _key(record.id, "crown_damage")]  # hidden by relevance
+    assert rt.inputs.load(rt.user, f"record:{record_id}") == {}  # the draft was saved, then forgotten
+    assert not [w for w in at.multiselect if w.key == _key(record_id, "crown_damage")]  # hidden by relevance
 
-    type_text(at, _key(record.id, "notes"), "leaning")
+    type_text(at, _key(record_id, "notes"), "leaning")
     at.button(key="record_save_final").click().run()
-    assert rec.get_record(rt.store, record.id).version == 3
-    history = rec.record_history(rt.store, record.id)
+    assert rec.get_record(rt.store, record_id).version == 3
+    history = rec.record_history(rt.store, record_id)
     assert [v.version for v in history] == [3, 2, 1]
     at.button(key="restore_v2").click().run()
-    current = rec.get_record(rt.store, record.id)
+    current = rec.get_record(rt.store, record_id)
     assert current.version == 4 and "notes" not in current.data
 
 
 def test_discard_and_delete(rt, new_session):
     at = new_session()
-    _, record = _open_new_record(at, rt)
-    type_text(at, _key(record.id, "notes"), "typo")
-    before = sent(at, _key(record.id, "notes"))
+    _, record_id = _open_new_record(at, rt)
+    type_text(at, _key(record_id, "notes"), "kept")
+    at.button(key="record_save_draft").click().run()
+    type_text(at, _key(record_id, "notes"), "typo")
+    before = sent(at, _key(record_id, "notes"))
     at.button(key="record_discard").click().run()
-    assert shown(at, _key(record.id, "notes")) == ""
-    after = sent(at, _key(record.id, "notes"))  # the page replaces what it shows: a new rev
-    assert after["value"] == "" and after["rev"] > before["rev"]
+    assert not rec.get_record(rt.store, record_id).deleted  # a saved record: only the draft goes
+    assert shown(at, _key(record_id, "notes")) == "kept"
+    after = sent(at, _key(record_id, "notes"))  # the page replaces what it shows: a new rev
+    assert after["value"] == "kept" and after["rev"] > before["rev"]
     at.button(key="record_delete").click().run()
-    assert rec.get_record(rt.store, record.id).deleted
+    assert rec.get_record(rt.store, record_id).deleted
     at.button(key="record_undelete").click().run()
-    assert not rec.get_record(rt.store, record.id).deleted
+    assert not rec.get_record(rt.store, record_id).deleted
 
 
 def test_a_save_based_on_an_old_version_keeps_the_draft(rt, new_session):
     at = new_session()
-    _, record = _open_new_record(at, rt)
-    type_text(at, _key(record.id, "notes"), "mine")
-    rec.save_record(rt.store, record.id, {"notes": "theirs"}, user="other", status="draft")  # another device/tab
+    _, record_id = _open_new_record(at, rt)
+    type_text(at, _key(record_id, "notes"), "mine")
+    rec.save_record(rt.store, record_id, {"notes": "theirs"}, user="other", status="draft")  # another device/tab
     at.button(key="record_save_draft").click().run()
-    assert rec.get_record(rt.store, record.id).data == {"notes": "theirs"}
+    assert rec.get_record(rt.store, record_id).data == {"notes": "theirs"}
     assert any("other" in m.value for m in at.markdown)
-    assert shown(at, _key(record.id, "notes")) == "mine"
+    assert shown(at, _key(record_id, "notes")) == "mine"
     at.button(key="record_keep_mine").click().run()
     at.button(key="record_save_draft").click().run()
-    saved = rec.get_record(rt.store, record.id)
+    saved = rec.get_record(rt.store, record_id)
     assert saved.version == 3 and saved.data["notes"] == "mine" and saved.updated_by == rt.user
 
 
 def test_a_save_includes_what_another_window_typed_and_keeps_what_came_after(rt, new_session):
     first = new_session()
-    _, record = _open_new_record(first, rt)
+    _, record_id = _open_new_record(first, rt)
     second = new_session()  # a second window on the same record
-    type_text(second, _key(record.id, "notes"), "from window two")
-    first.text_input(key=_key(record.id, "dbh_cm")).input("12.0").run()
+    type_text(second, _key(record_id, "notes"), "from window two")
+    first.text_input(key=_key(record_id, "dbh_cm")).input("12.0").run()
     first.button(key="record_save_draft").click().run()
-    saved = rec.get_record(rt.store, record.id)
+    saved = rec.get_record(rt.store, record_id)
     assert saved.data["notes"] == "from window two" and saved.data["dbh_cm"] == 12.0
-    assert rt.inputs.load(rt.user, f"record:{record.id}") == {}
+    assert rt.inputs.load(rt.user, f"record:{record_id}") == {}
 
 
 def test_restore_is_refused_while_there_are_unsaved_changes(rt, new_session):
     at = new_session()
-    _, record = _open_new_record(at, rt)
-    type_text(at, _key(record.id, "notes"), "one")
+    _, record_id = _open_new_record(at, rt)
+    type_text(at, _key(record_id, "notes"), "one")
     at.button(key="record_save_draft").click().run()
-    type_text(at, _key(record.id, "notes"), "two, unsaved")
+    type_text(at, _key(record_id, "notes"), "two, unsaved")
     assert at.button(key="restore_v1").disabled
-    assert shown(at, _key(record.id, "notes")) == "two, unsaved"
+    assert shown(at, _key(record_id, "notes")) == "two, unsaved"
 
 
 def test_records_list_filters_survive_a_new_session(rt, new_session):
@@ -162,12 +217,12 @@ def test_a_saved_note_shows_the_record_as_it_is_now_after_a_sync_changed_it(rt, 
     """The live text area keeps no copy of its own across runs: once the draft is saved (and
     forgotten), a change that arrives (a sync) shows — not the text this window typed before."""
     at = new_session()
-    _, record = _open_new_record(at, rt)
-    type_text(at, _key(record.id, "notes"), "mine")
+    _, record_id = _open_new_record(at, rt)
+    type_text(at, _key(record_id, "notes"), "mine")
     at.button(key="record_save_draft").click().run()
-    current = rec.get_record(rt.store, record.id)
+    current = rec.get_record(rt.store, record_id)
     assert current.data["notes"] == "mine"
-    rec.save_record(rt.store, record.id, {**current.data, "notes": "merged on the server"}, user="other", status="draft")
+    rec.save_record(rt.store, record_id, {**current.data, "notes": "merged on the server"}, user="other", status="draft")
     at.run()
-    assert sent(at, _key(record.id, "notes"))["value"] == "merged on the server"
-    assert shown(at, _key(record.id, "notes")) == "merged on the server"
+    assert sent(at, _key(record_id, "notes"))["value"] == "merged on the server"
+    assert shown(at, _key(record_id, "notes")) == "merged on the server"

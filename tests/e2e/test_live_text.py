@@ -166,8 +166,8 @@ def _stored(app: Any, key: str) -> list[Any]:
 
 def test_a_flush_stores_what_the_field_itself_would_store(start_app, page):
     """A flush runs no change callback, so it converts as the widget does: a password typed into
-    the sync address is never stored; a record's first text by flush starts the draft with the
-    version it is based on, as a first edit does."""
+    the sync address is never stored; a new record's first text by flush creates the record and
+    starts the draft with the version it is based on, as a first edit does."""
     app = start_app()
     page.goto(app.url + "&page=settings")
     settle(page)
@@ -188,6 +188,12 @@ def test_a_flush_stores_what_the_field_itself_would_store(start_app, page):
     assert "s3cret" not in url and "db.example" in url
     [(scope, notes)] = _stored(app, "notes")
     assert notes == "by flush only" and [v for s, v in _stored(app, "~base") if s == scope] == [1]
+    import duckdb
+
+    con = duckdb.connect(str(app.home / "data" / "fieldbook.duckdb"), read_only=True)
+    created = con.execute("SELECT version FROM records WHERE 'record:' || id = ?", [scope]).fetchall()
+    con.close()
+    assert created == [(1,)]  # the new record the text was typed into exists, as a first edit makes it
 
 
 def test_a_field_only_focused_sends_nothing_when_the_page_hides(start_app, page):

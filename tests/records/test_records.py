@@ -41,6 +41,22 @@ def test_create_save_and_history(store: Store, project_id: str) -> None:
     assert get_project(store, project_id).record_count == 1
 
 
+def test_a_new_record_is_stored_once_by_whoever_starts_it_first(store: Store, project_id: str) -> None:
+    """The editor's callback, a closing page's flush and a second window may all start the same
+    new record, from threads at once: one record, one version, one outbox row."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from store.core.ids import uuid7
+
+    record_id = uuid7()
+    shown = rec.unsaved_record(store, record_id, project_id, user="ana")
+    assert shown.version == 0 and store.read("SELECT count(*) FROM records")[0][0] == 0  # shown, not stored
+    with ThreadPoolExecutor(4) as pool:
+        started = list(pool.map(lambda _: rec.start_record(store, record_id, project_id, user="ana"), range(8)))
+    assert {(r.id, r.version) for r in started} == {(record_id, 1)}
+    assert len(_changes(store, record_id)) == 1 and get_project(store, project_id).record_count == 1
+
+
 def test_a_stale_save_is_refused_and_changes_nothing(store: Store, project_id: str) -> None:
     record = rec.create_record(store, project_id, {"species": "oak"}, user="ana")
     rec.save_record(store, record.id, {"species": "beech"}, user="ben", status="draft", expected_version=1)
