@@ -304,8 +304,54 @@ def cell_text(value: Any, kind: str) -> str:
 def _choice_lookup(form: FormDef, f: Field) -> tuple[frozenset[str], dict[str, str]]:
     """(choice names, normalised label → name) of a select field; worked out once per import, not per cell."""
     choices = form.choices(f)
-    by_label = {" ".join(label.lower().split()): c.name for c in choices for label in c.label.values() if label}
+    by_label = {_norm(label): c.name for c in choices for label in c.label.values() if label}
     return frozenset(c.name for c in choices), by_label
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_keys(form: FormDef, f: Field) -> tuple[tuple[str, str, bool], ...]:
+    """What a cell of a select_multiple may name each choice by: (text, name, exact case), the
+    longest first — a label that holds a separator ("Semi; colon") wins over its parts."""
+    names, by_label = _choice_lookup(form, f)
+    keys = {(label, name, False) for label, name in by_label.items()} | {(name, name, True) for name in names}
+    return tuple(sorted(keys, key=lambda k: -len(k[0])))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+_SEPARATORS = " ;,"
+
+
+def _split_choices(form: FormDef, f: Field, text: str) -> list[str] | None:
+    """The choice names a select_multiple cell lists, or None when it cannot be read whole.
+
+    The export joins labels with "; " and names with spaces; people write commas too. Labels
+    may themselves hold spaces, commas or semicolons ("Great tit", "Oak, English"), so the cell
+    is not split first and matched after: it is read from the left, a choice at a time, each
+    followed by a separator or the end (the longest choice that fits first, backtracking)."""
+    keys = _choice_keys(form, f)
+    exact = " ".join(text.split())
+    lower = exact.lower()
+
+    @functools.cache
+    def read(i: int) -> tuple[str, ...] | None:
+        while i < len(exact) and exact[i] in _SEPARATORS:
+            i += 1
+        if i == len(exact):
+            return ()
+        for key, name, case in keys:
+            if (exact if case else lower).startswith(key, i):
+                end = i + len(key)
+                if end == len(exact) or exact[end] in _SEPARATORS:
+                    rest = read(end)
+                    if rest is not None:
+                        return (name, *rest)
+        return None
+
+    found = read(0)
+    return None if found is None else list(found)
 
 
 def _choice_names(form: FormDef, f: Field, text: str) -> str:
@@ -313,21 +359,11 @@ def _choice_names(form: FormDef, f: Field, text: str) -> str:
     if f.type not in ("select_one", "select_multiple") or not text.strip():
         return text
     names, by_label = _choice_lookup(form, f)
-
-    def name_of(token: str) -> str | None:
-        token = token.strip()
-        return token if token in names else by_label.get(" ".join(token.lower().split()))
-
     if f.type == "select_one":
-        return name_of(text) or text
-    if ";" in text:
-        tokens = text.split(";")  # labels as the export writes them
-    elif "," in text and not all(t in names for t in text.split()):
-        tokens = text.split(",")
-    else:
-        tokens = text.split()
-    found = [name_of(t) for t in tokens if t.strip()]
-    return " ".join(n for n in found if n) if all(found) else text
+        token = text.strip()
+        return token if token in names else by_label.get(_norm(token), text)
+    found = _split_choices(form, f, text)
+    return text if found is None else " ".join(found)
 
 
 def import_file(

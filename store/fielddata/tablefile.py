@@ -241,12 +241,47 @@ def _open_xlsx(path: Path, max_rows: int) -> Iterator[Table]:
     try:
         if not workbook.worksheets:
             raise not_xlsx
+        sheets = [(sheet, _numbered(sheet)) for sheet in workbook.worksheets]
+        headers = [_header(numbered, path.name) for _, numbered in sheets[:1]]
+        if len(sheets) > 1 and headers[0][:1] == [OWN_EXPORT_FIRST_COLUMN]:
+            headers += [_header(numbered, path.name) for _, numbered in sheets[1:]]
+        if len(headers) > 1 and all(h[:1] == [OWN_EXPORT_FIRST_COLUMN] for h in headers):
+            yield _own_export(sheets, headers, max_rows)
+            return
         sheet = workbook.worksheets[0]
         warnings = []
         if len(workbook.worksheets) > 1:
             warnings.append(f"The workbook has {len(workbook.worksheets)} sheets; only the first, “{sheet.title}”, is read.")
-        numbered = ((n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1))
-        header = _header(numbered, path.name)
-        yield Table("xlsx", header, None, None, warnings, numbered, max_rows, int(sheet.max_row or 0))
+        yield Table("xlsx", headers[0], None, None, warnings, sheets[0][1], max_rows, int(sheet.max_row or 0))
     finally:
         workbook.close()
+
+
+OWN_EXPORT_FIRST_COLUMN = "_id"  # store/exports/columns.py: Fieldbook's own exports begin with it
+
+
+def _numbered(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    return ((n, list(row)) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1))
+
+
+def _own_export(sheets: list[tuple[Any, Iterator[tuple[int, list[Any]]]]], headers: list[list[str]], max_rows: int) -> Table:
+    """Fieldbook's own Excel export, a sheet per form version: every sheet is read, each row put
+    under the columns of all sheets together (a field only one version has is empty in the others)."""
+    union: list[str] = []
+    for header in headers:
+        union += [title for title in header if title not in union]
+    where = {title: i for i, title in enumerate(union)}
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for (_, numbered), header in zip(sheets, headers, strict=True):
+            for number, cells in numbered:
+                row: list[Any] = [None] * len(union)
+                for title, value in zip(header, cells, strict=False):
+                    if title:
+                        row[where[title]] = value
+                yield number, row + list(cells[len(header):])
+
+    names = ", ".join(f"“{sheet.title}”" for sheet, _ in sheets)
+    warning = f"All {len(sheets)} sheets of this Fieldbook export are read ({names}); row numbers are those of each sheet."
+    hint = sum(int(sheet.max_row or 0) for sheet, _ in sheets)
+    return Table("xlsx", union, None, None, [warning], rows(), max_rows, hint)
