@@ -68,6 +68,7 @@ __all__ = [
     "parse",
     "references",
     "rename_reference",
+    "replace_reference",
     "uses_current",
 ]
 
@@ -107,14 +108,20 @@ def uses_current(expr: Expr) -> bool:
 
 def rename_reference(text: str, old: str, new: str) -> str:
     """``text`` with every ``${old}`` replaced by ``${new}``, everything else kept as written."""
+    return replace_reference(text, old, "${" + new + "}")
+
+
+def replace_reference(text: str, name: str, replacement: str) -> str:
+    """``text`` with every ``${name}`` replaced by the expression text ``replacement``,
+    everything else kept as written."""
     out = []
     last = 0
     for token in tokenize(text):
-        if token.kind == "ref" and token.text == old:
+        if token.kind == "ref" and token.text == name:
             start = token.pos - 1
             out.append(text[last:start])
-            out.append("${" + new + "}")
-            last = start + len(old) + 3
+            out.append(replacement)
+            last = start + len(name) + 3
     out.append(text[last:])
     return "".join(out)
 

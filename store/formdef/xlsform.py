@@ -97,6 +97,7 @@ def import_xlsform(source: Path | bytes, *, max_bytes: int = 20_000_000) -> Impo
     importer.check_languages()
     lists = importer.choices()
     fields = importer.survey(lists)
+    importer.read_acknowledged(fields)
     data_json = {**meta, "default_language": importer.lang, "fields": fields, "choice_lists": lists}
     form: FormDef | None = None
     try:

@@ -13,6 +13,7 @@ from typing import Any
 
 from store.core.errors import ValidationError
 from store.formdef.convert import parse_text, to_stored
+from store.formdef.expr import ExpressionError, parse, references, replace_reference
 from store.formdef.model import Field, Problem
 from store.formdef.xlsrows import Sheet, cell_text
 
@@ -77,6 +78,7 @@ USED_COLUMNS = {
     "parameters",
 }
 SETTINGS = ("form_title", "form_id", "version", "default_language")
+EXPRESSIONS = ("relevant", "constraint", "calculation")
 YES = {"yes", "true", "1", "true()"}
 NO = {"no", "false", "0", "false()", ""}
 # Which spreadsheet column a FormDef attribute came from, for problem reports.
@@ -108,6 +110,7 @@ class XlsMapper:
         self.rows: dict[str, int] = {}  # field name -> survey row, for problems found later
         self.columns: dict[tuple[str, str], str] = {}  # (field, attribute) -> column header
         self.duplicates: set[str] = set()
+        self.acknowledged: list[str] = []  # acknowledge fields, stored as yes/no (see read_acknowledged)
         self.lang = "en"
 
     def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
@@ -281,9 +284,12 @@ class XlsMapper:
             )
             return None
         if len(lowered) == 1 and head in SIMPLE_TYPES:
+            item = self.field(row, record, SIMPLE_TYPES[head], None, calculated=head == "calculate")
             if head == "acknowledge":
                 self.warn("survey", row, "type", "'acknowledge' is imported as a yes/no field")
-            return self.field(row, record, SIMPLE_TYPES[head], None, calculated=head == "calculate")
+                if item is not None:
+                    self.acknowledged.append(item["name"])
+            return item
         self.problem("survey", row, "type", f"the type '{kind}' is not supported by Fieldbook")
         return None
 
@@ -326,6 +332,31 @@ class XlsMapper:
         if cell_text(default):
             item["default"] = self.default(row, Field(name, ftype, parameters=parameters), default)
         return item
+
+    def read_acknowledged(self, fields: list[dict[str, Any]]) -> None:
+        """Expressions see an acknowledge field as ODK shows it to them: 'OK' when ticked, empty
+        when not — Fieldbook stores it as yes/no, so ``${ack} = 'OK'`` would never be true.
+        Every expression that refers to one is rewritten, and each rewrite is reported."""
+        for item in fields:
+            self.read_acknowledged(item.get("children", []))
+            for attribute in EXPRESSIONS:
+                text = item.get(attribute)
+                if not isinstance(text, str):
+                    continue
+                try:
+                    names = [n for n in self.acknowledged if n in references(parse(text))]
+                except ExpressionError:
+                    continue  # reported as it is, by the form's own check
+                for name in names:
+                    text = replace_reference(text, name, "if(${" + name + "}, 'OK', '')")
+                if names:
+                    item[attribute] = text
+                    which = ", ".join("${" + n + "}" for n in names)
+                    self.warn(
+                        "survey", self.rows.get(item["name"]), attribute,
+                        f"{which} is a yes/no field in Fieldbook; this expression reads it as 'OK' when ticked and empty when not, "
+                        "as ODK does",
+                    )
 
     def parameters(self, row: int, record: dict[str, Any], ftype: str) -> dict[str, Any]:
         out: dict[str, Any] = {}

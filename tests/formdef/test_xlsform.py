@@ -316,3 +316,31 @@ def test_title_per_language_and_extra_settings_rows() -> None:
     assert lines(result.warnings) == ["settings sheet, row 3: only the first row of settings is used; this row is ignored"]
     untitled = import_xlsform(workbook({"survey": [["type", "name"], ["text", "a"]], "settings": [["form_id"], ["trees"]]}))
     assert untitled.form is not None and untitled.form.title == {"en": "trees"} and untitled.warnings == []
+
+
+def test_an_acknowledge_field_is_read_by_expressions_as_odk_reads_it() -> None:
+    """ODK stores an acknowledge as 'OK' when ticked and empty when not; Fieldbook stores yes/no.
+    The expressions that refer to it are rewritten to see 'OK' / empty, so the form's own
+    relevance still shows its follow-up question, and each rewrite is reported."""
+    from store.formdef import evaluate_record
+
+    data = workbook({"survey": [
+        SURVEY_HEADER,
+        survey_row("acknowledge", "ack", "I have read the safety note", "Gelesen"),
+        survey_row("text", "follow", "Anything to report?", relevant="${ack} = 'OK'"),
+        survey_row("text", "missing", "Why not?", relevant="${ack} != 'OK' and string-length(${ack}) = 0"),
+        survey_row("calculate", "said", calculation="concat('ack:', ${ack})"),
+    ]})
+    result = import_xlsform(data)
+    assert result.form is not None, result.problems
+    form = result.form
+    assert form.field("ack").type == "boolean"
+    ticked = evaluate_record(form, {"ack": True})
+    assert ticked.relevant["follow"] and not ticked.relevant["missing"] and ticked.values["said"] == "ack:OK"
+    unticked = evaluate_record(form, {"ack": False})
+    assert not unticked.relevant["follow"] and unticked.relevant["missing"] and unticked.values["said"] == "ack:"
+    assert not evaluate_record(form, {}).relevant["follow"]
+    rewritten = [w for w in lines(result.warnings) if "as ODK does" in w]
+    assert [w.split(":")[0] for w in rewritten] == [
+        "survey sheet, row 3, column 'relevant'", "survey sheet, row 4, column 'relevant'", "survey sheet, row 5, column 'calculation'",
+    ], lines(result.warnings)
