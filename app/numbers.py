@@ -98,3 +98,61 @@ def format_number(value: int | float, lang: str) -> str:
     if "e" in text or "E" in text:  # 1e-05, 1e+16: written out, which parse_number reads back
         text = format(Decimal(text), "f")
     return text.replace(".", decimal)
+
+
+# -- locations ---------------------------------------------------------------------------------
+# A location is typed as "latitude, longitude[, accuracy in m]". Coordinates are never grouped
+# (a latitude is at most 90), so each part takes one decimal symbol of either kind — "48.137" is
+# 48.137 in German as well, never 48137 — and the parts are separated by a semicolon, a comma
+# followed by a space, or spaces: "48,137; 11,575" and "48.137, 11.575" and "48,137 11,575" all
+# mean the same place in every language. "48.137,11.575" (one comma, no space) is read too.
+
+_COORDINATE = re.compile(r"(?P<sign>[+\-\u2212]?)(?P<whole>\d+)(?:[.,](?P<fraction>\d+))?")
+
+
+class GeopointTextError(NumberTextError):
+    """Text that is not a location; ``key`` names the sentence, ``example`` shows one."""
+
+
+def location_example(lang: str) -> str:
+    return format_geopoint({"lat": 48.1374, "lon": 11.5755, "accuracy": 5}, lang)
+
+
+def _parts(text: str) -> list[str] | None:
+    if ";" in text:
+        return re.split(r"\s*;\s*", text)
+    if re.search(r",\s", text):
+        return re.split(r",\s+", text)
+    if re.search(r"\s", text):
+        return text.split()
+    if text.count(",") == 1 and "." in text:
+        return text.split(",")
+    return None
+
+
+def parse_geopoint(text: str, lang: str) -> dict[str, float | None] | None:
+    """The location ``text`` means (None for empty text); ``GeopointTextError`` if it is not one."""
+    stripped = text.strip().strip(SPACES)
+    if not stripped:
+        return None
+    parts = _parts(stripped)
+    matches = [_COORDINATE.fullmatch(p) for p in parts or ()]
+    if parts is None or len(parts) not in (2, 3) or not all(matches):
+        raise GeopointTextError("geopoint.not_a_location", text, location_example(lang))
+    lat, lon, *rest = (
+        float(("-" if m["sign"] in ("-", "\u2212") else "") + m["whole"] + "." + (m["fraction"] or "0")) for m in matches if m
+    )
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise GeopointTextError("geopoint.outside", text, location_example(lang))
+    accuracy = rest[0] if rest else None
+    if accuracy is not None and accuracy < 0:
+        raise GeopointTextError("geopoint.accuracy", text, location_example(lang))
+    return {"lat": lat, "lon": lon, "accuracy": accuracy}
+
+
+def format_geopoint(value: dict[str, object], lang: str) -> str:
+    """A stored location as the field shows it in ``lang``: its numbers in the language's
+    decimal symbol, separated by "; " where that symbol is a comma, else by ", "."""
+    parts = [value.get("lat"), value.get("lon")] + ([value["accuracy"]] if value.get("accuracy") is not None else [])
+    numbers = [format_number(p, lang) for p in parts if isinstance(p, (int, float))]
+    return ("; " if symbols(lang)[0] == "," else ", ").join(numbers)

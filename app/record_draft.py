@@ -14,11 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app import numbers
 from store.core import ValidationError
 from store.formdef import FormDef, to_stored
 
 BASE = "~base"
 TIME_SUFFIX = "~time"  # the time half of a datetime field, which is shown as two widgets
+UNREADABLE = "unreadable"  # a problem: text typed into a number or location field that is not one
 
 
 def scope_of(record_id: str) -> str:
@@ -67,9 +69,17 @@ def build_draft(form: FormDef, saved: Mapping[str, Any], inputs: Mapping[str, An
             continue
         touched.add(name)
         raw = _datetime(name, saved.get(name), inputs) if is_datetime else inputs[name]
-        if item.type in ("integer", "decimal") and isinstance(raw, str) and raw.strip():
-            # the number widget stores a number, or the text it refused (app.widgets.s_number)
-            problems[name] = f"'{name}' needs a number."
+        if item.type == "geopoint" and isinstance(raw, str):
+            # a location typed before the location widget read it (a draft from an older version):
+            # read it as the widget does, in any language
+            try:
+                raw = numbers.parse_geopoint(raw, "en")
+            except numbers.GeopointTextError:
+                pass
+        if item.type in ("integer", "decimal", "geopoint") and isinstance(raw, str) and raw.strip():
+            # the number and location widgets store a number / a location, or the text they
+            # refused (app.widgets.s_number, s_geopoint); the editor words the message
+            problems[name] = UNREADABLE
             values[name] = None
             continue
         try:

@@ -16,21 +16,12 @@ from app import widgets
 from app.record_draft import TIME_SUFFIX
 from app.slots import label_escape, md_escape
 from store.core import FileRef
-from store.formdef import Field, FormDef, format_value, number_text, range_settings, to_widget
+from store.formdef import Field, FormDef, format_value, range_settings, to_widget
 
 AfterChange = Callable[[str, Any], None]
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 IMAGE_TYPES = ("jpg", "jpeg", "png", "gif", "webp", "heic", "tif", "tiff")
-
-
-def _geopoint_text(value: Any) -> str:
-    if not isinstance(value, dict) or value.get("lat") is None:
-        return ""
-    parts = [number_text(value["lat"]), number_text(value["lon"])]
-    if value.get("accuracy") is not None:
-        parts.append(number_text(value["accuracy"]))
-    return ", ".join(parts)
 
 
 def render_field(
@@ -81,7 +72,7 @@ def render_field(
             format_func=lambda v: names.get(v, str(v)), **common,
         )
     elif kind == "geopoint":
-        widgets.s_text(field.name, label, default=_geopoint_text(shown), placeholder=t("record.geopoint_hint"), **common)
+        widgets.s_geopoint(field.name, label, default=shown if isinstance(shown, dict) else None, placeholder=t("record.geopoint_hint"), **common)
     elif kind in ("photo", "file"):
         widgets.s_file(
             field.name, label, default=shown if isinstance(shown, FileRef) else None,

@@ -204,40 +204,65 @@ def s_textarea(key: str, label: str, *, scope: str | None = None, default: str =
     return live_text.text_area(wkey, scope, key, label, value=value, commit=commit, **kw)
 
 
-def _read_number(text: Any, lang: str, integer: bool) -> tuple[Any, numbers.NumberTextError | None]:
-    """(the number, None), or (the text as typed, why it is not a number)."""
+def _read(parse: Callable[[str], Any], text: Any) -> tuple[Any, numbers.NumberTextError | None]:
+    """(the value ``parse`` reads, None), or (the text as typed, why it cannot be read)."""
     if not isinstance(text, str):
         return text, None
     try:
-        return numbers.parse_number(text, lang, integer=integer), None
+        return parse(text), None
     except numbers.NumberTextError as exc:
         return text, exc
+
+
+def _parsed_text(
+    key: str, label: str, parse: Callable[[str], Any], show: Callable[[Any], str], *, scope: str | None, default: Any, after: AfterChange | None, **kw: Any
+) -> Any:
+    """A text field whose text is read as a value (a number, a location) as the user's language
+    writes it, committed while typing like every text field. What cannot be read stays in the
+    field and in the store as typed, with a sentence in the field's message slot
+    (``field_error``), so the form refuses to save it."""
+    session = _session()
+    scope = scope or session.state.page
+    kw.setdefault("live", LIVE_PAUSE)
+
+    def read(text: Any) -> Any:  # the flush route's conversion: no session there, no message
+        return _read(parse, text)[0]
+
+    def from_widget(text: Any) -> Any:
+        value, problem = _read(parse, text)
+        _set_field_error(scope, key, None if problem is None else problem_text(session.t, problem))
+        return value
+
+    def to_widget(value: Any) -> str:
+        return "" if value is None else value if isinstance(value, str) else show(value)
+
+    flush.allow(flush.css_name(widget_key(scope, key)), scope, key, read)
+    return _controlled(st.text_input, key, label, scope=scope, default=default, after=after, to_widget=to_widget, from_widget=from_widget, **kw)
+
+
+def problem_text(t: Callable[..., str], problem: numbers.NumberTextError) -> str:
+    """The sentence for text that is not a number or a location, in the user's language."""
+    return t(problem.key, text=problem.text, example=problem.example)
 
 
 def s_number(
     key: str, label: str, *, scope: str | None = None, default: float | int | None = None, after: AfterChange | None = None, integer: bool = False, **kw: Any
 ) -> Any:
-    """A number typed as the user's language writes it (``app.numbers``), committed while typing
-    like every text field. What is not a number stays in the field and in the store as typed, with
-    a sentence in the field's message slot (``field_error``), so the form refuses to save it."""
-    session = _session()
-    scope = scope or session.state.page
-    lang = session.lang
-    kw.setdefault("live", LIVE_PAUSE)
+    """A number typed as the user's language writes it (``app.numbers``)."""
+    lang = _session().lang
+    return _parsed_text(
+        key, label, lambda text: numbers.parse_number(text, lang, integer=integer), lambda v: numbers.format_number(v, lang),
+        scope=scope, default=default, after=after, **kw,
+    )
 
-    def read(text: Any) -> Any:  # the flush route's conversion: no session there, no message
-        return _read_number(text, lang, integer)[0]
 
-    def from_widget(text: Any) -> Any:
-        value, problem = _read_number(text, lang, integer)
-        _set_field_error(scope, key, None if problem is None else session.t(problem.key, text=problem.text, example=problem.example))
-        return value
-
-    def to_widget(value: Any) -> str:
-        return "" if value is None else value if isinstance(value, str) else numbers.format_number(value, lang)
-
-    flush.allow(flush.css_name(widget_key(scope, key)), scope, key, read)
-    return _controlled(st.text_input, key, label, scope=scope, default=default, after=after, to_widget=to_widget, from_widget=from_widget, **kw)
+def s_geopoint(key: str, label: str, *, scope: str | None = None, default: Any = None, after: AfterChange | None = None, **kw: Any) -> Any:
+    """A location typed as "latitude, longitude[, accuracy]" in the user's language (``app.numbers``)."""
+    lang = _session().lang
+    return _parsed_text(
+        key, label, lambda text: numbers.parse_geopoint(text, lang), lambda v: numbers.format_geopoint(v, lang),
+        scope=scope, default=default, after=after, **kw,
+    )
 
 
 def _option(options: Sequence[Any], default: Any) -> Callable[[Any], Any]:

@@ -73,6 +73,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "“{text}” is not a whole number. Write it like {example}.",
         "de": "„{text}“ ist keine ganze Zahl. Schreiben Sie sie wie {example}.",
     },
+    "geopoint.not_a_location": {
+        "en": "“{text}” is not a location. Write latitude, longitude and, if known, the accuracy in metres, like {example}.",
+        "de": "„{text}“ ist kein Standort. Schreiben Sie Breite; Länge und, falls bekannt, die Genauigkeit in Metern, wie {example}.",
+    },
+    "geopoint.outside": {
+        "en": "“{text}” is not on the earth: the latitude goes from −90 to 90, the longitude from −180 to 180.",
+        "de": "„{text}“ liegt nicht auf der Erde: Die Breite reicht von −90 bis 90, die Länge von −180 bis 180.",
+    },
+    "geopoint.accuracy": {
+        "en": "“{text}”: the accuracy (the third number, in metres) cannot be negative.",
+        "de": "„{text}“: Die Genauigkeit (die dritte Zahl, in Metern) kann nicht negativ sein.",
+    },
+    "value.invalid": {
+        "en": "This value cannot be used here. Correct it or clear the field.",
+        "de": "Dieser Wert passt hier nicht. Korrigieren Sie ihn oder leeren Sie das Feld.",
+    },
     "file.unreadable": {"en": "The file could not be read ({reason}).", "de": "Die Datei konnte nicht gelesen werden ({reason})."},
     "form.unsaved": {"en": "Unsaved changes (kept as a draft)", "de": "Ungespeicherte Änderungen (als Entwurf behalten)"},
     "form.saved": {"en": "Saved", "de": "Gespeichert"},

@@ -16,9 +16,9 @@ from typing import Any
 
 import streamlit as st
 
-from app import widgets
+from app import numbers, widgets
 from app.desktop import flush
-from app.record_draft import BASE, Draft, build_draft, scope_of
+from app.record_draft import BASE, UNREADABLE, Draft, build_draft, scope_of
 from app.record_fields import render_calculated, render_field, render_note
 from app.session import Session
 from app.slots import md_escape, message
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 _MESSAGE = "_fb_record_message"
 _TRIED_FINAL = "_fb_record_tried_final"
+_FIX = "fix"  # a refused save's message: the fields that need attention, counted afresh each run
 
 
 def _say(record_id: str, kind: str, text: str) -> None:
@@ -97,15 +98,12 @@ def _save(session: Session, record_id: str, status: str) -> None:
         _, form = load_form(rt.store, record.project_id, record.form_version)
         stored = rt.inputs.load_versioned(rt.user, scope)
         draft = build_draft(form, record.data, {k: v for k, (v, _) in stored.items()})
-        if draft.problems:
-            _say(record_id, "error", session.t("record.fix_first", n=len(draft.problems)))
-            return
         evaluation = evaluate_record(form, draft.values)
         blocking = evaluation.blocking(final=status == "final")
-        if blocking:
+        if draft.problems or blocking:
             if status == "final":
                 st.session_state[_TRIED_FINAL] = record_id
-            _say(record_id, "error", session.t("record.fix_first", n=len(blocking)))
+            _say(record_id, _FIX, "")  # worded on every run from the fields' own messages (_summary)
             return
         data = clean_for_save(form, draft.values)
         if data == record.data and status == record.status:
@@ -186,14 +184,32 @@ def _restore(session: Session, record_id: str, version: int) -> None:
     _say(record_id, "success", session.t("record.restored", old=version, version=saved.version))
 
 
-def _field_message(
-    session: Session, scope: str, field: Field, draft: Draft, evaluation: Evaluation, tried_final: bool
-) -> tuple[str | None, str | None]:
+Message = tuple[str | None, str | None]  # (kind, text) of a field's message slot
+
+
+def _unreadable(session: Session, field: Field, raw: Any) -> str:
+    """Why text typed into a number or location field is not one, as its widget says it."""
+    parse: dict[str, Callable[[str], Any]] = {
+        "integer": lambda text: numbers.parse_number(text, session.lang, integer=True),
+        "decimal": lambda text: numbers.parse_number(text, session.lang),
+        "geopoint": lambda text: numbers.parse_geopoint(text, session.lang),
+    }
+    try:
+        if isinstance(raw, str) and field.type in parse:
+            parse[field.type](raw)
+    except numbers.NumberTextError as exc:
+        return widgets.problem_text(session.t, exc)
+    return session.t("value.invalid")
+
+
+def _field_message(session: Session, scope: str, field: Field, draft: Draft, evaluation: Evaluation, tried_final: bool) -> Message:
     said = widgets.field_error(scope, field.name)  # the widget's own sentence (a number as written)
     if said is not None:
         return "error", said
     if field.name in draft.problems:
-        return "error", draft.problems[field.name]
+        if draft.problems[field.name] == UNREADABLE:
+            return "error", _unreadable(session, field, widgets.stored_value(scope, field.name))
+        return "error", session.t("value.invalid")
     if field.type == "range" and draft.values.get(field.name) is None:
         return "info", session.t("record.range_unset")
     error = evaluation.errors.get(field.name)
@@ -203,8 +219,34 @@ def _field_message(
     return "error", text
 
 
+def _messages(
+    session: Session, scope: str, fields: tuple[Field, ...], draft: Draft, evaluation: Evaluation, tried_final: bool
+) -> dict[str, Message]:
+    """The message of every field shown (relevant, holding a value someone types), in form order."""
+    found: dict[str, Message] = {}
+    for field in fields:
+        if not evaluation.relevant.get(field.name, True):
+            continue
+        if field.type == "group":
+            found |= _messages(session, scope, field.children, draft, evaluation, tried_final)
+        elif field.type != "note" and not field.calculation:
+            found[field.name] = _field_message(session, scope, field, draft, evaluation, tried_final)
+    return found
+
+
+def _summary(session: Session, form: FormDef, messages: dict[str, Message]) -> str | None:
+    """After a refused save: which fields still need attention, counted from the messages the
+    fields show in this run (so it shrinks as they are fixed and goes once none is left)."""
+    wrong = [form.label(form.field(name), session.lang) for name, (kind, _) in messages.items() if kind == "error"]
+    if not wrong:
+        return None
+    opening, closing = ("„", "“") if session.lang == "de" else ("“", "”")
+    names = ", ".join(f"{opening}{label}{closing}" for label in wrong)
+    return session.t("record.fix_one" if len(wrong) == 1 else "record.fix_many", n=len(wrong), fields=names)
+
+
 def _fields(
-    session: Session, form: FormDef, fields: tuple[Field, ...], record: rec.Record, draft: Draft, evaluation: Evaluation, tried_final: bool
+    session: Session, form: FormDef, fields: tuple[Field, ...], record: rec.Record, evaluation: Evaluation, messages: dict[str, Message]
 ) -> None:
     scope = scope_of(record.id)
     for field in fields:
@@ -213,7 +255,7 @@ def _fields(
         if field.type == "group":
             with st.container(border=True, key=f"group-{field.name}"):
                 st.markdown(f"**{md_escape(form.label(field, session.lang))}**")
-                _fields(session, form, field.children, record, draft, evaluation, tried_final)
+                _fields(session, form, field.children, record, evaluation, messages)
             continue
         if field.type == "note":
             render_note(form, field, session.lang)
@@ -225,7 +267,7 @@ def _fields(
             form, field, record.data.get(field.name), scope=scope, lang=session.lang, t=session.t,
             after=_after_edit(session, record), disabled=record.deleted,
         )
-        message(f"rec-{field.name}", *_field_message(session, scope, field, draft, evaluation, tried_final))
+        message(f"rec-{field.name}", *messages.get(field.name, (None, None)))
 
 
 def _status_line(session: Session, record: rec.Record, dirty: bool) -> str:
@@ -307,10 +349,15 @@ def render(session: Session) -> None:
             st.markdown("\u200b")
     stale = draft.base is not None and draft.base != record.version and dirty
     shown = st.session_state.get(_MESSAGE)
+    shown = shown[1:] if shown and shown[0] == record.id else (None, None)
+    messages = _messages(session, scope_of(record.id), form.fields, draft, evaluation, tried_final)
     if stale:
         message("record", "warning", session.t("record.stale", version=record.version, who=record.updated_by))
+    elif shown[0] == _FIX:
+        summary = _summary(session, form, messages)
+        message("record", "error" if summary else None, summary)
     else:
-        message("record", *(shown[1:] if shown and shown[0] == record.id else (None, None)))
+        message("record", *shown)
     actions = st.columns(5)
     actions[0].button(session.t("record.save_draft"), key="record_save_draft", on_click=_save, args=(session, record.id, "draft"), disabled=record.deleted, width="stretch")
     actions[1].button(session.t("record.save_final"), key="record_save_final", type="primary", on_click=_save, args=(session, record.id, "final"), disabled=record.deleted, width="stretch")
@@ -329,7 +376,7 @@ def render(session: Session) -> None:
     # (_after_edit): with the version it is based on (app/desktop/flush.py)
     # (and creates a new record: _start, the version it creates is 1)
     flush.with_first(scope_of(record.id), {BASE: record.version or 1}, (lambda rt: _start(rt, record)) if new else None)
-    _fields(session, form, form.fields, record, draft, evaluation, tried_final)
+    _fields(session, form, form.fields, record, evaluation, messages)
     if not new:
         _history(session, record, form, dirty)
     st.caption(f"{session.t('record.id')}: `{record.id}` · {session.t('record.form_version', version=record.form_version)}")

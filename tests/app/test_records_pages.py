@@ -226,3 +226,47 @@ def test_a_saved_note_shows_the_record_as_it_is_now_after_a_sync_changed_it(rt, 
     at.run()
     assert sent(at, _key(record_id, "notes"))["value"] == "merged on the server"
     assert shown(at, _key(record_id, "notes")) == "merged on the server"
+
+
+def test_the_error_summary_counts_what_the_fields_show_and_goes_once_they_are_fixed(rt, new_session):
+    at = new_session()
+    _, record_id = _open_new_record(at, rt)
+    at.text_input(key=_key(record_id, "dbh_cm")).input("-5").run()
+    at.text_input(key=_key(record_id, "location")).input("north, east").run()
+    at.button(key="record_save_final").click().run()
+    summary = [m.value for m in at.markdown if "Not saved" in m.value]
+    assert len(summary) == 1 and "4 fields need attention" in summary[0], summary
+    for label in ("Species", "Trunk diameter at breast height", "Location", "Health"):
+        assert label in summary[0], summary
+    assert not any("'location'" in m.value or "'dbh_cm'" in m.value for m in at.markdown)  # labels, not internal names
+    assert any("is not a location" in m.value for m in at.markdown)
+    at.text_input(key=_key(record_id, "location")).input("48.1374, 11.5755, 5").run()
+    summary = [m.value for m in at.markdown if "Not saved" in m.value]
+    assert len(summary) == 1 and "3 fields need attention" in summary[0] and "Location" not in summary[0], summary
+    at.text_input(key=_key(record_id, "dbh_cm")).input("35.5").run()
+    at.selectbox(key=_key(record_id, "species")).set_value("fagus_sylvatica").run()
+    summary = [m.value for m in at.markdown if "Not saved" in m.value]
+    assert len(summary) == 1 and "needs attention" in summary[0] and "Health" in summary[0], summary
+    at.selectbox(key=_key(record_id, "health")).set_value("good").run()
+    assert not [m.value for m in at.markdown if "Not saved" in m.value]  # nothing left to fix: the summary went
+    stored = rt.inputs.load(rt.user, f"record:{record_id}")
+    assert stored[(f"record:{record_id}", "location")] == {"lat": 48.1374, "lon": 11.5755, "accuracy": 5.0}
+
+
+def test_a_location_is_typed_as_german_writes_numbers(rt, new_session):
+    from store.inputs.uistate import UiState, save_ui_state
+
+    at = new_session()
+    _, record_id = _open_new_record(at, rt)
+    state = load_ui_state(rt.store, rt.user)
+    save_ui_state(rt.store, rt.user, UiState(page=state.page, params=state.params, prefs={**state.prefs, "language": "de"}))
+    at = new_session()
+    field = at.text_input(key=_key(record_id, "location"))
+    field.input("48,1374; 11,5755; 5").run()
+    stored = rt.inputs.load(rt.user, f"record:{record_id}")
+    assert stored[(f"record:{record_id}", "location")] == {"lat": 48.1374, "lon": 11.5755, "accuracy": 5.0}
+    again = new_session()
+    assert again.text_input(key=_key(record_id, "location")).value == "48,1374; 11,5755; 5"
+    again.text_input(key=_key(record_id, "location")).input("Norden").run()
+    assert any("ist kein Standort" in m.value and "48,1374; 11,5755; 5" in m.value for m in again.markdown)
+    assert rt.inputs.load(rt.user, f"record:{record_id}")[(f"record:{record_id}", "location")] == "Norden"  # kept as typed

@@ -67,3 +67,29 @@ def test_what_is_not_a_number_is_kept_and_refused_with_a_message(start_app, page
     settle(page)
     expect(field(page, lang)).to_have_value(typed)  # kept as typed, as a draft
     assert _draft_value(app, "dbh_cm") == typed
+
+
+LOCATION = {"en": "Location", "de": "Standort"}
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("de", "48,1374; 11,5755; 5"), ("en", "48.1374, 11.5755, 5"), ("de", "48.1374, 11.5755, 5")])
+def test_a_location_is_stored_as_the_place_meant(start_app, page, lang, typed):
+    app, _ = _new_demo_record(start_app, page, lang)
+    where = main(page).get_by_role("textbox", name=LOCATION[lang])
+    where.click()
+    where.press_sequentially(typed, delay=20)
+    page.wait_for_timeout(700)
+    expect(where).to_have_value(typed)
+    assert _draft_value(app, "location") == {"lat": 48.1374, "lon": 11.5755, "accuracy": 5.0}
+
+
+def test_a_saved_location_shows_in_german_as_german_writes_it(start_app, page):
+    app, _ = _new_demo_record(start_app, page, "de")
+    where = main(page).get_by_role("textbox", name=LOCATION["de"])
+    where.click()
+    where.press_sequentially("48.1374, 11.5755", delay=20)
+    where.press("Tab")
+    settle(page)
+    page.reload()
+    settle(page)
+    expect(main(page).get_by_role("textbox", name=LOCATION["de"])).to_have_value("48,1374; 11,5755")

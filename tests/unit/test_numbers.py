@@ -8,7 +8,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.numbers import LOCALES, NumberTextError, format_number, parse_number
+from app.numbers import LOCALES, GeopointTextError, NumberTextError, format_geopoint, format_number, parse_geopoint, parse_number
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,43 @@ def test_any_number_written_in_a_language_reads_back_exactly(number, lang, group
     text = format_decimal(number, format="#,##0.###" if grouped else "0.###", locale=LOCALES[lang])
     assert parse_number(text, lang) == float(number)
     assert parse_number(format_number(parse_number(text, lang), lang), lang) == parse_number(text, lang)  # shown, read again: the same
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("48.1374, 11.5755, 5", (48.1374, 11.5755, 5.0)), ("48,1374; 11,5755; 5", (48.1374, 11.5755, 5.0)),
+        ("48,1374 11,5755", (48.1374, 11.5755, None)), ("48.137,11.575", (48.137, 11.575, None)), ("48.137", None),
+        ("-33.8568; 151.2153", (-33.8568, 151.2153, None)), ("−33,5, 151", (-33.5, 151.0, None)), ("48, 11", (48.0, 11.0, None)),
+        ("48.137, 11.575, 4, 9", None), ("north, east", None), ("48,1,11,5", None), ("1.000, 2", (1.0, 2.0, None)),
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_reads_the_location_meant_in_any_language(lang, text, meant):
+    """Coordinates are never grouped, so a point or a comma before the decimals means the same in
+    every language ("1.000" is one degree); anything else is refused, not guessed."""
+    if meant is None:
+        with pytest.raises(GeopointTextError) as info:
+            parse_geopoint(text, lang)
+        assert info.value.key == "geopoint.not_a_location" and info.value.text == text
+        return
+    got = parse_geopoint(text, lang)
+    assert got is not None and (got["lat"], got["lon"], got["accuracy"]) == meant
+
+
+@pytest.mark.parametrize(("text", "key"), [("91, 11", "geopoint.outside"), ("48; 181", "geopoint.outside"), ("48, 11, -2", "geopoint.accuracy")])
+def test_a_location_off_the_earth_is_refused(text, key):
+    with pytest.raises(GeopointTextError) as info:
+        parse_geopoint(text, "en")
+    assert info.value.key == key
+
+
+@given(
+    lat=st.floats(-90, 90, allow_nan=False).map(lambda x: round(x, 6)),
+    lon=st.floats(-180, 180, allow_nan=False).map(lambda x: round(x, 6)),
+    accuracy=st.none() | st.floats(0, 10_000, allow_nan=False).map(lambda x: round(x, 2)),
+    lang=st.sampled_from(sorted(LOCALES)),
+)
+def test_a_location_shown_in_a_language_reads_back_exactly(lat, lon, accuracy, lang):
+    value = {"lat": lat, "lon": lon, "accuracy": accuracy}
+    assert parse_geopoint(format_geopoint(value, lang), lang) == {k: (None if v is None else float(v)) for k, v in value.items()}
