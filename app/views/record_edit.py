@@ -286,30 +286,66 @@ def _history(session: Session, record: rec.Record, form: FormDef, dirty: bool) -
         store = session.runtime.store
         # Drawn on every keystroke's rerun: read once per saved version (a new one changes the key).
         history = store.cache.get_or_compute(("history", record.id, record.hlc), lambda: rec.record_history(store, record.id))
-        for version in history:
-            line, button = st.columns([5, 1], vertical_alignment="center")
+        for version, before in zip(history, [*history[1:], None], strict=True):
+            line, button = st.columns([5, 1], vertical_alignment="top")
             when = version.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-            changes = _describe(form, version.data, session.lang)
+            changes = _changes(session, form, version, before)
             line.markdown(
                 f"**v{version.version}** · {md_escape(when)} · {md_escape(version.saved_by)} · "
                 f"{session.t(f'record.status.{version.status}')}"
                 + (f" · {md_escape(version.note)}" if version.note else "")
-                + f"  \n:gray[{md_escape(changes)}]"
+                + "".join(f"  \n:gray[{md_escape(change)}]" for change in changes)
             )
-            button.button(
-                session.t("record.restore"), key=f"restore_v{version.version}", disabled=version.version == record.version or dirty,
-                help=session.t("record.restore_dirty") if dirty else None, on_click=_restore, args=(session, record.id, version.version),
-            )
+            with button.popover(session.t("record.view_version"), width="stretch"):
+                st.markdown(f"**{session.t('record.version_whole', version=version.version)}**")
+                st.markdown("  \n".join(md_escape(f"{label}: {text}") for label, text in _values(form, version.data, session.lang)) or "—")
+                st.button(
+                    session.t("record.restore"), key=f"restore_v{version.version}", disabled=version.version == record.version or dirty,
+                    help=session.t("record.restore_dirty") if dirty else None, on_click=_restore, args=(session, record.id, version.version),
+                )
 
 
-def _describe(form: FormDef, data: dict[str, Any], lang: str, limit: int = 160) -> str:
-    parts = []
-    for field in form.value_fields():
-        value = data.get(field.name)
-        if value is not None:
-            parts.append(f"{form.label(field, lang)}: {format_value(form, field, value, lang)}")
-    text = "; ".join(parts)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _shown(form: FormDef, name: str, value: Any, lang: str) -> str:
+    if value is None or value == [] or value == "":
+        return "—"
+    try:
+        return format_value(form, form.field(name), value, lang)
+    except (KeyError, FieldbookError):  # a field an older form version had
+        return str(value)
+
+
+def _label(form: FormDef, name: str, lang: str) -> str:
+    try:
+        return form.label(form.field(name), lang)
+    except KeyError:
+        return name
+
+
+def _values(form: FormDef, data: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """(label, value as shown) of every field with a value in ``data``, in form order."""
+    names = [f.name for f in form.value_fields()] + [n for n in data if n not in {f.name for f in form.value_fields()}]
+    return [(_label(form, n, lang), _shown(form, n, data[n], lang)) for n in names if _shown(form, n, data.get(n), lang) != "—"]
+
+
+def _changes(session: Session, form: FormDef, version: rec.RecordVersion, before: rec.RecordVersion | None) -> list[str]:
+    """What ``version`` changed against the one ``before`` it, field by field: old → new (the
+    first version: what it was created with)."""
+    lang = session.lang
+    if before is None:
+        return [f"{label}: {text}" for label, text in _values(form, version.data, lang)]
+    found = []
+    if version.status != before.status:
+        old, new = (session.t(f"record.status.{v.status}") for v in (before, version))
+        found.append(f"{session.t('list.col.status')}: {old} → {new}")
+    if version.deleted != before.deleted:
+        found.append(session.t("record.is_deleted") if version.deleted else session.t("record.undeleted"))
+    names = [f.name for f in form.value_fields()]
+    names += [n for n in {**before.data, **version.data} if n not in names]
+    for name in names:
+        old, new = before.data.get(name), version.data.get(name)
+        if old != new:
+            found.append(f"{_label(form, name, lang)}: {_shown(form, name, old, lang)} → {_shown(form, name, new, lang)}")
+    return found or [session.t("record.no_change")]
 
 
 def render(session: Session) -> None:

@@ -128,6 +128,10 @@ def test_record_draft_constraint_required_save_and_history(rt, new_session):
     assert rec.get_record(rt.store, record_id).version == 3
     history = rec.record_history(rt.store, record_id)
     assert [v.version for v in history] == [3, 2, 1]
+    history = [m.value for m in at.markdown if m.value.startswith("**v")]
+    assert "Notes\\: — → leaning" in history[0], history[0]  # v3: what changed, old → new
+    assert "Status\\: Draft → Final" in history[1] and "Health\\: — → Good" in history[1], history[1]
+    assert any("Version 2 as it was saved" in m.value for m in at.markdown)  # the whole version, before restoring
     at.button(key="restore_v2").click().run()
     current = rec.get_record(rt.store, record_id)
     assert current.version == 4 and "notes" not in current.data

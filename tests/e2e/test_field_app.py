@@ -176,7 +176,15 @@ def test_xlsform_record_every_type_edit_history_export_and_import(start_app, pag
     main(page).get_by_text("History").click()
     for version in ("v1", "v2", "v3"):
         expect(main(page).get_by_text(version, exact=True)).to_be_visible()
+    expect(main(page).get_by_text("Observer: Ana Müller → Ana Müller-Berg")).to_be_visible()  # v3: old → new
     settle(page)
+    before = layout_shift(page)
+    main(page).get_by_role("button", name="View").nth(1).click()  # v2, whole, before restoring it
+    expect(page.get_by_text("Version 2 as it was saved")).to_be_visible()
+    expect(page.get_by_role("button", name="Restore", exact=True)).to_be_enabled()
+    page.keyboard.press("Escape")
+    settle(page)
+    REPORT.append(f"layout shift (CLS), history: a version viewed whole: {layout_shift(page) - before:.3f}")
 
     sidebar_button(page, "Export & import").click()
     settle(page)
