@@ -156,3 +156,10 @@ def format_geopoint(value: dict[str, object], lang: str) -> str:
     parts = [value.get("lat"), value.get("lon")] + ([value["accuracy"]] if value.get("accuracy") is not None else [])
     numbers = [format_number(p, lang) for p in parts if isinstance(p, (int, float))]
     return ("; " if symbols(lang)[0] == "," else ", ").join(numbers)
+
+
+def format_count(n: int, lang: str) -> str:
+    """A count as the language groups it: 5,003 in English, 5.003 in German."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(n, locale=LOCALES.get(lang, "en_US")))

@@ -47,7 +47,8 @@ ROUTER = Router(
         Route("dashboard", "page.dashboard", dashboard.render, icon=":material/bar_chart:"),
         Route("form", "page.form", form_editor.render, icon=":material/dynamic_form:"),
         Route("data", "page.data", data_io.render, icon=":material/import_export:"),
-        Route("inputs", "page.inputs", inputs.render, icon=":material/edit_note:"),
+        # the widget demonstration (tests drive it): reachable at ?page=inputs, not offered to field users
+        Route("inputs", "page.inputs", inputs.render, icon=":material/edit_note:", nav=False),
         Route("jobs", "page.jobs", jobs.render, icon=":material/autorenew:"),
         Route("snapshots", "page.snapshots", snapshots.render, icon=":material/backup:"),
         Route("conflicts", "page.conflicts", conflicts.render, icon=":material/call_split:"),

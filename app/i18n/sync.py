@@ -118,6 +118,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "sync.online.need_server": {"en": "Save a server address to go online.", "de": "Speichern Sie eine Serveradresse, um online zu gehen."},
     "sync.interval": {"en": "Sync every … minutes", "de": "Abgleich alle … Minuten"},
     "sync.keyring.line": {"en": "Passwords are kept in: {name}", "de": "Passwörter werden abgelegt in: {name}"},
+    "sync.keyring.kind.secure": {"en": "the system's password store", "de": "dem Passwortspeicher des Systems"},
+    "sync.keyring.kind.file": {"en": "a file on this computer, not encrypted", "de": "einer Datei auf diesem Computer, unverschlüsselt"},
+    "sync.keyring.kind.none": {"en": "nowhere — no password store is available", "de": "nirgends — es ist kein Passwortspeicher verfügbar"},
     "sync.keyring.insecure": {
         "en": "Passwords are stored in a plain file (not secure) — install/enable the system keyring.",
         "de": "Passwörter werden in einer einfachen Datei gespeichert (nicht sicher) — installieren/aktivieren Sie den Schlüsselbund des Systems.",

@@ -19,6 +19,7 @@ import streamlit as st
 
 from app import widgets
 from app.desktop import runtime as runtime_module
+from app.numbers import format_count
 from app.project_context import require_project
 from app.session import Session
 from app.slots import label_escape, md_escape, message
@@ -266,7 +267,7 @@ def render(session: Session) -> None:
     except FieldbookError as exc:
         st.warning(str(exc))
         return
-    st.markdown(f"**{md_escape(project.name)}** · {session.t('list.total', n=project.record_count)}")
+    st.markdown(f"**{md_escape(project.name)}** · {session.t('list.total', n=format_count(project.record_count, session.lang))}")
     message("data", *st.session_state.get(_MESSAGE, (None, None)))
     _export(session, project)
     st.divider()

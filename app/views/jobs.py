@@ -3,8 +3,9 @@
 The list polls the ledger inside ``st.fragment(run_every=…)``, so only the list reruns, never the
 page. No jumps: every job is drawn in a row of fixed height at a fixed position (``fbjob-<slot>``),
 running jobs first; a new job changes what the rows show, and a longer list grows at the bottom.
-Buttons are always there (disabled when they do not apply), so nothing appears or disappears
-inside a row either.
+Cancel and Retry are always there (disabled when they do not apply); Download only when there is
+a file, in a row whose height does not change. Task names, attempts and raw results are behind
+each row's "Details", for whoever supports the user.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any
 import streamlit as st
 
 from app.desktop import runtime as runtime_module
+from app.numbers import format_count
 from app.session import Session
-from app.slots import header_slot
+from app.slots import EMPTY, header_slot
 from jobs import CANCELLED, FAILED, QUEUED, RUNNING, JobResult, JobService, format_duration, utcnow
 from store.core import FieldbookError
 
@@ -114,8 +116,10 @@ def _row(session: Session, job: JobResult, slot: int, now: dt.datetime) -> None:
     title, state, ident, cancel, retry = st.columns([1.9, 2.6, 1.3, 1.5, 1.5], vertical_alignment="center")
     status = t("jobs.status.stopping") if job.status == RUNNING and job.cancel_requested else t(f"jobs.status.{job.status}")
     title.markdown(f"**{_plain(_title(session, job.name))}**")
-    state.markdown(f"{status} · {t('jobs.attempt', attempt=max(job.attempts, 1), max=job.max_attempts)}")
-    ident.markdown(f"`{job.id[-12:]}`")
+    # the attempt only once there was more than one: "attempt 1 of 3" tells a person nothing
+    again = job.max_attempts > 1 and job.attempts > 1
+    state.markdown(status + (f" · {t('jobs.attempt', attempt=job.attempts, max=job.max_attempts)}" if again else ""))
+    ident.markdown(f"`{job.id[-12:]}`")  # as "Job … started" names it
     cancel.button(
         t("jobs.cancel"),
         key=f"jobs_cancel_{slot}",
@@ -129,12 +133,18 @@ def _row(session: Session, job: JobResult, slot: int, now: dt.datetime) -> None:
         key=f"jobs_retry_{slot}",
         on_click=_retry,
         args=(session, job.id),
-        disabled=job.status not in (FAILED, CANCELLED),
+        disabled=not _retryable(job),
         width="stretch",
     )
     st.progress(job.progress, text=_progress_text(job))
-    note, download = st.columns([6.4, 2.4], vertical_alignment="center")
+    note, details, download = st.columns([5, 1.4, 2.4], vertical_alignment="center")
     note.caption(_timing(session, job, now) + _outcome(session, job))
+    with details.popover(t("jobs.details"), width="stretch"):  # for whoever supports the user: floats, moves nothing
+        st.markdown(_plain(t("jobs.details.text", id=job.id, task=job.name, attempt=max(job.attempts, 1), max=job.max_attempts)))
+        if job.error:
+            st.code(job.error, language=None, wrap_lines=True)
+        if job.result is not None:
+            st.code(json.dumps(job.result, ensure_ascii=False, indent=1)[:4000], language="json", wrap_lines=True)
     path = _result_file(job)
     if path is not None:
         download.download_button(
@@ -146,8 +156,16 @@ def _row(session: Session, job: JobResult, slot: int, now: dt.datetime) -> None:
             icon=":material/download:",
             width="stretch",
         )
-    else:
-        download.button(t("jobs.download"), key=f"jobs_download_{slot}", disabled=True, icon=":material/download:", width="stretch")
+    else:  # no file (yet): nothing to offer (the row's height is fixed, so nothing moves when one comes)
+        download.markdown(EMPTY)
+
+
+def _retryable(job: JobResult) -> bool:
+    """Cancelled, or failed although attempts were left: the task refused for good (a file
+    that did not pass its check), and the same run would fail the same way."""
+    if job.status == CANCELLED:
+        return True
+    return job.status == FAILED and job.attempts >= job.max_attempts
 
 
 _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#~|$"})
@@ -190,12 +208,17 @@ def _timing(session: Session, job: JobResult, now: dt.datetime) -> str:
 
 
 def _outcome(session: Session, job: JobResult) -> str:
+    """What came of the job, in words (the raw result is in its details)."""
     if job.status == FAILED and job.error:
         return " · " + session.t("jobs.error", error=_plain(job.error))
-    if job.result is not None:
-        shown = {k: v for k, v in job.result.items() if k != "path"} if isinstance(job.result, dict) else job.result
-        if shown:
-            return " · " + session.t("jobs.result", result=_plain(json.dumps(shown, ensure_ascii=False)[:200]))
+    result = job.result if isinstance(job.result, dict) else {}
+    if job.status != "done":
+        return ""
+    if isinstance(result.get("records"), int):
+        key = "jobs.result.imported" if job.name == "records.import" else "jobs.result.records"
+        return " · " + session.t(key, n=format_count(result["records"], session.lang))
+    if isinstance(result.get("steps"), int):
+        return " · " + session.t("jobs.result.steps", n=format_count(result["steps"], session.lang))
     return ""
 
 

@@ -13,9 +13,11 @@ from datetime import datetime
 
 import streamlit as st
 
+from app.numbers import format_count
 from app.project_context import open_project
 from app.session import Session
 from app.slots import md_escape, message
+from app.views import records_list
 from app.widgets import persist_input, s_radio, s_text, set_widget_value, stored_value, widget_key
 from store.core import FieldbookError
 from store.fielddata import projects as proj
@@ -27,6 +29,8 @@ SCOPE = "projects"
 RENAME_SCOPE = "projects-rename"  # a rename typed but not applied yet, per project
 _REPORT = "_fb_project_report"
 _MESSAGE = "_fb_project_message"
+_CREATED = "_fb_project_created"  # the project just created, offered to open (when its form had warnings)
+_UPLOADS = "_fb_project_uploads"  # bumped after a create: the uploader starts empty again
 SOURCES = ("file", "template", "blank")
 
 
@@ -58,7 +62,7 @@ def _create(session: Session) -> None:
     st.session_state.pop(_REPORT, None)
     try:
         if source == "file":
-            upload = st.session_state.get("new_project_file")
+            upload = st.session_state.get(_upload_key())
             if upload is None:
                 _say("error", session.t("projects.need_file"))
                 return
@@ -80,15 +84,26 @@ def _create(session: Session) -> None:
         log.exception("creating a project failed")
         _say("error", session.t("error.unexpected"))
         return
-    if warnings:
-        st.session_state[_REPORT] = ([], warnings)
-    _say("success", session.t("projects.created", name=project.name))
     if persist_input(SCOPE, "new_name", ""):
         set_widget_value(SCOPE, "new_name", "")
+    st.session_state[_UPLOADS] = st.session_state.get(_UPLOADS, 0) + 1  # a new, empty uploader
+    if warnings:  # stay: the report says what was simplified, and the message offers to open it
+        st.session_state[_REPORT] = ([], warnings)
+        st.session_state[_CREATED] = project.id
+        _say("success", session.t("projects.created_read", name=project.name))
+        return
+    st.session_state.pop(_MESSAGE, None)
+    records_list.say(session.t("projects.created_open", name=project.name))
+    open_project(session, project.id)
 
 
 def _say(kind: str, text: str) -> None:
     st.session_state[_MESSAGE] = (kind, text)
+    st.session_state.pop(_CREATED, None)
+
+
+def _upload_key() -> str:
+    return f"new_project_file_{st.session_state.get(_UPLOADS, 0)}"
 
 
 def _act(session: Session, action: str, project_id: str) -> None:
@@ -123,7 +138,7 @@ def _project_row(session: Session, project: proj.Project) -> None:
     with st.container(border=True, key=f"project_{project.id}"):
         name, count, activity, actions = st.columns([4, 2, 3, 3], vertical_alignment="center")
         name.markdown(f"**{md_escape(project.name)}**" + (f"  \n:gray[{session.t('projects.demo')}]" if project.is_demo else ""))
-        count.metric(session.t("projects.records"), f"{project.record_count:,}", label_visibility="collapsed")
+        count.markdown(session.t("list.total", n=format_count(project.record_count, session.lang)))
         activity.caption(f"{session.t('projects.last_activity')}: {_when(project.last_activity)}")
         with actions:
             open_col, more = st.columns(2)
@@ -148,6 +163,9 @@ def _report(session: Session) -> None:
     if not problems and not warnings:
         return
     with st.container(border=True, key="project_report"):
+        created = st.session_state.get(_CREATED)
+        if created:  # created, with what its form file had simplified: read it, then open it
+            st.button(session.t("projects.open_created"), key="open_created", type="primary", on_click=open_project, args=(session, created))
         st.markdown(f"**{session.t('projects.report')}**")
         for problem in problems:
             st.markdown(f":red[✗] {md_escape(str(problem))}")
@@ -161,7 +179,7 @@ def _new_project(session: Session) -> None:
         labels = {s: session.t(f"projects.source.{s}") for s in SOURCES}
         source = s_radio("new_source", session.t("projects.source"), SOURCES, scope=SCOPE, format_func=lambda s: labels.get(s, s), horizontal=True)
         if source == "file":
-            st.file_uploader(session.t("projects.form_file"), type=["xlsx", "json"], key="new_project_file")
+            st.file_uploader(session.t("projects.form_file"), type=["xlsx", "json"], key=_upload_key())
         st.button(session.t("projects.create"), key="create_project", type="primary", on_click=_create, args=(session,))
         _report(session)
 
@@ -184,6 +202,6 @@ def render(session: Session) -> None:
     with st.expander(session.t("projects.bin", n=len(deleted))):
         for project in deleted:
             line, button = st.columns([4, 1], vertical_alignment="center")
-            line.markdown(f"{md_escape(project.name)} · {session.t('projects.records')}: {project.record_count:,}")
+            line.markdown(f"{md_escape(project.name)} · {session.t('list.total', n=format_count(project.record_count, session.lang))}")
             button.button(session.t("projects.restore"), key=f"restore_{project.id}", on_click=_act, args=(session, "restore", project.id))
     st.caption(f"{session.t('home.data_location')} `{store.path.parent}`")

@@ -16,6 +16,7 @@ import duckdb
 import streamlit as st
 
 from app import widgets
+from app.numbers import format_count
 from app.project_context import require_project
 from app.record_draft import BASE, build_draft
 from app.record_draft import scope_of as record_scope
@@ -59,6 +60,12 @@ def _open(session: Session, table_key: str, ids: list[str]) -> None:
     rows = selection.selection.rows if selection is not None else []
     if rows and rows[0] < len(ids):
         session.navigate("record", {"record": ids[rows[0]]})
+
+
+def say(text: str, kind: str = "success") -> None:
+    """A message for the list's slot, shown once (another page's callback, e.g. a project just
+    created and opened)."""
+    st.session_state[_MESSAGE] = (kind, text)
 
 
 def _new_record(session: Session, project_id: str) -> None:
@@ -181,9 +188,9 @@ def render(session: Session) -> None:
         st.warning(str(exc))
         return
     head, new = st.columns([5, 1], vertical_alignment="center")
-    head.markdown(f"**{md_escape(project.name)}** · {session.t('list.total', n=project.record_count)}")
+    head.markdown(f"**{md_escape(project.name)}** · {session.t('list.total', n=format_count(project.record_count, session.lang))}")
     new.button(session.t("list.new"), key="new_record", type="primary", icon=":material/add:", on_click=_new_record, args=(session, project.id), width="stretch")
-    message("list", *st.session_state.get(_MESSAGE, (None, None)))
+    message("list", *st.session_state.pop(_MESSAGE, (None, None)))
     flt = _filters(session, form, scope)
     wanted = int(widgets.stored_value(scope, "page", 0) or 0)
     try:
@@ -203,5 +210,6 @@ def render(session: Session) -> None:
     prev, where, nxt = st.columns([1, 4, 1], vertical_alignment="center")
     prev.button("◀", key="list_prev", on_click=_turn, args=(scope, number - 1), disabled=number == 0, width="stretch")
     first = page.offset + 1 if page.total else 0
-    where.markdown(session.t("list.position", first=first, last=page.offset + len(page.rows), total=page.total, page=number + 1, pages=pages))
+    count = lambda n: format_count(n, session.lang)  # noqa: E731
+    where.markdown(session.t("list.position", first=count(first), last=count(page.offset + len(page.rows)), total=count(page.total), page=count(number + 1), pages=count(pages)))
     nxt.button("▶", key="list_next", on_click=_turn, args=(scope, number + 1), disabled=number + 1 >= pages, width="stretch")

@@ -200,12 +200,16 @@ def _table(session: Session, snaps: list[SnapshotInfo]) -> None:
 def _selected(session: Session, snaps: list[SnapshotInfo], busy: bool) -> None:
     by_id = {s.id: s for s in snaps}
     pick, verify, restore, pin = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
+    if st.session_state.get("snap_pick") not in by_id:
+        # none picked yet, or the one picked is gone: the newest. Streamlit keeps a keyed
+        # widget's value when its options change, so the first snapshot taken on this page would
+        # otherwise stay unpicked ("No snapshot yet") until another page was visited.
+        st.session_state["snap_pick"] = next(iter(by_id), None)
     chosen = pick.selectbox(
         session.t("snap.pick"),
         list(by_id),
         key="snap_pick",
         format_func=lambda i: f"{by_id[i].created_at.astimezone():%Y-%m-%d %H:%M:%S} · {by_id[i].reason}" if i in by_id else i,
-        index=0 if by_id else None,
         placeholder=session.t("snap.none"),
     )
     snap = by_id.get(chosen) if chosen else None

@@ -158,7 +158,9 @@ def _keyring(session: Session) -> None:
         st.caption(session.t("sync.keyring.checking"))
         message("sync-keyring")
         return
-    st.caption(session.t("sync.keyring.line", name=md_escape(info.name)))
+    # in words; the keyring's technical name is for whoever supports the user (its tooltip)
+    kind = "secure" if info.secure else "file" if info.usable else "none"
+    st.caption(session.t("sync.keyring.line", name=session.t(f"sync.keyring.kind.{kind}")), help=md_escape(info.name))
     if not info.usable:
         message("sync-keyring", "error", session.t("sync.keyring.unusable"))
     elif not info.secure:

@@ -65,7 +65,7 @@ def test_values_survive_widget_cleanup(new_session):
     at = new_session(page="inputs")
     at.text_input(key=key("observer")).input("kept").run()
     at.sidebar.button(key="nav_settings").click().run()  # the widget leaves the screen
-    at.sidebar.button(key="nav_inputs").click().run()
+    at.button(key="nav_back").click().run()  # (the page is not in the navigation: back to it)
     assert at.text_input(key=key("observer")).value == "kept"
 
 

@@ -84,8 +84,13 @@ def test_create_project_from_the_template(rt, new_session):
     at.button(key="create_project").click().run()
     assert not at.exception
     assert [p.name for p in list_projects(rt.store)] == ["Hedges 2026"]
-    assert any("created" in m.value for m in at.markdown)
+    # the new project is opened: its (empty) records list, saying so, with a unit on the count
+    assert load_ui_state(rt.store, rt.user).page == "records"
+    assert any("created and opened" in m.value for m in at.markdown)
+    assert any("Hedges 2026" in m.value and "0 records" in m.value for m in at.markdown)
+    at.sidebar.button(key="nav_home").click().run()
     assert at.text_input(key="in__projects__new_name").value == ""  # ready for the next one
+    assert any(m.value == "0 records" for m in at.markdown)  # the project's row: a count with its unit
 
 
 def test_a_bad_form_file_name_is_refused_in_plain_words(rt, new_session):

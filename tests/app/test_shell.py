@@ -14,7 +14,7 @@ def test_first_run_shows_home(new_session):
     at = new_session()
     assert not at.exception
     assert "Fieldbook · Projects" in header_text(at)
-    assert [b.label for b in at.sidebar.button] == ["Projects", "Records", "Dashboard", "Form", "Export & import", "Inputs", "Jobs", "Snapshots", "Conflicts", "Settings"]
+    assert [b.label for b in at.sidebar.button] == ["Projects", "Records", "Dashboard", "Form", "Export & import", "Jobs", "Snapshots", "Conflicts", "Settings"]
 
 
 def test_navigation_is_persisted_and_restored(new_session, rt):

@@ -49,6 +49,19 @@ def test_list_and_create_now(new_session, rt, host: Host) -> None:
     assert list(at.dataframe[0].value["Reason"]) == ["manual", "auto"]
 
 
+def test_the_first_snapshot_is_picked_at_once(new_session, rt, host: Host) -> None:
+    """With no snapshot yet, the picker is empty; the first one taken is picked in the same page,
+    and its actions are enabled (they stayed disabled until another page was visited)."""
+    at = new_session(page="snapshots")
+    assert at.selectbox(key="snap_pick").value is None and at.button(key="snap_verify").disabled
+    at.button(key="snap_create").click().run()
+    assert operations.wait() is not None
+    at.run()
+    (snap,) = host.snapshots.all()
+    assert at.selectbox(key="snap_pick").value == snap.id
+    assert not at.button(key="snap_verify").disabled and not at.button(key="snap_restore").disabled and not at.button(key="snap_pin").disabled
+
+
 def test_verify_and_pin(new_session, rt, host: Host) -> None:
     snap = host.snapshots.create(rt.store, "auto", verify=False)
     at = new_session(page="snapshots")

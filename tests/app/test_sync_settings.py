@@ -276,7 +276,9 @@ def test_sync_now_without_a_job_service_says_so(new_session, rt):
 
 def test_keyring_backend_is_named_and_a_plain_file_is_called_not_secure(open_page):
     at = open_page()
-    assert "Passwords are kept in: PlaintextKeyring (keyrings.alt)" in texts(at)
+    assert "Passwords are kept in: a file on this computer, not encrypted" in texts(at)  # in words
+    assert "PlaintextKeyring" not in texts(at)  # the technical name only in the tooltip
+    assert any("PlaintextKeyring" in (c.help or "") for c in at.caption)
     assert "Passwords are stored in a plain file (not secure) — install/enable the system keyring." in texts(at)
 
 

@@ -89,10 +89,28 @@ def test_finished_job_offers_its_file_and_failed_job_its_error(jobs_page, rt):
     [download] = at.get("download_button")
     assert download.proto.label == "Download"
     text = captions(at)
-    assert "took" in text and 'result: {"steps": 2' in text
+    assert "took" in text and "2 steps done" in text and '{"steps"' not in text  # in words; the raw result behind "Details"
+    assert any('"steps": 2' in c.value for c in at.code)
     assert "error: There is no job called 'gone.task'" in text  # shown as it is, in the row
     row_texts = [m.value for m in at.markdown]
     assert sum("Done" in t for t in row_texts) == 1
+
+
+def test_a_job_refused_for_good_offers_no_retry_and_names_its_task_in_words(jobs_page, rt):
+    """A refused import (its file did not pass the check) failed on its first of three attempts:
+    the same run would fail the same way, so Retry is off; the row names the task in words, no
+    "attempt 1 of 3", and the technical name is in the details."""
+    refused = JobResult(
+        id=new_job_id(), name="records.import", args={}, status="failed", attempts=1, max_attempts=3,
+        error="Nothing was imported: 1 problem.",
+    )
+    rt.jobs.ledger.insert(refused)
+    at = jobs_page()
+    assert at.button(key="jobs_retry_0").disabled
+    row = " ".join(m.value for m in at.markdown)
+    assert "Import records" in row and "attempt" not in row.split("Job ")[0]
+    assert any("task records\\.import" in m.value or "task records.import" in m.value for m in at.markdown)
+    assert not at.get("download_button")  # no file: no (disabled) Download either
 
 
 def test_retry_from_the_page(jobs_page, rt):
