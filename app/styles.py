@@ -13,6 +13,17 @@ SHELL_CSS = """
 [class*="st-key-fbmsg-"] p, [class*="st-key-fbslot-"] p { margin: 0; line-height: 1.5rem; font-size: 0.875rem; white-space: nowrap; text-overflow: ellipsis; overflow: hidden; }
 [data-testid="stVerticalBlock"][class*="st-key-fbfile-"] { min-height: 2.5rem; max-height: 2.5rem; overflow: hidden; }
 [class*="st-key-fbhidden-"] { display: none; }
+/* contrast (WCAG 2.2 AA, 4.5:1): Streamlit's grey captions are 3.8:1 on white; the theme's own
+   text colour, a little faded, is above 6:1 in the light and in the dark theme */
+[data-testid="stCaptionContainer"] { color: inherit; opacity: 0.82; }
+/* targets at least 24 × 24 px (WCAG 2.5.8), also the small icon buttons at 800 px and the two
+   digits of a date's day and month */
+[data-testid="stMain"] button { min-width: 24px; min-height: 24px; }
+[data-testid="stMain"] [role="spinbutton"] { display: inline-block; min-width: 24px; min-height: 24px; text-align: center; }
+/* icon buttons: the name is the button's label, for screen readers; the icon is what is seen */
+[class*="st-key-fbicon-"] button { padding: 0 4px; min-width: 28px; }
+[class*="st-key-fbicon-"] button [data-testid="stMarkdownContainer"] {
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 /* the sync indicator in the header (app/sync_header.py) */
 .st-key-fb_sync_indicator button { max-width: 100%; min-height: 0; padding: 0; justify-content: flex-start; }
 .st-key-fb_sync_indicator button div { overflow: hidden; }

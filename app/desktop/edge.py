@@ -332,6 +332,58 @@ _UPLOAD_MESSAGE_JS = """(() => {
 })();"""
 
 
+# What Streamlit's own markup leaves out for keyboard and screen-reader users (WCAG 2.2 AA), added
+# as the page changes (a MutationObserver; Streamlit has no options for these):
+# - a box of fixed height whose content scrolls (a long list on the dashboard, a wide table in a
+#   narrow window) gets tabindex=0 and a name, so it can be scrolled by keyboard (2.1.1);
+# - an icon's ligature name ("arrow_upward") inside a button is hidden from screen readers: the
+#   button's label names it (app/styles.py hides that label from sight on icon buttons);
+# - the sidebar's button of the current page is aria-current="page";
+# - after a move to another page, the focus goes to the new page's heading (else the header's
+#   title), not to the document's body — 42 Tabs back to where the user was.
+_A11Y_JS = """(() => {
+  let lastPage = new URLSearchParams(location.search).get('page');
+  let moved = false;
+  const idle = () => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]');
+  const focusHeading = () => {
+    const main = document.querySelector('.st-key-fb_main') || document.querySelector('[data-testid="stMain"]');
+    const target = (main && main.querySelector('h1, h2, h3')) || document.querySelector('.st-key-fb_title p');
+    if (!target) return false;
+    target.setAttribute('tabindex', '-1');
+    target.focus({preventScroll: true});
+    return true;
+  };
+  const mark = () => {
+    document.querySelectorAll('button [data-testid="stIconMaterial"]:not([aria-hidden])').forEach(icon => icon.setAttribute('aria-hidden', 'true'));
+    document.querySelectorAll('[data-testid="stSidebar"] button').forEach(b => {
+      if (b.getAttribute('kind') === 'primary') b.setAttribute('aria-current', 'page'); else b.removeAttribute('aria-current');
+    });
+    document.querySelectorAll('[data-testid="stVerticalBlock"], [data-testid="stTable"] > div, .stTable > div').forEach(box => {
+      const style = getComputedStyle(box);
+      const scrolls = /(auto|scroll)/.test(style.overflowY + style.overflowX) &&
+        (box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1);
+      if (scrolls && !box.hasAttribute('tabindex')) {
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('role', 'region');
+        const title = box.querySelector('h1, h2, h3, strong, label, p');
+        box.setAttribute('aria-label', (title && title.textContent.trim().slice(0, 80)) || 'scrollable');
+      }
+    });
+    const page = new URLSearchParams(location.search).get('page');
+    if (page !== lastPage) { lastPage = page; moved = true; }
+    // only where the focus fell to the body: a field the user already went to keeps it
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (moved && idle() && (!lost || focusHeading())) moved = false;
+  };
+  let queued = false;
+  const later = () => {
+    if (!queued) { queued = true; setTimeout(() => { queued = false; mark(); }, 200); }
+  };
+  new MutationObserver(later).observe(document.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  window.addEventListener('resize', later);  // a narrower window makes a table scroll
+})();"""
+
+
 def first_paint_index(static_dir: Path, uploads: UploadBudget | None = None) -> bytes:
     """Streamlit's ``index.html`` with ``FIRST_PAINT_CSS`` and the app's own CSS in its <head>
     (and the sentence for an upload refused by the budget, and the flush of a text input typed in
@@ -349,7 +401,7 @@ def first_paint_index(static_dir: Path, uploads: UploadBudget | None = None) -> 
     if uploads is not None:
         said = json.dumps(uploads_full(uploads)).replace("</", "<\\/")
         head += f"<script>{_UPLOAD_MESSAGE_JS % said}</script>"
-    head += f"<script>{NATIVE_FLUSH_JS}</script>"
+    head += f"<script>{NATIVE_FLUSH_JS}</script><script>{_A11Y_JS}</script>"
     return html.replace("</head>", head + "</head>", 1).encode()
 
 

@@ -97,6 +97,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "record.unsupported": {"en": "fields of type {type} cannot be edited here", "de": "Felder vom Typ {type} können hier nicht bearbeitet werden"},
     "list.total": {"en": "{n} records", "de": "{n} Datensätze"},
     "list.unsaved": {"en": "unsaved changes", "de": "ungespeicherte Änderungen"},
+    "list.open_record": {"en": "Open a record", "de": "Datensatz öffnen"},
+    "list.open_record_hint": {"en": "Choose one of the records above (also by keyboard)", "de": "Einen der Datensätze oben wählen (auch per Tastatur)"},
     "list.new": {"en": "New record", "de": "Neuer Datensatz"},
     "list.search": {"en": "Search", "de": "Suchen"},
     "list.search_hint": {"en": "words in any field", "de": "Wörter in beliebigen Feldern"},

@@ -104,7 +104,9 @@ def _flags(session: Session, row: ops.Row) -> str:
 def _field_list(session: Session, pid: str, form: FormDef) -> None:
     open_name = fes.editing(pid, form)
     for row in ops.field_rows(form, session.lang):
-        text, up, down, edit, remove = st.columns([7, 1, 1, 1, 1], vertical_alignment="center", gap="xsmall")
+        text, icons = st.columns([7, 4], vertical_alignment="center", gap="xsmall")
+        # the four buttons in one row that wraps when the window is narrow: none overlaps another
+        up = down = edit = remove = icons.container(horizontal=True, gap="xsmall", key=f"fe_icons_{row.name}")
         indent = "\u2003" * 2 * row.depth  # children of a group are indented under it
         kind = session.t(f"fe.type.{row.type}")
         text.markdown(f"{indent}**{md_escape(row.label)}** · `{row.name}` · {md_escape(kind)}{md_escape(_flags(session, row))}")
@@ -120,10 +122,13 @@ def _field_list(session: Session, pid: str, form: FormDef) -> None:
 
 
 def _icon(prefix: str, name: str, icon: str, text: str, disabled: bool, action: Any, args: tuple[Any, ...], current: bool = False) -> None:
-    st.button(
-        "", key=f"{prefix}_{name}", icon=icon, help=text, disabled=disabled, on_click=action, args=args,
-        type="primary" if current else "secondary", width="content",
-    )  # fmt: skip
+    """An icon button named ``text`` for screen readers (the label, hidden from sight: app/styles.py),
+    not "arrow_upward icon"."""
+    with st.container(key=f"fbicon-{prefix}-{name}"):
+        st.button(
+            text, key=f"{prefix}_{name}", icon=icon, help=text, disabled=disabled, on_click=action, args=args,
+            type="primary" if current else "secondary", width="content",
+        )  # fmt: skip
 
 
 def _versions(session: Session, project: Project) -> None:

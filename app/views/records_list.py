@@ -132,6 +132,30 @@ def _value_filter(session: Session, form: FormDef, field: str | None, common: di
     return str(chosen or "")
 
 
+def _open_by_keyboard(session: Session, form: FormDef, page: RecordPage, table_key: str) -> None:
+    """The grid is a canvas that a keyboard cannot open a row of: the same rows in a select box,
+    which can (Tab to it, type or arrow to a record, Enter). A choice that only navigates, not an
+    input: deliberately transient (it starts empty on every page of the list)."""
+    fields = [f for f in form.value_fields() if f.type not in ("photo", "file")][:3]
+    labels: dict[str, str] = {}
+    for row in page.rows:
+        values = [format_value(form, f, row.data[f.name], session.lang) for f in fields if row.data.get(f.name) not in (None, "", [])]
+        when = row.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        labels[row.id] = " · ".join([when, session.t(f"record.status.{row.status}"), *values])
+    key = f"{table_key}_open"
+    st.session_state[key] = None  # transient: it only opens
+    st.selectbox(
+        session.t("list.open_record"), list(labels), key=key, format_func=lambda i: labels.get(i, i),
+        placeholder=session.t("list.open_record_hint"), on_change=_open_chosen, args=(session, key),
+    )
+
+
+def _open_chosen(session: Session, key: str) -> None:
+    chosen = st.session_state.get(key)
+    if chosen:
+        session.navigate("record", {"record": chosen})
+
+
 def _drafts(ids: list[str]) -> dict[str, dict[str, Any]]:
     """The draft inputs of the listed records (this session's copy of the user's inputs)."""
     wanted = {record_scope(i): i for i in ids}
@@ -205,6 +229,7 @@ def render(session: Session) -> None:
         _table(session, form, page), key=table_key, on_select=lambda: _open(session, table_key, ids),
         selection_mode="single-row", hide_index=True, height=ROW_PX * (PAGE_SIZE + 1) + 3, width="stretch",
     )
+    _open_by_keyboard(session, form, page, table_key)
     number = page.offset // PAGE_SIZE
     pages = max(1, -(-page.total // PAGE_SIZE))
     prev, where, nxt = st.columns([1, 4, 1], vertical_alignment="center")

@@ -279,3 +279,17 @@ def test_a_location_is_typed_as_german_writes_numbers(rt, new_session):
     again.text_input(key=_key(record_id, "location")).input("Norden").run()
     assert any("ist kein Standort" in m.value and "48,1374; 11,5755; 5" in m.value for m in again.markdown)
     assert rt.inputs.load(rt.user, f"record:{record_id}")[(f"record:{record_id}", "location")] == "Norden"  # kept as typed
+
+
+def test_a_record_opens_from_the_list_by_keyboard(rt, new_session):
+    """The grid cannot be driven by keyboard; the same rows are in a select box that can."""
+    at = new_session()
+    project, _ = _open_new_record(at, rt)
+    rec.import_records(rt.store, project.id, [{"species": "quercus_robur", "notes": "keyboard"}], user=rt.user)
+    at.button(key="record_back").click().run()
+    (record,) = rec.iter_records(rt.store, project.id)
+    [chooser] = [s for s in at.selectbox if s.key.endswith("_open")]
+    assert chooser.value is None and any("English oak" in o for o in chooser.options)
+    chooser.set_value(record.id).run()
+    assert not at.exception
+    assert load_ui_state(rt.store, rt.user).page == "record" and load_ui_state(rt.store, rt.user).params["record"] == record.id
