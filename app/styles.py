@@ -20,6 +20,12 @@ SHELL_CSS = """
    digits of a date's day and month */
 [data-testid="stMain"] button { min-width: 24px; min-height: 24px; }
 [data-testid="stMain"] [role="spinbutton"] { display: inline-block; min-width: 24px; min-height: 24px; text-align: center; }
+/* nothing a person must read is cut: a button's label wraps (a word longer than its button
+   breaks) instead of ending in "…" in a narrow window or a long German word */
+[data-testid="stMain"] button [data-testid="stMarkdownContainer"],
+[data-testid="stMain"] button [data-testid="stMarkdownContainer"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: break-word; }
+[data-testid="stMain"] button { height: auto; }
 /* icon buttons: the name is the button's label, for screen readers; the icon is what is seen */
 [class*="st-key-fbicon-"] button { padding: 0 4px; min-width: 28px; }
 [class*="st-key-fbicon-"] button [data-testid="stMarkdownContainer"] {

@@ -60,8 +60,14 @@ FIRST_PAINT_CSS = """
 @media (min-width: 864px) {
   [data-testid="stMainBlockContainer"] { padding-left: 5rem !important; padding-right: 5rem !important; }
 }
-@media (min-width: 768px) {
+@media (min-width: 1025px) {
   .stApp:not(:has([data-testid="stSidebar"])) [data-testid="stAppViewContainer"] > div:has(> [data-testid="stMain"]) { margin-left: 300px; }
+}
+/* a narrow window (up to 1024 px, e.g. 800 × 600): the sidebar takes 220 px, not 300, so that the
+   page's buttons and numbers keep room to be read whole; the first paint reserves the same */
+@media (min-width: 768px) and (max-width: 1024px) {
+  .stApp:not(:has([data-testid="stSidebar"])) [data-testid="stAppViewContainer"] > div:has(> [data-testid="stMain"]) { margin-left: 220px; }
+  section[data-testid="stSidebar"] { width: 220px !important; min-width: 220px !important; max-width: 220px !important; }
 }
 """
 
