@@ -118,15 +118,18 @@ def location_example(lang: str) -> str:
     return format_geopoint({"lat": 48.1374, "lon": 11.5755, "accuracy": 5}, lang)
 
 
-def _parts(text: str) -> list[str] | None:
+def _parts(text: str) -> tuple[list[str], bool] | None:
+    """The parts of a location's text, and whether they were listed (";" or ", ": latitude,
+    longitude[, accuracy]) or written as ODK writes them (spaces: latitude longitude [altitude]
+    [accuracy] — there a third number is the altitude, which Fieldbook does not keep)."""
     if ";" in text:
-        return re.split(r"\s*;\s*", text)
+        return re.split(r"\s*;\s*", text), True
     if re.search(r",\s", text):
-        return re.split(r",\s+", text)
+        return re.split(r",\s+", text), True
     if re.search(r"\s", text):
-        return text.split()
+        return text.split(), False
     if text.count(",") == 1 and "." in text:
-        return text.split(",")
+        return text.split(","), True
     return None
 
 
@@ -135,16 +138,17 @@ def parse_geopoint(text: str, lang: str) -> dict[str, float | None] | None:
     stripped = text.strip().strip(SPACES)
     if not stripped:
         return None
-    parts = _parts(stripped)
-    matches = [_COORDINATE.fullmatch(p) for p in parts or ()]
-    if parts is None or len(parts) not in (2, 3) or not all(matches):
+    found = _parts(stripped)
+    parts, listed = found if found is not None else ([], True)
+    matches = [_COORDINATE.fullmatch(p) for p in parts]
+    if found is None or len(parts) not in ((2, 3) if listed else (2, 3, 4)) or not all(matches):
         raise GeopointTextError("geopoint.not_a_location", text, location_example(lang))
     lat, lon, *rest = (
         float(("-" if m["sign"] in ("-", "\u2212") else "") + m["whole"] + "." + (m["fraction"] or "0")) for m in matches if m
     )
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise GeopointTextError("geopoint.outside", text, location_example(lang))
-    accuracy = rest[0] if rest else None
+    accuracy = (rest[0] if rest else None) if listed else (rest[1] if len(rest) == 2 else None)
     if accuracy is not None and accuracy < 0:
         raise GeopointTextError("geopoint.accuracy", text, location_example(lang))
     return {"lat": lat, "lon": lon, "accuracy": accuracy}

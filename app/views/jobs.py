@@ -161,11 +161,11 @@ def _row(session: Session, job: JobResult, slot: int, now: dt.datetime) -> None:
 
 
 def _retryable(job: JobResult) -> bool:
-    """Cancelled, or failed although attempts were left: the task refused for good (a file
-    that did not pass its check), and the same run would fail the same way."""
-    if job.status == CANCELLED:
-        return True
-    return job.status == FAILED and job.attempts >= job.max_attempts
+    """Cancelled or failed — except an import its check refused: the same file would be refused
+    the same way (jobs.tasks.records.refused_for_good)."""
+    from jobs.tasks.records import refused_for_good
+
+    return job.status == CANCELLED or (job.status == FAILED and not refused_for_good(job.name, job.error))
 
 
 _MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#~|$"})

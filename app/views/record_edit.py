@@ -55,16 +55,30 @@ def _forget_draft(session: Session, record_id: str, versions: dict[str, int] | N
     st.session_state.pop(_TRIED_FINAL, None)
 
 
+NEW = "~new"  # an input: this record was created by its first input and never saved since
+
+
 def _start(rt: Any, record: rec.Record) -> rec.Record:
-    """A new record (version 0, not stored) is created by its first input."""
-    return rec.start_record(rt.store, record.id, record.project_id, user=rt.user) if record.version == 0 else record
+    """A new record (version 0, not stored) is created by its first input; it is marked as new
+    (``NEW``) until it is saved, so that discarding it removes it (``_discard``)."""
+    if record.version != 0:
+        return record
+    started = rec.start_record(rt.store, record.id, record.project_id, user=rt.user)
+    rt.inputs.persist(rt.user, scope_of(record.id), NEW, True)
+    return started
 
 
 def _after_edit(session: Session, record: rec.Record) -> Callable[[str, Any], None]:
     def after(key: str, value: Any) -> None:
         scope = scope_of(record.id)
-        if (scope, BASE) not in widgets.input_cache():
-            widgets.persist_input(scope, BASE, _start(session.runtime, record).version)
+        if (scope, BASE) in widgets.input_cache():
+            return
+        try:
+            started = _start(session.runtime, record)
+        except FieldbookError as exc:  # the input is stored; the editor's next run tries again (_open)
+            _say(record.id, "error", str(exc))
+            return
+        widgets.persist_input(scope, BASE, started.version)
 
     return after
 
@@ -94,7 +108,6 @@ def _save(session: Session, record_id: str, status: str) -> None:
     try:
         record = _open(session, record_id)
         started = record.version == 0
-        record = _start(rt, record)  # "Save" on a new record stores it even untouched: asked for
         _, form = load_form(rt.store, record.project_id, record.form_version)
         stored = rt.inputs.load_versioned(rt.user, scope)
         draft = build_draft(form, record.data, {k: v for k, (v, _) in stored.items()})
@@ -105,6 +118,8 @@ def _save(session: Session, record_id: str, status: str) -> None:
                 st.session_state[_TRIED_FINAL] = record_id
             _say(record_id, _FIX, "")  # worded on every run from the fields' own messages (_summary)
             return
+        record = _start(rt, record)  # "Save" on a new record stores it even untouched: asked for
+        stored = rt.inputs.load_versioned(rt.user, scope)  # with the mark _start set, forgotten below
         data = clean_for_save(form, draft.values)
         if data == record.data and status == record.status:
             _forget_draft(session, record_id, {k: n for k, (_, n) in stored.items()})
@@ -146,13 +161,13 @@ def _keep_mine(session: Session, record_id: str) -> None:
 
 
 def _discard(session: Session, record_id: str) -> None:
-    """Drop the draft. A record opened as new whose only version is the one its first input
-    created goes too (to the bin, as a delete does): discarding it leaves no empty record."""
+    """Drop the draft. A record whose first input created it and that was never saved since
+    (``NEW``) goes too (to the bin, as a delete does): discarding it leaves no empty record."""
     rt = session.runtime
     try:
+        new = (scope_of(record_id), NEW) in rt.inputs.load(rt.user, scope_of(record_id))
         _forget_draft(session, record_id)
-        new = session.state.params.get("new") and rec.get_record(rt.store, record_id).version == 1
-        if new:
+        if new and rec.get_record(rt.store, record_id).version == 1:
             rec.delete_record(rt.store, record_id, user=rt.user)
     except FieldbookError as exc:
         _say(record_id, "error", str(exc))
@@ -210,13 +225,12 @@ def _field_message(session: Session, scope: str, field: Field, draft: Draft, eva
         if draft.problems[field.name] == UNREADABLE:
             return "error", _unreadable(session, field, widgets.stored_value(scope, field.name))
         return "error", session.t("value.invalid")
+    error = evaluation.errors.get(field.name)
+    if error is not None and not (error.code == "required" and not tried_final):
+        return "error", error.message.get(session.lang) or error.message.get("en") or error.code
     if field.type == "range" and draft.values.get(field.name) is None:
         return "info", session.t("record.range_unset")
-    error = evaluation.errors.get(field.name)
-    if error is None or (error.code == "required" and not tried_final):
-        return None, None
-    text = error.message.get(session.lang) or error.message.get("en") or error.code
-    return "error", text
+    return None, None
 
 
 def _messages(
@@ -234,10 +248,13 @@ def _messages(
     return found
 
 
-def _summary(session: Session, form: FormDef, messages: dict[str, Message]) -> str | None:
+def _summary(session: Session, form: FormDef, messages: dict[str, Message], blocking: Any) -> str | None:
     """After a refused save: which fields still need attention, counted from the messages the
-    fields show in this run (so it shrinks as they are fixed and goes once none is left)."""
-    wrong = [form.label(form.field(name), session.lang) for name, (kind, _) in messages.items() if kind == "error"]
+    fields show in this run (so it shrinks as they are fixed and goes once none is left), and
+    any other error that blocks the save (a calculation that cannot be worked out)."""
+    names = [name for name, (kind, _) in messages.items() if kind == "error"]
+    names += [name for name in blocking if name not in names]
+    wrong = [_label(form, name, session.lang) for name in names]
     if not wrong:
         return None
     opening, closing = ("„", "“") if session.lang == "de" else ("“", "”")
@@ -390,7 +407,7 @@ def render(session: Session) -> None:
     if stale:
         message("record", "warning", session.t("record.stale", version=record.version, who=record.updated_by))
     elif shown[0] == _FIX:
-        summary = _summary(session, form, messages)
+        summary = _summary(session, form, messages, {**draft.problems, **evaluation.blocking(final=tried_final)})
         message("record", "error" if summary else None, summary)
     else:
         message("record", *shown)

@@ -93,8 +93,17 @@ def import_records_job(
     }
 
 
+REFUSED = "Nothing was imported:"
+
+
+def refused_for_good(name: str, error: str | None) -> bool:
+    """Whether a failed job of task ``name`` was an import refused by its check: the same file
+    would be refused the same way, so running it again is no help (the Jobs page offers no Retry)."""
+    return name == "records.import" and (error or "").startswith(REFUSED)
+
+
 def rejection(report: Report, report_path: Path, first: int = 3) -> str:
     total = len(report.problems) + report.more_problems
     shown = "; ".join(str(p) for p in report.problems[:first])
     more = f" (and {total - first:,} more)" if total > first else ""
-    return f"Nothing was imported: {total:,} problem{'s' if total != 1 else ''}. {shown}{more}. The full report: {report_path}"
+    return f"{REFUSED} {total:,} problem{'s' if total != 1 else ''}. {shown}{more}. The full report: {report_path}"

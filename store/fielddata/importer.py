@@ -314,7 +314,7 @@ def _choice_keys(form: FormDef, f: Field) -> tuple[tuple[str, str, bool], ...]:
     longest first — a label that holds a separator ("Semi; colon") wins over its parts."""
     names, by_label = _choice_lookup(form, f)
     keys = {(label, name, False) for label, name in by_label.items()} | {(name, name, True) for name in names}
-    return tuple(sorted(keys, key=lambda k: -len(k[0])))
+    return tuple(sorted(keys, key=lambda k: (-len(k[0]), not k[2], k[0])))  # longest, then a name before a label: the same every run
 
 
 def _norm(text: str) -> str:

@@ -244,8 +244,11 @@ def _open_xlsx(path: Path, max_rows: int) -> Iterator[Table]:
         sheets = [(sheet, _numbered(sheet)) for sheet in workbook.worksheets]
         headers = [_header(numbered, path.name) for _, numbered in sheets[:1]]
         if len(sheets) > 1 and headers[0][:1] == [OWN_EXPORT_FIRST_COLUMN]:
-            headers += [_header(numbered, path.name) for _, numbered in sheets[1:]]
-        if len(headers) > 1 and all(h[:1] == [OWN_EXPORT_FIRST_COLUMN] for h in headers):
+            try:
+                headers += [_header(numbered, path.name) for _, numbered in sheets[1:]]
+            except TableFileError:  # an empty or hand-made later sheet: not Fieldbook's own workbook
+                headers = headers[:1]
+        if len(headers) == len(sheets) > 1 and all(h[:1] == [OWN_EXPORT_FIRST_COLUMN] for h in headers):
             yield _own_export(sheets, headers, max_rows)
             return
         sheet = workbook.worksheets[0]

@@ -68,6 +68,7 @@ __all__ = [
     "parse",
     "references",
     "rename_reference",
+    "replace_current",
     "replace_reference",
     "uses_current",
 ]
@@ -109,6 +110,21 @@ def uses_current(expr: Expr) -> bool:
 def rename_reference(text: str, old: str, new: str) -> str:
     """``text`` with every ``${old}`` replaced by ``${new}``, everything else kept as written."""
     return replace_reference(text, old, "${" + new + "}")
+
+
+def replace_current(text: str, replacement: str) -> str:
+    """``text`` with every ``.`` (the field's own value) replaced by the expression text
+    ``replacement``, everything else kept as written."""
+    out = []
+    last = 0
+    for token in tokenize(text):
+        if token.kind == "op" and token.text == ".":
+            start = token.pos - 1
+            out.append(text[last:start])
+            out.append(replacement)
+            last = start + 1
+    out.append(text[last:])
+    return "".join(out)
 
 
 def replace_reference(text: str, name: str, replacement: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from store.core.errors import ValidationError
 from store.formdef.convert import parse_text, to_stored
-from store.formdef.expr import ExpressionError, parse, references, replace_reference
+from store.formdef.expr import ExpressionError, parse, references, replace_current, replace_reference, uses_current
 from store.formdef.model import Field, Problem
 from store.formdef.xlsrows import Sheet, cell_text
 
@@ -344,11 +344,15 @@ class XlsMapper:
                 if not isinstance(text, str):
                     continue
                 try:
-                    names = [n for n in self.acknowledged if n in references(parse(text))]
+                    tree = parse(text)
                 except ExpressionError:
                     continue  # reported as it is, by the form's own check
+                names = [n for n in self.acknowledged if n in references(tree)]
                 for name in names:
                     text = replace_reference(text, name, "if(${" + name + "}, 'OK', '')")
+                if item["name"] in self.acknowledged and uses_current(tree):  # its own value: "."
+                    text = replace_current(text, "if(., 'OK', '')")
+                    names.append(item["name"])
                 if names:
                     item[attribute] = text
                     which = ", ".join("${" + n + "}" for n in names)

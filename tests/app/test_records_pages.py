@@ -293,3 +293,23 @@ def test_a_record_opens_from_the_list_by_keyboard(rt, new_session):
     chooser.set_value(record.id).run()
     assert not at.exception
     assert load_ui_state(rt.store, rt.user).page == "record" and load_ui_state(rt.store, rt.user).params["record"] == record.id
+
+
+def test_discarding_changes_of_a_new_record_saved_once_keeps_it(rt, new_session):
+    """Saved untouched (version 1, as its first input would have made it), then edited and
+    discarded: only the changes go, not the record the user saved."""
+    at = new_session()
+    _, record_id = _open_new_record(at, rt)
+    at.button(key="record_save_draft").click().run()
+    type_text(at, _key(record_id, "notes"), "second thoughts")
+    at.button(key="record_discard").click().run()
+    assert not rec.get_record(rt.store, record_id).deleted
+    assert any("discarded" in m.value for m in at.markdown)
+
+
+def test_a_refused_save_of_an_untouched_new_record_stores_nothing(rt, new_session):
+    at = new_session()
+    project, _ = _open_new_record(at, rt)
+    at.button(key="record_save_final").click().run()  # required fields are empty: refused
+    assert list(rec.iter_records(rt.store, project.id)) == []
+    assert any("Not saved" in m.value for m in at.markdown)

@@ -91,3 +91,21 @@ def test_an_excel_export_of_two_form_versions_imports_back_whole(store, attachme
     assert report.ok, report.text()
     expected = [{k: v for k, v in d.items() if k not in ("photo", "old_note") and v not in (None, [])} for d in data]
     assert sorted(map(repr, (r.data for r in iter_records(store, target.id)))) == sorted(map(repr, expected))
+
+
+def test_an_own_export_with_a_blank_sheet_added_still_imports_its_first_sheet(store, attachments, tmp_path):
+    """A person added an empty sheet to the workbook: it is no longer Fieldbook's own as a whole,
+    so its first sheet is read (with a warning), as for any workbook — not refused."""
+    import openpyxl
+
+    source = create_project(store, "Source", _form(), user=USER)
+    create_record(store, source.id, clean_for_save(_form(), RECORDS[3]), user=USER, status="final")
+    out = tmp_path / "export.xlsx"
+    export_project(store, source.id, "xlsx", out)
+    book = openpyxl.load_workbook(out)
+    book.create_sheet("Notes")
+    book.save(out)
+    target = create_project(store, "Target", _form(), user=USER)
+    report = import_file(store, target.id, out, user=USER)
+    assert report.ok, report.text()
+    assert [r.data for r in iter_records(store, target.id)] == [r.data for r in iter_records(store, source.id)]

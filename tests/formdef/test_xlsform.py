@@ -326,7 +326,7 @@ def test_an_acknowledge_field_is_read_by_expressions_as_odk_reads_it() -> None:
 
     data = workbook({"survey": [
         SURVEY_HEADER,
-        survey_row("acknowledge", "ack", "I have read the safety note", "Gelesen"),
+        survey_row("acknowledge", "ack", "I have read the safety note", "Gelesen", constraint=". = 'OK' or . = ''"),
         survey_row("text", "follow", "Anything to report?", relevant="${ack} = 'OK'"),
         survey_row("text", "missing", "Why not?", relevant="${ack} != 'OK' and string-length(${ack}) = 0"),
         survey_row("calculate", "said", calculation="concat('ack:', ${ack})"),
@@ -336,11 +336,12 @@ def test_an_acknowledge_field_is_read_by_expressions_as_odk_reads_it() -> None:
     form = result.form
     assert form.field("ack").type == "boolean"
     ticked = evaluate_record(form, {"ack": True})
+    assert "ack" not in ticked.errors  # its own constraint sees 'OK' too
     assert ticked.relevant["follow"] and not ticked.relevant["missing"] and ticked.values["said"] == "ack:OK"
     unticked = evaluate_record(form, {"ack": False})
     assert not unticked.relevant["follow"] and unticked.relevant["missing"] and unticked.values["said"] == "ack:"
     assert not evaluate_record(form, {}).relevant["follow"]
     rewritten = [w for w in lines(result.warnings) if "as ODK does" in w]
     assert [w.split(":")[0] for w in rewritten] == [
-        "survey sheet, row 3, column 'relevant'", "survey sheet, row 4, column 'relevant'", "survey sheet, row 5, column 'calculation'",
+        "survey sheet, row 2, column 'constraint'", "survey sheet, row 3, column 'relevant'", "survey sheet, row 4, column 'relevant'", "survey sheet, row 5, column 'calculation'",
     ], lines(result.warnings)

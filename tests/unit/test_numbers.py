@@ -74,6 +74,7 @@ def test_any_number_written_in_a_language_reads_back_exactly(number, lang, group
         ("48,1374 11,5755", (48.1374, 11.5755, None)), ("48.137,11.575", (48.137, 11.575, None)), ("48.137", None),
         ("-33.8568; 151.2153", (-33.8568, 151.2153, None)), ("−33,5, 151", (-33.5, 151.0, None)), ("48, 11", (48.0, 11.0, None)),
         ("48.137, 11.575, 4, 9", None), ("north, east", None), ("48,1,11,5", None), ("1.000, 2", (1.0, 2.0, None)),
+        ("48.137 11.575 520", (48.137, 11.575, None)), ("48.137 11.575 520 5", (48.137, 11.575, 5.0)),  # ODK: the altitude is not kept
     ],
 )
 @pytest.mark.parametrize("lang", ["en", "de"])
