@@ -89,8 +89,8 @@ def _create(session: Session) -> None:
     st.session_state[_UPLOADS] = st.session_state.get(_UPLOADS, 0) + 1  # a new, empty uploader
     if warnings:  # stay: the report says what was simplified, and the message offers to open it
         st.session_state[_REPORT] = ([], warnings)
-        st.session_state[_CREATED] = project.id
         _say("success", session.t("projects.created_read", name=project.name))
+        st.session_state[_CREATED] = project.id  # after _say, which drops an earlier offer
         return
     st.session_state.pop(_MESSAGE, None)
     records_list.say(session.t("projects.created_open", name=project.name))
@@ -181,13 +181,18 @@ def _new_project(session: Session) -> None:
         if source == "file":
             st.file_uploader(session.t("projects.form_file"), type=["xlsx", "json"], key=_upload_key())
         st.button(session.t("projects.create"), key="create_project", type="primary", on_click=_create, args=(session,))
-        _report(session)
+        if not st.session_state.get(_CREATED):
+            _report(session)
 
 
 def render(session: Session) -> None:
     store = session.runtime.store
     st.subheader(session.t("page.projects"))
     message("projects", *st.session_state.get(_MESSAGE, (None, None)))
+    if st.session_state.get(_CREATED):
+        # just created, with what its form file simplified: shown here, not in the "New project"
+        # expander, which is closed once a project exists
+        _report(session)
     _new_project(session)
     active = proj.list_projects(store, archived=False)
     if not active:

@@ -76,6 +76,8 @@ def _create_project(page: Any, form: Path) -> None:
     expect(m.get_by_text("Project “Hedges” created", exact=False)).to_be_visible()
     settle(page)
     offer = m.get_by_role("button", name="Open the new project")
+    opened = m.get_by_text("Hedges · 0 records")
+    expect(offer.or_(opened).first).to_be_visible()
     if offer.is_visible():
         offer.click()
         settle(page)
