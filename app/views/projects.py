@@ -179,6 +179,8 @@ def _new_project(session: Session) -> None:
         labels = {s: session.t(f"projects.source.{s}") for s in SOURCES}
         source = s_radio("new_source", session.t("projects.source"), SOURCES, scope=SCOPE, format_func=lambda s: labels.get(s, s), horizontal=True)
         if source == "file":
+            # deliberately transient: the form file is read once, when "Create project" is pressed,
+            # and kept as the project's form; the uploader starts empty again after a create
             st.file_uploader(session.t("projects.form_file"), type=["xlsx", "json"], key=_upload_key())
         st.button(session.t("projects.create"), key="create_project", type="primary", on_click=_create, args=(session,))
         if not st.session_state.get(_CREATED):

@@ -143,7 +143,7 @@ def _open_by_keyboard(session: Session, form: FormDef, page: RecordPage, table_k
         when = row.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
         labels[row.id] = " · ".join([when, session.t(f"record.status.{row.status}"), *values])
     key = f"{table_key}_open"
-    st.session_state[key] = None  # transient: it only opens
+    st.session_state[key] = None  # deliberately transient: a choice that navigates, not an input to keep
     st.selectbox(
         session.t("list.open_record"), list(labels), key=key, format_func=lambda i: labels.get(i, i),
         placeholder=session.t("list.open_record_hint"), on_change=_open_chosen, args=(session, key),
