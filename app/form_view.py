@@ -85,7 +85,7 @@ class FormView:
         try:
             save_form(rt.store, rt.user, self.form_id, record)
         except FieldbookError as exc:
-            session.show_banner(session.t("error.not_saved", reason=str(exc)))
+            session.show_banner(session.t("error.not_saved", reason=session.say(exc)))
             return False
         st.session_state[self._state_key] = new
         return True
@@ -131,7 +131,7 @@ class FormView:
         try:
             create_snapshot(rt.store, rt.user, self.form_id, name, self.state(session).values)
         except FieldbookError as exc:
-            session.show_banner(session.t("error.not_saved", reason=str(exc)))
+            session.show_banner(session.t("error.not_saved", reason=session.say(exc)))
             return
         widgets.persist_input(self._versions_scope, "name", "")
         widgets.set_widget_value(self._versions_scope, "name", "")

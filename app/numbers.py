@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import functools
 import re
-from decimal import Decimal
 
-from store.formdef import number_text
+from store.core.locale import LOCALES, format_count, format_geopoint, format_number, symbols
 
-LOCALES = {"de": "de_DE", "en": "en_US"}
+__all__ = ["LOCALES", "format_count", "format_geopoint", "format_number", "parse_geopoint", "parse_number", "symbols"]
+
 SPACES = " \u00a0\u202f"  # space, no-break space, narrow no-break space: groups in many languages
 
 
@@ -34,15 +34,6 @@ class NumberTextError(ValueError):
         self.key = key
         self.text = text
         self.example = example
-
-
-@functools.cache
-def symbols(lang: str) -> tuple[str, str]:
-    """(decimal symbol, group symbol) of ``lang``."""
-    from babel.numbers import get_decimal_symbol, get_group_symbol
-
-    locale = LOCALES.get(lang, "en_US")
-    return get_decimal_symbol(locale), get_group_symbol(locale)
 
 
 def example(lang: str, integer: bool = False) -> str:
@@ -88,16 +79,6 @@ def parse_number(text: str, lang: str, *, integer: bool = False) -> int | float 
             raise NumberTextError("number.whole", text, example(lang, True))
         return int(sign + whole)  # exact, however many digits (no detour through a float)
     return float(f"{sign}{whole}.{fraction}")
-
-
-def format_number(value: int | float, lang: str) -> str:
-    """``value`` as the field shows it in ``lang``: no grouping (nothing to misread), the
-    language's decimal symbol (``12,5`` in German)."""
-    decimal, _ = symbols(lang)
-    text = number_text(value)
-    if "e" in text or "E" in text:  # 1e-05, 1e+16: written out, which parse_number reads back
-        text = format(Decimal(text), "f")
-    return text.replace(".", decimal)
 
 
 # -- locations ---------------------------------------------------------------------------------
@@ -152,18 +133,3 @@ def parse_geopoint(text: str, lang: str) -> dict[str, float | None] | None:
     if accuracy is not None and accuracy < 0:
         raise GeopointTextError("geopoint.accuracy", text, location_example(lang))
     return {"lat": lat, "lon": lon, "accuracy": accuracy}
-
-
-def format_geopoint(value: dict[str, object], lang: str) -> str:
-    """A stored location as the field shows it in ``lang``: its numbers in the language's
-    decimal symbol, separated by "; " where that symbol is a comma, else by ", "."""
-    parts = [value.get("lat"), value.get("lon")] + ([value["accuracy"]] if value.get("accuracy") is not None else [])
-    numbers = [format_number(p, lang) for p in parts if isinstance(p, (int, float))]
-    return ("; " if symbols(lang)[0] == "," else ", ").join(numbers)
-
-
-def format_count(n: int, lang: str) -> str:
-    """A count as the language groups it: 5,003 in English, 5.003 in German."""
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(n, locale=LOCALES.get(lang, "en_US")))

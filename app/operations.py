@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from store.core import FieldbookError
+from store.core.texts import said
 
 log = logging.getLogger(__name__)
+
+UNEXPECTED = said("operation.unexpected", "The operation stopped because of an unexpected problem ({kind}); the details are in the log.")
 
 Progress = Callable[[float, str], None]
 _ids = itertools.count(1)
@@ -31,7 +34,7 @@ class Operation:
     progress: float = 0.0
     message: str = ""
     done: bool = False
-    error: str | None = None
+    error: object = None  # a FieldbookError or a Text: said in the reader's language by the page
     result: Any = None
     started: float = field(default_factory=time.monotonic)
 
@@ -66,11 +69,11 @@ def start(kind: str, label: str, fn: Callable[[Progress], Any], *, cleanup: Call
         try:
             op.result = fn(op.report)
         except FieldbookError as exc:
-            op.error = str(exc)
+            op.error = exc  # said in the reader's language by the page
         except Exception as exc:
             log.exception("snapshot operation %s failed", kind)
             # a plain sentence for the page; the details (and the traceback) are in the log
-            op.error = f"The operation stopped because of an unexpected problem ({type(exc).__name__}); the details are in the log."
+            op.error = UNEXPECTED(kind=type(exc).__name__)
         finally:
             if cleanup is not None:
                 try:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from app import navigation
 from app.desktop.runtime import Runtime
-from app.i18n import LANGUAGES, t
+from app.i18n import LANGUAGES, say, t
 from store.core import FieldbookError
 from store.inputs import UiState, load_ui_state, save_ui_state
 
@@ -47,6 +47,10 @@ class Session:
     def t(self, key: str, **values: Any) -> str:
         return t(self.lang, key, **values)
 
+    def say(self, what: object) -> str:
+        """What the store said (a ``Text``, an error, or plain text) in this person's language."""
+        return say(self.lang, what)
+
     @property
     def banner(self) -> str | None:
         return st.session_state.get(_BANNER)
@@ -65,7 +69,7 @@ class Session:
         try:
             save_ui_state(self.runtime.store, self.runtime.user, new)
         except FieldbookError as exc:
-            self.show_banner(self.t("error.not_saved", reason=str(exc)))
+            self.show_banner(self.t("error.not_saved", reason=self.say(exc)))
             return False
         except Exception as exc:  # a database error we did not foresee: log it, say it plainly
             log.exception("saving UI state failed")

@@ -130,6 +130,9 @@ def _render() -> str:
     drop_stale_state(rt.generation)  # a restore replaced the data: reload it from the store
     session = bootstrap_session(rt, ROUTER.names)
     _apply_theme(session.theme)
+    # always drawn (in every language), so the elements after it keep their places
+    words = {} if session.lang == "en" else {"choose": session.t("upload.choose"), "drop": session.t("upload.drop")}
+    st.html(f"<style>{styles.language_css(session.lang, session.t('a11y.skip'), words)}</style>")
     ROUTER.sync_query_params(session)
     _header(session)
     ROUTER.render_navigation(session)

@@ -34,3 +34,27 @@ SHELL_CSS = """
 .st-key-fb_sync_indicator button { max-width: 100%; min-height: 0; padding: 0; justify-content: flex-start; }
 .st-key-fb_sync_indicator button div { overflow: hidden; }
 """
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def language_css(lang: str, skip: str, words: dict[str, str]) -> str:
+    """CSS for the reader's language ``lang``: the document's language and the words of
+    Streamlit's "Skip to main content" link (``skip``), as properties the page's script applies
+    (app/desktop/edge.py, _A11Y_JS), and the file uploader's own English words (Streamlit 1.67
+    has no option for them): ``words`` maps ``choose`` and ``drop`` to the texts, or is empty for
+    English, where Streamlit's words stay. The label is replaced, not covered: the English text is
+    ``display: none`` (so screen readers skip it too) and the new words are the generated
+    content, which screen readers read. Covered by tests/e2e/test_language.py."""
+    root = f":root {{ --fb-lang: {_quoted(lang)}; --fb-skip: {_quoted(skip)}; }}"
+    if not words:
+        return root
+    return root + f"""
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {{ content: {_quoted(words["choose"])}; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: {_quoted(words["drop"])}; font-size: 0.875rem; opacity: 0.82; }}
+"""

@@ -25,6 +25,7 @@ from app.desktop import flush
 from app.desktop import runtime as runtime_module
 from app.session import Session
 from store.core import FieldbookError, FileRef
+from store.core.locale import date_input_format, format_count, format_number
 from store.fielddata import save_attachment
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def persist_inputs(scope: str, items: dict[str, Any]) -> bool:
     try:
         rt.inputs.persist_many(rt.user, {(scope, k): v for k, v in items.items()}, _session_id())
     except FieldbookError as exc:
-        session.show_banner(session.t("error.not_saved", reason=str(exc)))
+        session.show_banner(session.t("error.not_saved", reason=session.say(exc)))
         return False
     except Exception as exc:
         log.exception("persisting %s/%s failed", scope, list(items))
@@ -291,6 +292,7 @@ def s_checkbox(key: str, label: str, *, scope: str | None = None, default: bool 
 
 
 def s_date(key: str, label: str, *, scope: str | None = None, default: dt.date | None = None, after: AfterChange | None = None, **kw: Any) -> dt.date | None:
+    kw.setdefault("format", date_input_format(_session().lang))  # 31.05.2024 in German, not 2024/05/31
     return _controlled(st.date_input, key, label, scope=scope, default=default, after=after, **kw)
 
 
@@ -326,19 +328,19 @@ def s_file(
     with st.container(key=f"fbfile-{wkey}"):  # a reserved slot: the same height with or without a file
         if isinstance(ref, FileRef):
             line, remove = st.columns([6, 1], vertical_alignment="center")
-            line.caption(f":material/attach_file: {ref.name} · {_size(ref.size)}")
+            line.caption(f":material/attach_file: {ref.name} · {_size(ref.size, session.lang)}")
             remove.button(session.t("file.remove"), key=f"{wkey}~remove", on_click=_file_removed, args=(scope, key, after))
         else:
             st.markdown("\u200b")
     return ref if isinstance(ref, FileRef) else None
 
 
-def _size(n: int) -> str:
+def _size(n: int, lang: str) -> str:
     if n < 1024:
-        return f"{n} B"
+        return f"{format_count(n, lang)} B"
     if n < 1_048_576:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1_048_576:.1f} MB"
+        return f"{format_number(round(n / 1024, 1), lang)} KB"
+    return f"{format_number(round(n / 1_048_576, 1), lang)} MB"
 
 
 def _file_changed(scope: str, key: str, wkey: str, after: AfterChange | None) -> None:
@@ -351,11 +353,11 @@ def _file_changed(scope: str, key: str, wkey: str, after: AfterChange | None) ->
     try:
         data = upload.getvalue()
         if len(data) > limit:
-            _set_field_error(scope, key, session.t("file.too_big", name=upload.name, size=_size(len(data)), limit=_size(limit)))
+            _set_field_error(scope, key, session.t("file.too_big", name=upload.name, size=_size(len(data), session.lang), limit=_size(limit, session.lang)))
             return
         ref = save_attachment(rt.store, rt.config.paths.attachments_dir, upload.name, data, upload.type, limit)
     except FieldbookError as exc:
-        _set_field_error(scope, key, str(exc))
+        _set_field_error(scope, key, session.say(exc))
         return
     except OSError as exc:
         log.exception("reading upload %s failed", upload.name)

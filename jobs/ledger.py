@@ -25,6 +25,7 @@ import duckdb
 
 from jobs.errors import JobNotFound, JobStateError
 from jobs.model import CANCELLED, DONE, FAILED, FINISHED, QUEUED, JobResult, utcnow
+from store.core import texts
 from store.core.db import Store
 
 _COLUMNS = (
@@ -54,6 +55,16 @@ class Push:
 Pushes = list[Push]  # (``Ledger.list`` shadows ``list`` inside the class)
 Jobs = list[JobResult]
 
+PARENT_FAILED = texts.said("job.parent_failed", "Did not run: the job {parent} it depends on failed.")
+PARENT_CANCELLED = texts.said("job.parent_cancelled", "Did not run: the job {parent} it depends on was cancelled.")
+PARENT_MISSING = texts.said("job.parent_missing", "Did not run: the job {parent} it depends on no longer exists.")
+STOPPED_TIMES = texts.said(
+    "job.stopped_times",
+    "Stopped {n} times before it could finish (the app was closed or crashed).",
+    one="Stopped once before it could finish (the app was closed or crashed).",
+)
+INTERRUPTED = texts.said("job.interrupted", "Interrupted; starting again")
+
 
 def new_ref() -> str:
     return uuid.uuid4().hex
@@ -69,9 +80,9 @@ def _row_to_job(row: Sequence[Any]) -> JobResult:
         status=status,
         priority=priority,
         progress=progress,
-        message=message,
+        message=texts.decode(message) or "",
         result=json.loads(result) if result is not None else None,
-        error=error,
+        error=texts.decode(error),
         attempts=attempts,
         max_attempts=max_attempts,
         timeout_s=timeout_s,
@@ -88,10 +99,6 @@ def _row_to_job(row: Sequence[Any]) -> JobResult:
         checkpoint=json.loads(checkpoint) if checkpoint is not None else None,
         queue_ref=ref,
     )
-
-
-def _times(n: int) -> str:
-    return "once" if n == 1 else f"{n} times"
 
 
 # What a worker needs of a job it claims (RETURNING every column costs several ms more).
@@ -137,15 +144,15 @@ def _blocker(parents: dict[str, str], wanted: Sequence[str]) -> tuple[str, str] 
 
 
 def _blocked_message(parent: str, status: str) -> str:
-    why = {"failed": "failed", "cancelled": "was cancelled", "missing": "no longer exists"}[status]
-    return f"Did not run: the job {parent} it depends on {why}."
+    sentence = {"failed": PARENT_FAILED, "cancelled": PARENT_CANCELLED, "missing": PARENT_MISSING}[status]
+    return sentence(parent=parent)
 
 
 def _fail_blocked(con: duckdb.DuckDBPyConnection, job_id: str, parent: str, status: str, now: dt.datetime) -> None:
     con.execute(
         """UPDATE jobs SET status = 'failed', error = ?, message = '', finished_at = ?, updated_at = ?, queue_ref = NULL
            WHERE id = ?""",
-        [_blocked_message(parent, status), now, now, job_id],
+        [texts.encode(_blocked_message(parent, status)), now, now, job_id],
     ).fetchall()
 
 
@@ -299,7 +306,7 @@ class Ledger:
                 con.execute(
                     """UPDATE jobs SET status = 'failed', finished_at = ?, updated_at = ?, queue_ref = NULL,
                        error = coalesce(error, ?) WHERE id = ?""",
-                    [now, now, f"Stopped {_times(job.attempts)} before it could finish (the app was closed or crashed).", job_id],
+                    [now, now, texts.encode(STOPPED_TIMES(n=job.attempts)), job_id],
                 ).fetchall()
                 return None, _settle_dependents(con, job_id, now)
             return None, []
@@ -308,7 +315,7 @@ class Ledger:
 
     def progress(self, job_id: str, attempt: int, fraction: float, message: str, checkpoint: Any = None, *, wait: bool = False) -> None:
         """Record progress of attempt ``attempt`` (ignored once that attempt is over)."""
-        params = [fraction, message, json.dumps(checkpoint) if checkpoint is not None else None, utcnow(), job_id, attempt]
+        params = [fraction, texts.encode(message), json.dumps(checkpoint) if checkpoint is not None else None, utcnow(), job_id, attempt]
 
         def unit(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(
@@ -352,7 +359,7 @@ class Ledger:
                    progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END,
                    finished_at = ?, updated_at = ?, lease_expires_at = NULL, queue_ref = NULL
                    WHERE id = ? AND attempts = ? AND status = 'running' RETURNING waited_on""",
-                [status, result_json, error, message, status, now, now, job_id, attempt],
+                [status, result_json, texts.encode(error), texts.encode(message), status, now, now, job_id, attempt],
             ).fetchall()
             return _settle_dependents(con, job_id, now) if changed and changed[0][0] else []
 
@@ -369,7 +376,7 @@ class Ledger:
                 """UPDATE jobs SET status = 'queued', error = ?, message = ?, run_after = ?, queue_ref = ?,
                    lease_expires_at = NULL, lease_owner = NULL, updated_at = ?
                    WHERE id = ? AND attempts = ? AND status = 'running' RETURNING priority""",
-                [error, message, eta, ref, now, job_id, attempt],
+                [texts.encode(error), texts.encode(message), eta, ref, now, job_id, attempt],
             ).fetchall()
             return Push(job_id, ref, rows[0][0], eta) if rows else None
 
@@ -468,8 +475,8 @@ class Ledger:
                 # Out of attempts: claim() fails it with a plain message when the trigger arrives.
                 con.execute(
                     """UPDATE jobs SET status = 'queued', lease_expires_at = NULL, lease_owner = NULL, queue_ref = NULL,
-                       message = 'Interrupted; starting again', updated_at = ? WHERE id = ?""",
-                    [now, job.id],
+                       message = ?, updated_at = ? WHERE id = ?""",
+                    [texts.encode(INTERRUPTED()), now, job.id],
                 ).fetchall()
                 requeued.add(job.id)
             cutoff = now - dt.timedelta(seconds=queued_grace_s)

@@ -33,11 +33,19 @@ from jobs.errors import JobCancelled, TransientJobError
 from jobs.ledger import Ledger, Push
 from jobs.model import CANCELLED, DONE, FAILED, JobResult
 from jobs.registry import Registry, TaskSpec
+from store.core import texts
 from store.core.errors import FieldbookError
+from store.core.texts import said
 
 log = logging.getLogger(__name__)
 
 MAX_RESULT_CHARS = 256_000
+
+TOOK_TOO_LONG = said("job.took_too_long", "The job took longer than its limit of {seconds} s and was stopped.")
+RESULT_NOT_STORED = said("job.result_not_stored", "The job finished but its result could not be stored ({reason}).")
+RESULT_TOO_LARGE = said("job.result_too_large", "The job finished but its result is too large to keep; it should write a file and return its path.")
+TRYING_AGAIN = said("job.trying_again", "Attempt {attempt} of {max} failed; trying again in {seconds} s.")
+FAILED_TIMES = said("job.failed_times", "Failed {n} times; the last error: {error}")
 
 PushFn = Callable[[list[Push]], None]
 
@@ -50,9 +58,10 @@ class _Box:
 
 
 def plain_error(exc: BaseException) -> str:
-    """One line a person can read: our own errors as they are, others with their type."""
+    """One line a person can read: our own errors as they are (their ``Text`` kept, so the app can
+    say it in the reader's language), others with their type."""
     if isinstance(exc, FieldbookError):
-        return str(exc)
+        return texts.of(exc)
     text = " ".join(str(exc).split())[:500]
     name = type(exc).__name__
     return f"{name}: {text}" if text else name
@@ -123,7 +132,7 @@ class Runner:
             spec = self.registry.get(job.name)
             kwargs = spec.bind(job.args)
         except FieldbookError as exc:
-            self._end(job, FAILED, error=str(exc))
+            self._end(job, FAILED, error=plain_error(exc))
             return
         ctx = JobContext(job, self.ledger, data_dir=self.data_dir, progress_interval=self.progress_interval)
         with self._lock:
@@ -149,7 +158,7 @@ class Runner:
         if reason == CANCEL or (finished and isinstance(box.error, JobCancelled) and reason is None):
             self._end(job, CANCELLED, message=ctx.last_progress[1])
         elif reason == TIMEOUT:
-            self._end(job, FAILED, error=f"The job took longer than its limit of {limit:g} s and was stopped.")
+            self._end(job, FAILED, error=TOOK_TOO_LONG(seconds=float(limit or 0)))
         elif reason == SHUTDOWN:
             # Whether it finished or gave up, running it again is safe: tasks are idempotent.
             log.info("job %s interrupted by shutdown; it runs again at the next start", job.id)
@@ -194,10 +203,10 @@ class Runner:
         try:
             size = len(json.dumps(value))
         except (TypeError, ValueError) as exc:
-            self._end(job, FAILED, error=f"The job finished but its result could not be stored ({exc}).")
+            self._end(job, FAILED, error=RESULT_NOT_STORED(reason=str(exc)))
             return
         if size > MAX_RESULT_CHARS:
-            self._end(job, FAILED, error="The job finished but its result is too large to keep; it should write a file and return its path.")
+            self._end(job, FAILED, error=RESULT_TOO_LARGE())
             return
         self._end(job, DONE, result=value)
         log.info("job %s (%s) done", job.id, job.name)
@@ -211,13 +220,13 @@ class Runner:
             log.error("job %s (%s) attempt %d failed: %s", job.id, job.name, job.attempts, message, exc_info=exc)
         if transient and job.attempts < job.max_attempts:
             delay = spec.retry.delay(job.attempts)
-            note = f"Attempt {job.attempts} of {job.max_attempts} failed; trying again in {delay:.1f} s."
+            note = TRYING_AGAIN(attempt=job.attempts, max=job.max_attempts, seconds=round(delay, 1))
             push = self._call(self.ledger.retry_later, job.id, job.attempts, delay, message, note)
             if push is not None:
                 self._push([push])
             return
         if transient and job.max_attempts > 1:
-            message = f"Failed {job.attempts} times; the last error: {message}"
+            message = FAILED_TIMES(n=job.attempts, error=message)
         self._end(job, FAILED, error=message)
 
     def _end(self, job: JobResult, status: str, *, result: Any = None, error: str | None = None, message: str | None = None) -> None:

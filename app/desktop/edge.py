@@ -345,6 +345,8 @@ _UPLOAD_MESSAGE_JS = """(() => {
 # - an icon's ligature name ("arrow_upward") inside a button is hidden from screen readers: the
 #   button's label names it (app/styles.py hides that label from sight on icon buttons);
 # - the sidebar's button of the current page is aria-current="page";
+# - the document's language is the user's (3.1.1: a screen reader pronounces German as German),
+#   and Streamlit's "Skip to main content" link says so in it — both from the app's language CSS;
 # - after a move to another page, the focus goes to the new page's heading (else the header's
 #   title), not to the document's body — 42 Tabs back to where the user was.
 _A11Y_JS = """(() => {
@@ -358,6 +360,17 @@ _A11Y_JS = """(() => {
     target.setAttribute('tabindex', '-1');
     target.focus({preventScroll: true});
     return true;
+  };
+  const said = name => {  // a word the app's language CSS gives (app/styles.py language_css)
+    const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return value.length > 1 ? value.slice(1, -1).replace(/\\\\(.)/g, '$1') : '';
+  };
+  const language = () => {  // at once, in the observer's microtask: no English shown in between
+    const lang = said('--fb-lang');
+    if (lang && document.documentElement.lang !== lang) document.documentElement.lang = lang;
+    const skip = document.querySelector('[data-testid="stSkipToContent"]');
+    const skipWords = said('--fb-skip');
+    if (skip && skipWords && skip.textContent !== skipWords) skip.textContent = skipWords;
   };
   const mark = () => {
     document.querySelectorAll('button [data-testid="stIconMaterial"]:not([aria-hidden])').forEach(icon => icon.setAttribute('aria-hidden', 'true'));
@@ -385,7 +398,7 @@ _A11Y_JS = """(() => {
   const later = () => {
     if (!queued) { queued = true; setTimeout(() => { queued = false; mark(); }, 200); }
   };
-  new MutationObserver(later).observe(document.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  new MutationObserver(() => { language(); later(); }).observe(document.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
   window.addEventListener('resize', later);  // a narrower window makes a table scroll
 })();"""
 

@@ -61,6 +61,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # controlled widgets and forms
     "file.remove": {"en": "Remove", "de": "Entfernen"},
+    "a11y.skip": {"en": "Skip to main content", "de": "Zum Hauptinhalt springen"},
+    "upload.choose": {"en": "Upload", "de": "Datei wählen"},
+    "upload.drop": {"en": "or drop a file here", "de": "oder Datei hierher ziehen"},
     "file.too_big": {
         "en": "{name} is {size}; files can be at most {limit}. It was not stored.",
         "de": "{name} ist {size} groß; Dateien dürfen höchstens {limit} groß sein. Sie wurde nicht gespeichert.",
@@ -240,6 +243,22 @@ def t(lang: str, key: str, **values: Any) -> str:
         return key
     text = entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
+
+
+def say(lang: str, what: object) -> str:
+    """``what`` for a person in ``lang``: a sentence the store said (``store.core.texts.Text``,
+    also inside an exception, or a form ``Problem``) in that language, anything else as its text."""
+    from app.i18n.said import forms
+    from store.core.texts import Text, of, word
+    from store.formdef import Problem
+
+    if isinstance(what, Problem):
+        what = what.text()
+    if isinstance(what, BaseException):
+        what = of(what)
+    if isinstance(what, Text):
+        return word(what.key, what.args, lang, forms(lang))
+    return str(what)
 
 
 def _merge(*tables: dict[str, dict[str, str]]) -> None:

@@ -29,9 +29,10 @@ from app import widgets
 from app.session import Session
 from app.slots import label_escape, md_escape, message
 from store.core import FieldbookError
+from store.core.locale import format_moment
 from store.fielddata import get_project, load_form
 from store.fielddata import records as rec
-from store.formdef import Field, FormDef, form_from_json, format_value
+from store.formdef import FormDef, form_from_json, format_value
 from store.sync import conflicts as cf
 from store.sync import quarantined
 
@@ -72,24 +73,7 @@ def _when(value: Any, lang: str) -> str:
             return value
     if not isinstance(value, dt.datetime):
         return ""
-    local = value.astimezone() if value.tzinfo else value
-    return local.strftime("%d.%m.%Y %H:%M" if lang == "de" else "%Y-%m-%d %H:%M")
-
-
-def _date_text(field: Field, stored: Any, lang: str) -> str | None:
-    """Dates and date-times in the reader's format (``31.05.2024`` in German); None if not one."""
-    try:
-        if field.type == "date":
-            day = dt.date.fromisoformat(stored)
-            return day.strftime("%d.%m.%Y") if lang == "de" else day.isoformat()
-        if field.type == "datetime":
-            moment = dt.datetime.fromisoformat(stored)
-            return moment.strftime("%d.%m.%Y %H:%M") if lang == "de" else moment.strftime("%Y-%m-%d %H:%M")
-        if field.type == "time":
-            return dt.time.fromisoformat(stored).strftime("%H:%M")
-    except (TypeError, ValueError):
-        return None
-    return None
+    return format_moment(value, lang)
 
 
 def value_text(session: Session, form: FormDef, diff: cf.FieldDiff, value: Any) -> str:
@@ -102,7 +86,7 @@ def value_text(session: Session, form: FormDef, diff: cf.FieldDiff, value: Any) 
         return ""
     if diff.field is None:
         return value if isinstance(value, str) else str(value)
-    return _date_text(diff.field, value, session.lang) or format_value(form, diff.field, value, session.lang)
+    return format_value(form, diff.field, value, session.lang)
 
 
 def _cell(text: str, session: Session) -> str:
@@ -161,12 +145,12 @@ def error_text(session: Session, exc: FieldbookError, diffs: list[cf.FieldDiff] 
         values = exc.values
         names = [_label(session, diffs, n) for n in values.get("fields", [])]
         return session.t(f"conflicts.error.{code}", n=len(names), names=", ".join(names), field=_label(session, diffs, values.get("field")),
-                         value=values.get("value", ""), detail=str(exc))
+                         value=values.get("value", ""), detail=session.say(exc))
     if isinstance(exc, rec.StaleRecord):
         return session.t("conflicts.error.stale")
     if isinstance(exc, rec.RecordNotFound):
         return session.t("conflicts.unknown_record")
-    return session.t("conflicts.error.other", detail=str(exc))
+    return session.t("conflicts.error.other", detail=session.say(exc))
 
 
 # -- actions (callbacks) ----------------------------------------------------------------------------

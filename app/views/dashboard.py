@@ -18,6 +18,7 @@ from app.project_context import require_project
 from app.session import Session
 from app.slots import label_escape, md_escape, message
 from store.core import FieldbookError
+from store.core.locale import format_count, format_number
 from store.fielddata import Dashboard, GeoSummary, load_form, project_dashboard
 from store.formdef import FormDef
 
@@ -36,7 +37,7 @@ def render(session: Session) -> None:
         _, form = load_form(session.runtime.store, project.id)
         figures = project_dashboard(session.runtime.store, project.id, form)
     except FieldbookError as exc:
-        message("dashboard", "error", str(exc))
+        message("dashboard", "error", session.say(exc))
         return
     except Exception:
         log.exception("computing the dashboard of project %s failed", project.id)
@@ -64,10 +65,11 @@ def _box(key: str, title: str) -> DeltaGenerator:
 
 def _totals(session: Session, figures: Dashboard, form: FormDef) -> None:
     total, final, drafts, fields = st.columns(4)
-    total.metric(session.t("dash.total"), figures.total, border=True)
-    final.metric(session.t("dash.final"), figures.total - figures.drafts, border=True)
-    drafts.metric(session.t("dash.drafts"), figures.drafts, border=True)
-    fields.metric(session.t("dash.fields"), len(form.value_fields()), border=True)
+    count = lambda n: format_count(n, session.lang)  # noqa: E731  (5.003 in German)
+    total.metric(session.t("dash.total"), count(figures.total), border=True)
+    final.metric(session.t("dash.final"), count(figures.total - figures.drafts), border=True)
+    drafts.metric(session.t("dash.drafts"), count(figures.drafts), border=True)
+    fields.metric(session.t("dash.fields"), count(len(form.value_fields())), border=True)
 
 
 def _per_day(session: Session, figures: Dashboard) -> None:
@@ -87,7 +89,7 @@ def _per_author(session: Session, figures: Dashboard) -> None:
         st.caption(session.t("dash.empty"))
         return
     # st.table renders cell text as Markdown: names and labels are data, so they are escaped
-    st.table({session.t("dash.col.author"): [md_escape(a) for a, _ in figures.per_author], session.t("dash.col.records"): [int(n) for _, n in figures.per_author]}, hide_index=True)
+    st.table({session.t("dash.col.author"): [md_escape(a) for a, _ in figures.per_author], session.t("dash.col.records"): [format_count(int(n), session.lang) for _, n in figures.per_author]}, hide_index=True)
 
 
 def _label(session: Session, form: FormDef, name: str) -> str:
@@ -106,8 +108,8 @@ def _completeness(session: Session, figures: Dashboard, form: FormDef) -> None:
         st.progress(min(max(share, 0.0), 1.0), text=session.t("dash.share", label=label_escape(_label(session, form, name)), pct=pct))
 
 
-def _range(low: float | None, high: float | None) -> str:
-    return "—" if low is None or high is None else f"{low:.5f} – {high:.5f}"
+def _range(low: float | None, high: float | None, lang: str) -> str:
+    return "—" if low is None or high is None else f"{format_number(round(low, 5), lang)} – {format_number(round(high, 5), lang)}"
 
 
 def _geo(session: Session, geo: list[GeoSummary], form: FormDef) -> None:
@@ -117,9 +119,9 @@ def _geo(session: Session, geo: list[GeoSummary], form: FormDef) -> None:
     st.table(
         {
             session.t("dash.col.field"): [md_escape(_label(session, form, g.field)) for g in geo],
-            session.t("dash.col.count"): [g.count for g in geo],
-            session.t("dash.col.lat"): [_range(g.min_lat, g.max_lat) for g in geo],
-            session.t("dash.col.lon"): [_range(g.min_lon, g.max_lon) for g in geo],
+            session.t("dash.col.count"): [format_count(g.count, session.lang) for g in geo],
+            session.t("dash.col.lat"): [_range(g.min_lat, g.max_lat, session.lang) for g in geo],
+            session.t("dash.col.lon"): [_range(g.min_lon, g.max_lon, session.lang) for g in geo],
         },
         hide_index=True,
     )

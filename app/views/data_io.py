@@ -25,6 +25,7 @@ from app.session import Session
 from app.slots import label_escape, md_escape, message
 from app.views.jobs import poll_job
 from jobs import JobResult
+from jobs.tasks.records import report_lines
 from store.core import FieldbookError
 from store.exports import FORMATS
 from store.fielddata import Preview, Project, TableFileError, load_form, preview
@@ -53,7 +54,7 @@ def _enqueue(session: Session, name: str, args: dict[str, Any], scope: str, key:
     try:
         job_id = service.enqueue(name, args, created_by=session.runtime.user)
     except FieldbookError as exc:
-        _say("error", str(exc))
+        _say("error", session.say(exc))
         return
     st.session_state.pop(_MESSAGE, None)
     widgets.persist_input(scope, key, job_id)
@@ -106,7 +107,7 @@ def _start_import(session: Session, project_id: str) -> None:
         _, form = load_form(session.runtime.store, project_id)
         shown = cached_preview(Path(path), form)
     except (FieldbookError, OSError) as exc:
-        _say("error", str(exc))
+        _say("error", session.say(exc))
         return
     args = {
         "project_id": project_id,
@@ -162,14 +163,14 @@ def _poll(kind: str, project_id: str, job_id: str) -> None:
     job = poll_job(session, job_id)
     if job is None or not job.active:
         st.rerun()  # the whole page: the outcome is drawn outside this polling fragment
-    st.progress(job.progress, text=md_escape(job.message or session.t(f"jobs.status.{job.status}")))
+    st.progress(job.progress, text=md_escape(session.say(job.message) or session.t(f"jobs.status.{job.status}")))
 
 
 def _outcome(session: Session, kind: str, job: JobResult | None) -> None:
     if job is None:
         st.caption(session.t(f"data.{kind}.idle"))
         return
-    st.progress(job.progress, text=md_escape(job.message or session.t(f"jobs.status.{job.status}")))
+    st.progress(job.progress, text=md_escape(session.say(job.message) or session.t(f"jobs.status.{job.status}")))
     if job.status == "done" and isinstance(job.result, dict):
         path = Path(str(job.result.get("path", "")))
         if kind == "export" and path.is_file():
@@ -179,18 +180,14 @@ def _outcome(session: Session, kind: str, job: JobResult | None) -> None:
             )
         st.markdown(f":green[{md_escape(session.t(f'data.{kind}.done', n=job.result.get('records', 0)))}]")
     else:
-        st.markdown(f":red[{md_escape(job.error or session.t(f'jobs.status.{job.status}'))}]")
+        st.markdown(f":red[{md_escape(session.say(job.error) if job.error else session.t(f'jobs.status.{job.status}'))}]")
 
 
 def _report_lines(session: Session, job_id: str | None) -> list[str]:
     """The lines of a finished import's report (kept in the job's folder)."""
     if not job_id:
         return []
-    path = session.runtime.config.paths.data_dir / "jobs" / job_id / "import-report.txt"
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
+    return [session.say(line) for line in report_lines(session.runtime.config.paths.data_dir / "jobs" / job_id)]
 
 
 def _export(session: Session, project: Project) -> None:
@@ -237,14 +234,14 @@ def _preview(session: Session, scope: str, path: Path, form: FormDef) -> None:
     try:
         shown = cached_preview(path, form)
     except TableFileError as exc:
-        st.markdown(f":red[{md_escape(str(exc))}]")
+        st.markdown(f":red[{md_escape(session.say(exc))}]")
         return
     except (FieldbookError, OSError) as exc:
-        st.markdown(f":red[{md_escape(str(exc))}]")
+        st.markdown(f":red[{md_escape(session.say(exc))}]")
         return
     st.caption(session.t("data.import.file_is", name=md_escape(path.name.split("-", 1)[-1]), n=len(shown.header)))
     for warning in shown.warnings:
-        st.markdown(f":orange[{md_escape(warning)}]")
+        st.markdown(f":orange[{md_escape(session.say(warning))}]")
     width = len(shown.header)
     rows = [list(r[:width]) + [""] * (width - len(r)) for r in shown.rows]
     st.dataframe(pd.DataFrame(rows, columns=[f"{i + 1}: {h}" for i, h in enumerate(shown.header)]).astype(str), hide_index=True, height=180)
@@ -265,7 +262,7 @@ def render(session: Session) -> None:
     try:
         _, form = load_form(session.runtime.store, project.id)
     except FieldbookError as exc:
-        st.warning(str(exc))
+        st.warning(session.say(exc))
         return
     st.markdown(f"**{md_escape(project.name)}** · {session.t('list.total', n=format_count(project.record_count, session.lang))}")
     message("data", *st.session_state.get(_MESSAGE, (None, None)))

@@ -22,6 +22,7 @@ from app.views import form_editor_panel as panel
 from app.views import form_editor_state as fes
 from app.widgets import stored_value
 from store.core import FieldbookError
+from store.core.locale import format_moment
 from store.fielddata import Project, form_versions, load_form, project_tag
 from store.formdef import FormDef
 
@@ -48,7 +49,7 @@ def render(session: Session) -> None:
     try:
         version, published = load_form(session.runtime.store, project.id)
     except FieldbookError as exc:
-        message("form-editor", "error", str(exc))
+        message("form-editor", "error", session.say(exc))
         return
     form, unreadable = fes.current_draft(project.id, published)
     kind, text = fes.shown_message(project.id)
@@ -139,7 +140,7 @@ def _versions(session: Session, project: Project) -> None:
         listed = store.cache.get_or_compute(("fe_versions", project.id), lambda: form_versions(store, project.id), tags=[project_tag(project.id)])
         versions = list(reversed(listed))
     except FieldbookError as exc:
-        message("form-versions", "error", str(exc))
+        message("form-versions", "error", session.say(exc))
         return
     except Exception:
         log.exception("listing the form versions of %s failed", project.id)
@@ -147,7 +148,7 @@ def _versions(session: Session, project: Project) -> None:
         return
     rows = {
         session.t("fe.col.version"): [v.version for v in versions],
-        session.t("fe.col.created"): [v.created_at.astimezone().strftime("%Y-%m-%d %H:%M") for v in versions],
+        session.t("fe.col.created"): [format_moment(v.created_at, session.lang) for v in versions],
         session.t("fe.col.by"): [md_escape(v.created_by) for v in versions],  # st.table renders Markdown: a name is data
         session.t("fe.col.source"): [session.t(f"fe.source.{v.source}") for v in versions],
         session.t("fe.col.fields"): [v.field_count for v in versions],

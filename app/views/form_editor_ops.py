@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from store.core.texts import of
 from store.formdef import (
     DYNAMIC_DEFAULTS,
     SELECT_TYPES,
@@ -276,4 +277,5 @@ def apply_editor_delta(rows: Sequence[Mapping[str, Any]], delta: Mapping[str, An
 
 
 def problem_lines(exc: FormDefError) -> list[str]:
-    return [str(p) for p in exc.problems] or [str(exc)]
+    """The problems as ``Text``s: said in the reader's language where they are shown (``problem_box``)."""
+    return [p.text() for p in exc.problems] or [of(exc)]

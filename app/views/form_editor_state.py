@@ -159,7 +159,7 @@ def _edit(session: Session, project_id: str, op: Callable[[FormDef], FormDef], d
         say(project_id, "error", session.t("fe.field_gone"))
         return None
     except FieldbookError as exc:  # a default that is not a value of the type, a store error
-        say(project_id, "error", session.t("fe.refused", n=1), [str(exc)])
+        say(project_id, "error", session.t("fe.refused", n=1), [session.say(exc)])
         return None
     except Exception:
         log.exception("editing the form of project %s failed", project_id)
@@ -215,7 +215,7 @@ def open_panel(session: Session, project_id: str, name: str) -> None:
     try:
         _, published = load_form(rt.store, project_id)
     except FieldbookError as exc:
-        say(project_id, "error", str(exc))
+        say(project_id, "error", session.say(exc))
         return
     form, _ = current_draft(project_id, published)
     if form is None:
@@ -298,7 +298,7 @@ def publish(session: Session, project_id: str) -> None:
             return
         number = add_form_version(rt.store, project_id, form, user=rt.user, source="editor")
     except FieldbookError as exc:
-        say(project_id, "error", session.t("fe.not_published", reason=str(exc)))
+        say(project_id, "error", session.t("fe.not_published", reason=session.say(exc)))
         return
     except Exception:
         log.exception("publishing the form of project %s failed", project_id)

@@ -24,6 +24,7 @@ from app.session import Session
 from app.slots import EMPTY, header_slot
 from jobs import CANCELLED, FAILED, QUEUED, RUNNING, JobResult, JobService, format_duration, utcnow
 from store.core import FieldbookError
+from store.core.locale import format_percent, format_time
 
 log = logging.getLogger(__name__)
 
@@ -136,13 +137,13 @@ def _row(session: Session, job: JobResult, slot: int, now: dt.datetime) -> None:
         disabled=not _retryable(job),
         width="stretch",
     )
-    st.progress(job.progress, text=_progress_text(job))
+    st.progress(job.progress, text=_progress_text(session, job))
     note, details, download = st.columns([5, 1.4, 2.4], vertical_alignment="center")
     note.caption(_timing(session, job, now) + _outcome(session, job))
     with details.popover(t("jobs.details"), width="stretch"):  # for whoever supports the user: floats, moves nothing
         st.markdown(_plain(t("jobs.details.text", id=job.id, task=job.name, attempt=max(job.attempts, 1), max=job.max_attempts)))
         if job.error:
-            st.code(job.error, language=None, wrap_lines=True)
+            st.code(session.say(job.error), language=None, wrap_lines=True)
         if job.result is not None:
             st.code(json.dumps(job.result, ensure_ascii=False, indent=1)[:4000], language="json", wrap_lines=True)
     path = _result_file(job)
@@ -181,13 +182,13 @@ def _title(session: Session, name: str) -> str:
     return label if label != f"job.{name}" else name
 
 
-def _progress_text(job: JobResult) -> str:
-    text = f"{job.progress * 100:.0f}%"
-    return f"{text} · {_plain(job.message)}" if job.message else text
+def _progress_text(session: Session, job: JobResult) -> str:
+    text = format_percent(job.progress, session.lang)
+    return f"{text} · {_plain(session.say(job.message))}" if job.message else text
 
 
-def _local_time(value: dt.datetime) -> str:
-    return value.astimezone().strftime("%H:%M:%S")
+def _local_time(value: dt.datetime, lang: str) -> str:
+    return format_time(value.astimezone(), lang, seconds=True)
 
 
 def _timing(session: Session, job: JobResult, now: dt.datetime) -> str:
@@ -199,8 +200,8 @@ def _timing(session: Session, job: JobResult, now: dt.datetime) -> str:
     if job.status == QUEUED:
         if job.run_after is not None and job.run_after > now:
             if job.error and job.attempts:
-                return t("jobs.retrying", attempt=job.attempts, max=job.max_attempts, time=_local_time(job.run_after))
-            return t("jobs.starts_at", time=_local_time(job.run_after))
+                return t("jobs.retrying", attempt=job.attempts, max=job.max_attempts, time=_local_time(job.run_after, session.lang))
+            return t("jobs.starts_at", time=_local_time(job.run_after, session.lang))
         if job.depends_on and job.queue_ref is None:
             return t("jobs.waiting_for", n=len(job.depends_on))
         return t("jobs.waiting")
@@ -210,7 +211,7 @@ def _timing(session: Session, job: JobResult, now: dt.datetime) -> str:
 def _outcome(session: Session, job: JobResult) -> str:
     """What came of the job, in words (the raw result is in its details)."""
     if job.status == FAILED and job.error:
-        return " · " + session.t("jobs.error", error=_plain(job.error))
+        return " · " + session.t("jobs.error", error=_plain(session.say(job.error)))
     result = job.result if isinstance(job.result, dict) else {}
     if job.status != "done":
         return ""
@@ -236,7 +237,7 @@ def _act(session: Session, action: Any, ok_key: str, job_id: str = "") -> None:
     try:
         result = action()
     except FieldbookError as exc:
-        st.session_state[_MSG] = session.t("jobs.action_failed", reason=_plain(str(exc)))
+        st.session_state[_MSG] = session.t("jobs.action_failed", reason=_plain(session.say(exc)))
         return
     except Exception as exc:
         log.exception("jobs action failed")

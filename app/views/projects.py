@@ -20,6 +20,7 @@ from app.slots import md_escape, message
 from app.views import records_list
 from app.widgets import persist_input, s_radio, s_text, set_widget_value, stored_value, widget_key
 from store.core import FieldbookError
+from store.core.locale import format_moment
 from store.fielddata import projects as proj
 from store.formdef import FormDef, FormDefError, ImportResult, Problem, demo_form, form_from_json, form_from_text, import_xlsform
 
@@ -78,7 +79,7 @@ def _create(session: Session) -> None:
             form, kind, warnings = _blank_form(name or "Form"), "editor", []
         project = proj.create_project(rt.store, name, form, user=rt.user, source=kind)
     except FieldbookError as exc:
-        _say("error", str(exc))
+        _say("error", session.say(exc))
         return
     except Exception:
         log.exception("creating a project failed")
@@ -124,14 +125,14 @@ def _act(session: Session, action: str, project_id: str) -> None:
             persist_input(RENAME_SCOPE, project_id, renamed.name)  # the box shows the name as it now is
             set_widget_value(RENAME_SCOPE, project_id, renamed.name)
     except FieldbookError as exc:
-        _say("error", str(exc))
+        _say("error", session.say(exc))
     except Exception:
         log.exception("project action %s failed", action)
         _say("error", session.t("error.unexpected"))
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "—"
+def _when(moment: datetime | None, lang: str) -> str:
+    return format_moment(moment, lang) if moment else "—"
 
 
 def _project_row(session: Session, project: proj.Project) -> None:
@@ -139,7 +140,7 @@ def _project_row(session: Session, project: proj.Project) -> None:
         name, count, activity, actions = st.columns([4, 2, 3, 3], vertical_alignment="center")
         name.markdown(f"**{md_escape(project.name)}**" + (f"  \n:gray[{session.t('projects.demo')}]" if project.is_demo else ""))
         count.markdown(session.t("list.total", n=format_count(project.record_count, session.lang)))
-        activity.caption(f"{session.t('projects.last_activity')}: {_when(project.last_activity)}")
+        activity.caption(f"{session.t('projects.last_activity')}: {_when(project.last_activity, session.lang)}")
         with actions:
             open_col, more = st.columns(2)
             open_col.button(
@@ -168,9 +169,9 @@ def _report(session: Session) -> None:
             st.button(session.t("projects.open_created"), key="open_created", type="primary", on_click=open_project, args=(session, created))
         st.markdown(f"**{session.t('projects.report')}**")
         for problem in problems:
-            st.markdown(f":red[✗] {md_escape(str(problem))}")
+            st.markdown(f":red[✗] {md_escape(session.say(problem))}")
         for warning in warnings:
-            st.markdown(f":orange[!] {md_escape(str(warning))}")
+            st.markdown(f":orange[!] {md_escape(session.say(warning))}")
 
 
 def _new_project(session: Session) -> None:

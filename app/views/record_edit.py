@@ -23,6 +23,7 @@ from app.record_fields import render_calculated, render_field, render_note
 from app.session import Session
 from app.slots import md_escape, message
 from store.core import FieldbookError
+from store.core.locale import format_moment
 from store.fielddata import load_form
 from store.fielddata import records as rec
 from store.formdef import Evaluation, Field, FormDef, clean_for_save, evaluate_record, format_value
@@ -76,7 +77,7 @@ def _after_edit(session: Session, record: rec.Record) -> Callable[[str, Any], No
         try:
             started = _start(session.runtime, record)
         except FieldbookError as exc:  # the input is stored; the editor's next run tries again (_open)
-            _say(record.id, "error", str(exc))
+            _say(record.id, "error", session.say(exc))
             return
         widgets.persist_input(scope, BASE, started.version)
 
@@ -133,10 +134,10 @@ def _save(session: Session, record_id: str, status: str) -> None:
             expected_version=draft.base if draft.base is not None else record.version,
         )
     except rec.StaleRecord as exc:
-        _say(record_id, "warning", str(exc))
+        _say(record_id, "warning", session.say(exc))
         return
     except FieldbookError as exc:
-        _say(record_id, "error", str(exc))
+        _say(record_id, "error", session.say(exc))
         return
     except Exception:
         log.exception("saving record %s failed", record_id)
@@ -154,7 +155,7 @@ def _keep_mine(session: Session, record_id: str) -> None:
     try:
         current = rec.get_record(session.runtime.store, record_id)
     except FieldbookError as exc:
-        _say(record_id, "error", str(exc))
+        _say(record_id, "error", session.say(exc))
         return
     if widgets.persist_input(scope_of(record_id), BASE, current.version):
         _say(record_id, "info", session.t("record.kept_mine", version=current.version))
@@ -170,7 +171,7 @@ def _discard(session: Session, record_id: str) -> None:
         if new and rec.get_record(rt.store, record_id).version == 1:
             rec.delete_record(rt.store, record_id, user=rt.user)
     except FieldbookError as exc:
-        _say(record_id, "error", str(exc))
+        _say(record_id, "error", session.say(exc))
         return
     _say(record_id, "info", session.t("record.discarded_new" if new else "record.discarded"))
 
@@ -185,7 +186,7 @@ def _delete(session: Session, record_id: str, undo: bool) -> None:
             rec.delete_record(rt.store, record_id, user=rt.user)
             _say(record_id, "info", session.t("record.deleted"))
     except FieldbookError as exc:
-        _say(record_id, "error", str(exc))
+        _say(record_id, "error", session.say(exc))
 
 
 def _restore(session: Session, record_id: str, version: int) -> None:
@@ -194,7 +195,7 @@ def _restore(session: Session, record_id: str, version: int) -> None:
         saved = rec.restore_version(rt.store, record_id, version, user=rt.user)
         _forget_draft(session, record_id)  # only offered without unsaved changes; a stale base goes too
     except FieldbookError as exc:
-        _say(record_id, "error", str(exc))
+        _say(record_id, "error", session.say(exc))
         return
     _say(record_id, "success", session.t("record.restored", old=version, version=saved.version))
 
@@ -227,6 +228,8 @@ def _field_message(session: Session, scope: str, field: Field, draft: Draft, eva
         return "error", session.t("value.invalid")
     error = evaluation.errors.get(field.name)
     if error is not None and not (error.code == "required" and not tried_final):
+        if error.text:  # a rule that could not be worked out: what went wrong, in the reader's language
+            return "error", session.say(error.text)
         return "error", error.message.get(session.lang) or error.message.get("en") or error.code
     if field.type == "range" and draft.values.get(field.name) is None:
         return "info", session.t("record.range_unset")
@@ -305,7 +308,7 @@ def _history(session: Session, record: rec.Record, form: FormDef, dirty: bool) -
         history = store.cache.get_or_compute(("history", record.id, record.hlc), lambda: rec.record_history(store, record.id))
         for version, before in zip(history, [*history[1:], None], strict=True):
             line, button = st.columns([5, 1], vertical_alignment="top")
-            when = version.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+            when = format_moment(version.saved_at, session.lang, seconds=True)
             changes = _changes(session, form, version, before)
             line.markdown(
                 f"**v{version.version}** · {md_escape(when)} · {md_escape(version.saved_by)} · "
@@ -375,7 +378,7 @@ def render(session: Session) -> None:
         record = _open(session, record_id)
         _, form = load_form(rt.store, record.project_id, record.form_version)
     except FieldbookError as exc:
-        st.warning(str(exc))
+        st.warning(session.say(exc))
         return
     new = record.version == 0
     draft = _draft(session, record, form)

@@ -24,6 +24,7 @@ from app.session import Session
 from app.slots import md_escape, message
 from store.core import FieldbookError
 from store.core.ids import uuid7
+from store.core.locale import format_moment
 from store.fielddata import META_SORTS, RecordFilter, RecordPage, load_form, query_records
 from store.formdef import FormDef, format_value
 
@@ -140,7 +141,7 @@ def _open_by_keyboard(session: Session, form: FormDef, page: RecordPage, table_k
     labels: dict[str, str] = {}
     for row in page.rows:
         values = [format_value(form, f, row.data[f.name], session.lang) for f in fields if row.data.get(f.name) not in (None, "", [])]
-        when = row.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = format_moment(row.created_at, session.lang)
         labels[row.id] = " · ".join([when, session.t(f"record.status.{row.status}"), *values])
     key = f"{table_key}_open"
     st.session_state[key] = None  # deliberately transient: a choice that navigates, not an input to keep
@@ -209,7 +210,7 @@ def render(session: Session) -> None:
     try:
         _, form = load_form(store, project.id)
     except FieldbookError as exc:
-        st.warning(str(exc))
+        st.warning(session.say(exc))
         return
     head, new = st.columns([5, 1], vertical_alignment="center")
     head.markdown(f"**{md_escape(project.name)}** · {session.t('list.total', n=format_count(project.record_count, session.lang))}")

@@ -15,6 +15,7 @@ from app import operations
 from app.desktop.runtime import Runtime
 from app.session import Session
 from store.core import FieldbookError, remove_tree
+from store.core.locale import format_moment
 from store.snapshots import SnapshotInfo
 
 UPLOAD_MAX_MB = 4096
@@ -51,7 +52,7 @@ def _start(session: Session, kind: str, label: str, fn: Any, cleanup: Any = None
     try:
         operations.start(kind, label, fn, cleanup=cleanup)
     except FieldbookError as exc:
-        st.session_state["snap_note"] = str(exc)
+        st.session_state["snap_note"] = session.say(exc)
 
 
 # -- the status slot ------------------------------------------------------------------------------
@@ -61,11 +62,11 @@ def _status_body(session: Session) -> None:
     op = operations.current()
     note = st.session_state.get("snap_note")
     if op is not None and not op.done:
-        st.progress(op.progress, text=f"{session.t(f'snap.op.{op.kind}')} · {op.message}")
+        st.progress(op.progress, text=f"{session.t(f'snap.op.{op.kind}')} · {session.say(op.message)}")
     elif note:
         st.warning(note)
     elif op is not None and op.error:
-        st.error(f"{session.t(f'snap.op.{op.kind}')}: {op.error}")
+        st.error(f"{session.t(f'snap.op.{op.kind}')}: {session.say(op.error)}")
     elif op is not None:
         st.success(_done_text(session, op))
     else:
@@ -127,7 +128,7 @@ def _toggle_pin(session: Session, snap: SnapshotInfo) -> None:
     try:
         session.runtime.snapshots.snapshots.pin(snap.id, not snap.pinned)
     except FieldbookError as exc:
-        st.session_state["snap_note"] = str(exc)
+        st.session_state["snap_note"] = session.say(exc)
 
 
 def _export_bytes(rt: Runtime, snap_id: str, passphrase: str | None) -> bytes:
@@ -186,7 +187,7 @@ def render(session: Session) -> None:
 
 def _table(session: Session, snaps: list[SnapshotInfo]) -> None:
     rows = {
-        session.t("snap.col.created"): [s.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") for s in snaps],
+        session.t("snap.col.created"): [format_moment(s.created_at, session.lang, seconds=True) for s in snaps],
         session.t("snap.col.age"): [_age(session, s.created_at) for s in snaps],
         session.t("snap.col.reason"): [s.reason for s in snaps],
         session.t("snap.col.size"): [_size(s.size) for s in snaps],

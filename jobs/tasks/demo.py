@@ -13,8 +13,11 @@ from typing import Any
 from jobs.context import JobContext
 from jobs.errors import BadJobArguments
 from jobs.registry import task
+from store.core.texts import said
 
 MAX_STEPS = 100_000
+
+STEPS = said("demo.steps", "{step}/{n}")
 
 
 def _check(args: Mapping[str, Any]) -> None:
@@ -31,9 +34,9 @@ def sleep_steps(ctx: JobContext, steps: int = 10, delay: float = 0.5) -> dict[st
     start = int((ctx.resume or {}).get("step", 0)) if isinstance(ctx.resume, dict) else 0
     start = min(start, steps)
     for step in range(start, steps):
-        ctx.progress(step / steps, f"{step:,}/{steps:,}", checkpoint={"step": step})
+        ctx.progress(step / steps, STEPS(step=step, n=steps), checkpoint={"step": step})
         if not ctx.sleep(delay):
             ctx.check_cancelled()
-    ctx.progress(1.0, f"{steps:,}/{steps:,}", checkpoint={"step": steps})
+    ctx.progress(1.0, STEPS(step=steps, n=steps), checkpoint={"step": steps})
     report = ctx.write_atomic(ctx.output_dir() / "report.txt", f"demo.sleep_steps: {steps} steps of {delay} s\n")
     return {"steps": steps, "resumed_at": start, "path": str(report)}

@@ -9,6 +9,7 @@ the ledger's "done" — finds the key and adds nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from jobs.context import JobContext
 from jobs.errors import BadJobArguments
 from jobs.registry import task
+from store.core import texts
 from store.core.errors import ValidationError
 from store.exports import FORMATS, export_project
 from store.exports.columns import safe_name
@@ -23,9 +25,32 @@ from store.fielddata.importer import Report, import_file
 from store.fielddata.projects import get_project
 from store.fielddata.records import STATUSES
 
+REPORT_LINES = "import-report.json"
+
+
+def report_lines(folder: Path) -> list[str]:
+    """The lines of the import report in the job's ``folder`` (``Text``s where the store said them)."""
+    try:
+        lines = json.loads((folder / REPORT_LINES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        try:
+            return (folder / "import-report.txt").read_text(encoding="utf-8").splitlines()  # a job of an older version
+        except OSError:
+            return []
+    return [texts.decode(line) or "" for line in lines if isinstance(line, str)]
+
 
 class ImportRejected(ValidationError):
     """At least one row has a problem; nothing was imported. The message names the first ones."""
+
+IMPORTED = texts.said("import.job_done", "{n} records imported", one="1 record imported")
+IMPORTED_EARLIER = texts.said("import.job_done_earlier", "{n} records imported (earlier)", one="1 record imported (earlier)")
+REFUSED = texts.said(
+    "import.refused",
+    "Nothing was imported: {n} problems. {problems}. The full report: {path}",
+    one="Nothing was imported: 1 problem. {problems}. The full report: {path}",
+)
+REFUSED_MORE = texts.said("import.refused_more", "Nothing was imported: {n} problems. {problems} (and {more} more). The full report: {path}")
 
 
 def _check_export(args: Mapping[str, Any]) -> None:
@@ -81,29 +106,29 @@ def import_records_job(
         check_cancelled=ctx.check_cancelled,
     )
     report_path = ctx.write_atomic(ctx.output_dir() / "import-report.txt", report.text() + "\n")
+    # the same lines as Texts, for the app to say in the reader's language
+    ctx.write_atomic(ctx.output_dir() / REPORT_LINES, json.dumps([texts.encode(line) for line in report.lines()], ensure_ascii=False))
     if not report.ok:
         raise ImportRejected(rejection(report, report_path))
-    ctx.progress(1.0, f"{report.imported:,} records imported" + (" (earlier)" if report.already_imported else ""))
+    ctx.progress(1.0, (IMPORTED_EARLIER if report.already_imported else IMPORTED)(n=report.imported))
     return {
         "records": report.imported,
         "rows": report.rows,
         "already_imported": report.already_imported,
-        "warnings": report.warnings,
+        "warnings": [texts.encode(w) for w in report.warnings],  # Texts: the Jobs page says them in German
         "path": str(report_path),
     }
-
-
-REFUSED = "Nothing was imported:"
 
 
 def refused_for_good(name: str, error: str | None) -> bool:
     """Whether a failed job of task ``name`` was an import refused by its check: the same file
     would be refused the same way, so running it again is no help (the Jobs page offers no Retry)."""
-    return name == "records.import" and (error or "").startswith(REFUSED)
+    return name == "records.import" and (REFUSED.of(error) or REFUSED_MORE.of(error))
 
 
-def rejection(report: Report, report_path: Path, first: int = 3) -> str:
+def rejection(report: Report, report_path: Path, first: int = 3) -> texts.Text:
     total = len(report.problems) + report.more_problems
-    shown = "; ".join(str(p) for p in report.problems[:first])
-    more = f" (and {total - first:,} more)" if total > first else ""
-    return f"{REFUSED} {total:,} problem{'s' if total != 1 else ''}. {shown}{more}. The full report: {report_path}"
+    shown = [p.text() for p in report.problems[:first]]
+    if total > first:
+        return REFUSED_MORE(n=total, problems=shown, more=total - first, path=str(report_path))
+    return REFUSED(n=total, problems=shown, path=str(report_path))

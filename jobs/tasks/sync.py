@@ -37,6 +37,7 @@ from jobs.registry import task
 from jobs.service import JobService
 from store.core.db import Store
 from store.core.errors import FieldbookError
+from store.core.texts import said
 from store.sync import state
 from store.sync.connect import public_url, split_password
 from store.sync.errors import error_code
@@ -49,6 +50,11 @@ CHECK_TASK = "sync.check"
 TAG = "sync"
 REASONS = ("manual", "periodic", "start", "cli")
 HANDOFF_TTL_S = 600.0
+
+CONNECTING = said("sync.step.connecting", "connecting")
+PUSHED = said("sync.step.pushed", "push {n}")
+PULLED = said("sync.step.pulled", "pull {n}")
+SYNCED = said("sync.step.done", "push {pushed} · pull {pulled}")
 
 _request_lock = threading.Lock()
 _handoff: dict[str, tuple[str, float]] = {}
@@ -95,11 +101,11 @@ def run_sync(ctx: JobContext, reason: str = "manual") -> dict[str, Any]:
 
     def progress(phase: str, done: int) -> None:
         fraction = 0.5 * min(1.0, done / total) if phase == "push" else 0.5 + 0.49 * done / (done + 5000)
-        ctx.progress(fraction, f"{phase} {done:,}", checkpoint={"phase": phase, "done": done})
+        ctx.progress(fraction, (PUSHED if phase == "push" else PULLED)(n=done), checkpoint={"phase": phase, "done": done})
 
     from store.sync.engine import sync_now  # here, not at import: the app's start need not load the engine
 
-    ctx.progress(0.0, "connecting")
+    ctx.progress(0.0, CONNECTING())
     try:
         report = sync_now(store, progress=progress, check_cancelled=lambda: ctx.cancelled)
     except FieldbookError:
@@ -111,7 +117,7 @@ def run_sync(ctx: JobContext, reason: str = "manual") -> dict[str, Any]:
             pass
         raise
     ctx.check_cancelled()
-    ctx.progress(1.0, f"push {report.pushed:,} · pull {report.pulled:,}")
+    ctx.progress(1.0, SYNCED(pushed=report.pushed, pulled=report.pulled))
     return {**report.to_dict(), "reason": reason}
 
 
@@ -125,7 +131,7 @@ def run_check(ctx: JobContext, url: str = "", user: str = "", secret: str = "") 
             return ConnectionCheck(
                 False, "error", "The password typed for this test is no longer available (Fieldbook restarted meanwhile); test again."
             ).to_dict()
-    ctx.progress(0.1, "connecting")
+    ctx.progress(0.1, CONNECTING())
     return check_connection(ctx.store, url or None, user=user or None, password=password).to_dict()
 
 

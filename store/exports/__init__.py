@@ -16,12 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.core.errors import ValidationError
+from store.core.texts import said
 
 if TYPE_CHECKING:  # the package itself stays light: the CLI's parser imports it for FORMATS
     from store.core.db import Store
     from store.exports.columns import CheckCancelled, Progress
 
 FORMATS: dict[str, str] = {"csv": ".csv", "xlsx": ".xlsx", "parquet": ".parquet", "geojson": ".geojson", "zip": ".zip"}
+
+RECORDS_OF = said("export.records_of", "{done}/{n} records")
+EXPORTED = said("export.exported", "{n} records exported", one="1 record exported")
 
 
 class UnknownFormat(ValidationError):
@@ -85,7 +89,7 @@ def export_project(
     total = record_count(store, project_id)
     ticker = Ticker(total, progress, check_cancelled, share=0.9 if fmt == "zip" else 1.0)
     if progress is not None:
-        progress(0.0, f"0/{total:,} records")
+        progress(0.0, RECORDS_OF(done=0, n=total))
     records = iter_records(store, project_id)
     missing: list[str] = []
     with atomic_output(Path(out), tag) as tmp:
@@ -113,7 +117,7 @@ def export_project(
         if check_cancelled is not None:
             check_cancelled()  # a cancel that came during the last records still wins over the rename
     if progress is not None:
-        progress(1.0, f"{count:,} records exported")
+        progress(1.0, EXPORTED(n=count))
     return ExportResult(Path(out), fmt, count, missing)
 
 

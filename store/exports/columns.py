@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from store.core.db import Store
+from store.core.texts import said
 from store.fielddata.projects import form_versions, load_form
 from store.fielddata.records import Record
 from store.formdef import FormDef
@@ -42,6 +43,8 @@ META: tuple[tuple[str, str], ...] = (
     ("_updated_by", "text"),
 )
 GEO_PARTS = ("lat", "lon", "accuracy")
+
+RECORDS_OF = said("export.records_of", "{done}/{n} records")
 _KINDS = {
     "integer": "integer",
     "decimal": "decimal",
@@ -275,4 +278,4 @@ class Ticker:
         if self._check is not None:
             self._check()
         if self._progress is not None:
-            self._progress(self._share * min(1.0, self.count / self.total), f"{self.count:,}/{self.total:,} records")
+            self._progress(self._share * min(1.0, self.count / self.total), RECORDS_OF(done=self.count, n=self.total))

@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from store.core import texts
 from store.core.db import Store
 from store.core.errors import ValidationError
+from store.core.texts import said
 from store.fielddata.mapping import NOT_FROM_TABLES, Target, auto_mapping, merged, resolve
 from store.fielddata.projects import load_form
 from store.fielddata.records import STATUSES, AlreadyImported, import_records, previous_import
@@ -39,26 +41,62 @@ from store.formdef.model import Field
 Progress = Callable[[float, str], None]
 MAX_PROBLEMS = 1000  # a report longer than this helps nobody; the count says how many more
 
+AT_ROW_COLUMN = said("import.at_row_column", "Row {row}, column “{name}”: {message}")
+AT_ROW_FIELD = said("import.at_row_field", "Row {row}, field “{name}”: {message}")
+AT_ROW = said("import.at_row", "Row {row}: {message}")
+AT_COLUMN = said("import.at_column", "Column “{name}”: {message}")
+AT_FIELD = said("import.at_field", "Field “{name}”: {message}")
+WARNING = said("import.warning", "Warning: {message}")
+MORE_PROBLEMS = said("import.more_problems", "… and {n} more problems.", one="… and 1 more problem.")
+ALREADY_IMPORTED = said(
+    "import.already",
+    "This file was already imported with the same columns ({n} records); nothing was added.",
+    one="This file was already imported with the same columns (1 record); nothing was added.",
+)
+IMPORTED = said("import.imported", "Imported {n} records.", one="Imported 1 record.")
+ROWS_FINE = said("import.rows_fine", "All {n} rows are fine.", one="The one row is fine.")
+NOTHING_IMPORTED = said(
+    "import.nothing",
+    "Nothing was imported: {n} problems in {rows} rows. Fix the file and import it again.",
+    one="Nothing was imported: 1 problem in {rows} rows. Fix the file and import it again.",
+)
+ROWS_CHECKED = said("import.rows_checked", "checked {n} rows")
+COLUMNS_IGNORED = said("import.columns_ignored", "These columns match no field and are ignored: {columns}.")
+OWN_COLUMNS_IGNORED = said("import.own_columns_ignored", "Fieldbook's own export columns are ignored (imported rows become new records): {columns}.")
+BAD_STATUS = said("import.bad_status", "Imported records are either draft or final, not “{status}”.")
+NO_ROWS = said("import.no_rows", "The file {name} has a header row but no data rows.")
+NO_SUCH_COLUMN = said("import.no_such_column", "The file has no column “{column}” (its columns: {columns}).")
+NOT_A_FIELD = said("import.not_a_field", "“{name}” is not a field of this form.")
+NO_FILES = said("import.no_files", "Photos and files cannot be imported from a table; leave “{column}” unmapped.")
+TWO_COLUMNS = said("import.two_columns", "Columns “{first}” and “{second}” both go into “{field}”; map one of them only.")
+NO_COLUMN_MATCHES = said(
+    "import.no_column_matches",
+    "No column matches a field of the form. The first row must hold the column names — the field names or labels, e.g. {examples}.",
+)
+TOO_MANY_CELLS = said("import.too_many_cells", "This row has {cells} or more cells but the header has {n} columns (a delimiter inside a value?).")
+FORM_SAYS = said("import.form_says", "{en}")  # the form's own message, in the language it has
+NOT_VALID = said("import.not_valid", "This value is not valid.")
+
 
 @dataclass(frozen=True)
 class RowProblem:
     """One problem: ``row`` as numbered in the file (header = 1; None for the file as a whole)."""
 
-    message: str
+    message: str  # a Text where the store said it
     row: int | None = None
     column: str | None = None
     field: str | None = None
 
-    def __str__(self) -> str:
-        where = []
+    def text(self) -> str:
+        """The problem with where it is, as a ``Text`` (``Row 3, column “count”: …``)."""
+        place = "column" if self.column else "field" if self.field else ""
+        name = self.column or self.field
         if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column “{self.column}”")
-        elif self.field:
-            where.append(f"field “{self.field}”")
-        prefix = ", ".join(where)
-        return f"{prefix[:1].upper()}{prefix[1:]}: {self.message}" if prefix else self.message
+            return (AT_ROW_COLUMN if place == "column" else AT_ROW_FIELD if place else AT_ROW)(row=self.row, name=name, message=self.message)
+        return (AT_COLUMN if place == "column" else AT_FIELD)(name=name, message=self.message) if place else self.message
+
+    def __str__(self) -> str:
+        return str(self.text())
 
     def to_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "field": self.field, "message": self.message}
@@ -112,22 +150,25 @@ class Report:
             "key": self.key,
         }
 
-    def text(self) -> str:
-        """The report for a person: warnings, then one line per problem, then the outcome."""
-        lines = [f"warning: {w}" for w in self.warnings]
-        lines += [str(p) for p in self.problems]
+    def lines(self) -> list[str]:
+        """The report for a person, as ``Text``s: warnings, then one line per problem, then the outcome."""
+        lines: list[str] = [WARNING(message=w) for w in self.warnings]
+        lines += [p.text() for p in self.problems]
         if self.more_problems:
-            lines.append(f"… and {self.more_problems:,} more problems.")
+            lines.append(MORE_PROBLEMS(n=self.more_problems))
         if self.already_imported:
-            lines.append(f"This file was already imported with the same columns ({self.imported:,} records); nothing was added.")
+            lines.append(ALREADY_IMPORTED(n=self.imported))
         elif self.ok and self.imported:
-            lines.append(f"Imported {self.imported:,} record{'s' if self.imported != 1 else ''}.")
+            lines.append(IMPORTED(n=self.imported))
         elif self.ok:
-            lines.append(f"All {self.rows:,} rows are fine.")
+            lines.append(ROWS_FINE(n=self.rows))
         else:
-            total = len(self.problems) + self.more_problems
-            lines.append(f"Nothing was imported: {total:,} problem{'s' if total != 1 else ''} in {self.rows:,} rows. Fix the file and import it again.")
-        return "\n".join(lines)
+            lines.append(NOTHING_IMPORTED(n=len(self.problems) + self.more_problems, rows=self.rows))
+        return lines
+
+    def text(self) -> str:
+        """The report in English (the report file, the command line)."""
+        return "\n".join(self.lines())
 
 
 def preview(path: Path, form: FormDef, *, rows: int = 10, max_bytes: int = MAX_BYTES) -> Preview:
@@ -145,11 +186,11 @@ def preview(path: Path, form: FormDef, *, rows: int = 10, max_bytes: int = MAX_B
 def _mapping_notes(mapping: Mapping[str, str | None]) -> list[str]:
     own = [c for c, t in mapping.items() if t is None and c.startswith("_")]
     unknown = [c for c, t in mapping.items() if t is None and not c.startswith("_")]
-    notes = []
+    notes: list[str] = []
     if unknown:
-        notes.append(f"These columns match no field and are ignored: {', '.join(unknown)}.")
+        notes.append(COLUMNS_IGNORED(columns=unknown))
     if own:
-        notes.append(f"Fieldbook's own export columns are ignored (imported rows become new records): {', '.join(own)}.")
+        notes.append(OWN_COLUMNS_IGNORED(columns=own))
     return notes
 
 
@@ -180,7 +221,7 @@ def check_file(
     all raises ``TableFileError``; everything else ends up in the report.
     """
     if status not in STATUSES:
-        raise ValidationError(f"Imported records are either draft or final, not “{status}”.")
+        raise ValidationError(BAD_STATUS(status=status))
     report = Report()
     with open_table(path, max_bytes=max_bytes, max_rows=max_rows) as table:
         report.mapping = merged(auto_mapping(table.header, form), mapping)
@@ -197,9 +238,9 @@ def check_file(
                 if check_cancelled is not None:
                     check_cancelled()
                 if progress is not None:
-                    progress(0.9 * min(1.0, report.rows / max(table.row_hint, 1)), f"checked {report.rows:,} rows")
+                    progress(0.9 * min(1.0, report.rows / max(table.row_hint, 1)), ROWS_CHECKED(n=report.rows))
     if report.rows == 0 and report.ok:
-        report.add(RowProblem(f"The file {Path(path).name} has a header row but no data rows."))
+        report.add(RowProblem(NO_ROWS(name=Path(path).name)))
     if not report.ok:
         report.values = []
     return report
@@ -214,27 +255,22 @@ def _columns(table: Table, form: FormDef, report: Report) -> list[tuple[int, str
         if target_name is None:
             continue
         if column not in index:
-            report.add(RowProblem(f"The file has no column “{column}” (its columns: {', '.join(t for t in table.header if t)})."))
+            report.add(RowProblem(NO_SUCH_COLUMN(column=column, columns=[t for t in table.header if t])))
             continue
         target = resolve(form, target_name)
         if target is None:
-            report.add(RowProblem(f"“{target_name}” is not a field of this form.", column=column))
+            report.add(RowProblem(NOT_A_FIELD(name=target_name), column=column))
             continue
         if target.field.type in NOT_FROM_TABLES:
-            report.add(RowProblem(f"Photos and files cannot be imported from a table; leave “{column}” unmapped.", column=column, field=target.field.name))
+            report.add(RowProblem(NO_FILES(column=column), column=column, field=target.field.name))
             continue
         if target.name in used:
-            report.add(RowProblem(f"Columns “{used[target.name]}” and “{column}” both go into “{target.name}”; map one of them only.", column=column))
+            report.add(RowProblem(TWO_COLUMNS(first=used[target.name], second=column, field=target.name), column=column))
             continue
         used[target.name] = column
         columns.append((index[column], column, target))
     if not columns and report.ok:
-        report.add(
-            RowProblem(
-                "No column matches a field of the form. The first row must hold the column names — the field names "
-                f"or labels, e.g. {', '.join(f.name for f in form.value_fields()[:3])}."
-            )
-        )
+        report.add(RowProblem(NO_COLUMN_MATCHES(examples=[f.name for f in form.value_fields()[:3]])))
     return columns
 
 
@@ -243,7 +279,7 @@ def _row(
 ) -> dict[str, Any] | None:
     extra = [c for c in cells[width:] if not is_blank(c)]
     if extra:
-        report.add(RowProblem(f"This row has {width + len(extra)} or more cells but the header has {width} columns (a delimiter inside a value?).", row=number))
+        report.add(RowProblem(TOO_MANY_CELLS(cells=width + len(extra), n=width), row=number))
         return None
     values: dict[str, Any] = {}
     geo: dict[str, dict[str, Any]] = {}
@@ -261,20 +297,21 @@ def _row(
             else:
                 values[f.name] = parse_text(f, _choice_names(form, f, cell_text(raw, f.type)))
         except ValidationError as exc:
-            report.add(RowProblem(str(exc), row=number, column=column, field=f.name))
+            report.add(RowProblem(texts.of(exc), row=number, column=column, field=f.name))
             bad = True
     for name, parts in geo.items():
         try:
             values[name] = to_stored(form.field(name), {p: parts.get(p) for p in ("lat", "lon", "accuracy")})
         except ValidationError as exc:
-            report.add(RowProblem(str(exc), row=number, column=column_of[name], field=name))
+            report.add(RowProblem(texts.of(exc), row=number, column=column_of[name], field=name))
             bad = True
     if bad:
         return None
     evaluation = evaluate_record(form, values)
     blocking = evaluation.blocking(final=status == "final")
     for name, error in blocking.items():
-        message = error.message.get("en") or next(iter(error.message.values()), "This value is not valid.")
+        english = error.message.get("en") or next(iter(error.message.values()), "")
+        message = error.text or (FORM_SAYS(en=english, de=error.message.get("de") or english) if english else NOT_VALID())
         report.add(RowProblem(message, row=number, column=column_of.get(name), field=name))
     if blocking:
         return None

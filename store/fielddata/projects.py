@@ -21,10 +21,18 @@ from store.core.errors import ValidationError
 from store.core.ids import uuid7
 from store.core.outbox import add_audit, add_change
 from store.core.termsafe import has_control
+from store.core.texts import said
 from store.formdef import FormDef, form_from_text
 
 MAX_NAME = 100
 FORM_SOURCES = ("json", "xlsform", "editor", "demo", "sync")
+
+NAME_MISSING = said("project.name_missing", "A project needs a name.")
+NAME_CONTROL = said("project.name_control", "A project name cannot contain control characters (such as terminal escapes or text-direction overrides).")
+NAME_TOO_LONG = said("project.name_too_long", "A project name can have at most {n} characters.")
+NAME_TAKEN = said("project.name_taken", "A project named “{name}” already exists. Choose another name.")
+GONE = said("project.gone", "This project does not exist (any more).")
+VERSION_GONE = said("project.version_gone", "This project or form version does not exist.")
 
 
 class ProjectNotFound(ValidationError):
@@ -85,11 +93,11 @@ def _project(row: tuple[Any, ...]) -> Project:
 def clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError("A project needs a name.")
+        raise ValidationError(NAME_MISSING())
     if has_control(name):
-        raise ValidationError("A project name cannot contain control characters (such as terminal escapes or text-direction overrides).")
+        raise ValidationError(NAME_CONTROL())
     if len(name) > MAX_NAME:
-        raise ValidationError(f"A project name can have at most {MAX_NAME} characters.")
+        raise ValidationError(NAME_TOO_LONG(n=MAX_NAME))
     return name
 
 
@@ -99,7 +107,7 @@ def _check_unique(con: duckdb.DuckDBPyConnection, name: str, except_id: str | No
         [name, except_id],
     ).fetchall()
     if rows:
-        raise ValidationError(f"A project named “{name}” already exists. Choose another name.")
+        raise ValidationError(NAME_TAKEN(name=name))
 
 
 def _payload(con: duckdb.DuckDBPyConnection, project_id: str) -> dict[str, Any]:
@@ -167,7 +175,7 @@ def add_form_version(store: Store, project_id: str, form: FormDef, *, user: str,
 def _require(con: duckdb.DuckDBPyConnection, project_id: str) -> tuple[Any, ...]:
     rows = con.execute("SELECT name, archived, deleted_at FROM projects WHERE id = ?", [project_id]).fetchall()
     if not rows:
-        raise ProjectNotFound("This project does not exist (any more).")
+        raise ProjectNotFound(GONE())
     return rows[0]
 
 
@@ -230,7 +238,7 @@ def get_project(store: Store, project_id: str) -> Project:
     def compute() -> Project:
         row = store.read_one(_SELECT + " WHERE p.id = ?", [project_id])
         if row is None:
-            raise ProjectNotFound("This project does not exist (any more).")
+            raise ProjectNotFound(GONE())
         return _project(row)
 
     return store.cache.get_or_compute(("project", project_id), compute, tags=[PROJECTS_TAG, project_tag(project_id)])
@@ -268,7 +276,7 @@ def load_form(store: Store, project_id: str, version: int | None = None) -> tupl
         else:
             row = store.read_one("SELECT version, definition FROM forms WHERE project_id = ? AND version = ?", [project_id, version])
         if row is None:
-            raise ProjectNotFound("This project or form version does not exist.")
+            raise ProjectNotFound(VERSION_GONE())
         return int(row[0]), form_from_text(row[1])
 
     return store.cache.get_or_compute(("form", project_id, version), compute, tags=[project_tag(project_id)])

@@ -22,11 +22,31 @@ from pathlib import Path
 from typing import Any
 
 from store.core.errors import ValidationError
+from store.core.texts import said
 
 MAX_BYTES = 50 * 1_048_576
 MAX_ROWS = 100_000
 DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+TOO_MANY_ROWS = said("table.too_many_rows", "The file has more than {n} rows (row {row} is one too many); split it into smaller files.")
+UNREADABLE = said("table.unreadable", "The file {name} cannot be read ({reason}).")
+TOO_BIG = said("table.too_big", "The file {name} is {size} MB; Fieldbook imports files up to {limit} MB. Split it into smaller files.")
+EMPTY = said("table.empty", "The file {name} is empty.")
+NOT_XLSX_NAMED = said("table.not_xlsx_named", "The file {name} is not an Excel workbook (.xlsx), although its name says so. Save it from Excel as .xlsx or as CSV.")
+NOT_XLSX = said("table.not_xlsx", "The file {name} is not an Excel workbook (.xlsx) Fieldbook can read. Save it from Excel as .xlsx or as CSV.")
+OLD_XLS = said("table.old_xls", "The file {name} is an old Excel file (.xls). Save it from Excel as .xlsx or as CSV.")
+BAD_UTF16 = said("table.bad_utf16", "The file {name} says it is UTF-16 text but cannot be read as such.")
+NOT_TEXT = said("table.not_text", "The file {name} is not a text (CSV) file. Save it as CSV (UTF-8) or as Excel .xlsx.")
+NOT_UTF8 = said(
+    "table.not_utf8",
+    "The file {name} is not UTF-8; it was read as {encoding}. Check that accented letters look right in the preview, or save the file as “CSV UTF-8”.",
+)
+BAD_CSV = said("table.bad_csv", "The file {name} cannot be read as CSV near row {row} ({reason}).")
+NO_HEADER = said("table.no_header", "The first row of {name} is empty; it must hold the column names (field names or labels).")
+SAME_COLUMN = said("table.same_column", "Columns {first} and {second} of {name} are both called “{title}”. Give every column its own name.")
+ALL_SHEETS = said("table.all_sheets", "All {n} sheets of this Fieldbook export are read ({names}); row numbers are those of each sheet.")
+FIRST_SHEET_ONLY = said("table.first_sheet_only", "The workbook has {n} sheets; only the first, “{sheet}”, is read.")
 _XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -58,9 +78,7 @@ class Table:
                 continue
             count += 1
             if count > self.max_rows:
-                raise TableFileError(
-                    f"The file has more than {self.max_rows:,} rows (row {number} is one too many); split it into smaller files."
-                )
+                raise TableFileError(TOO_MANY_ROWS(n=self.max_rows, row=number))
             yield number, cells
 
     @property
@@ -89,14 +107,11 @@ def open_table(path: Path, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_RO
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise TableFileError(f"The file {path.name} cannot be read ({exc.strerror or exc}).") from None
+        raise TableFileError(UNREADABLE(name=path.name, reason=exc.strerror or str(exc))) from None
     if size > max_bytes:
-        raise TableFileError(
-            f"The file {path.name} is {size / 1_048_576:.1f} MB; Fieldbook imports files up to {max_bytes / 1_048_576:.0f} MB. "
-            "Split it into smaller files."
-        )
+        raise TableFileError(TOO_BIG(name=path.name, size=round(size / 1_048_576, 1), limit=round(max_bytes / 1_048_576)))
     if size == 0:
-        raise TableFileError(f"The file {path.name} is empty.")
+        raise TableFileError(EMPTY(name=path.name))
     with open(path, "rb") as fh:
         start = fh.read(4)
     if start == _XLSX_MAGIC:
@@ -104,9 +119,9 @@ def open_table(path: Path, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_RO
             yield table
         return
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise TableFileError(f"The file {path.name} is not an Excel workbook (.xlsx), although its name says so. Save it from Excel as .xlsx or as CSV.")
+        raise TableFileError(NOT_XLSX_NAMED(name=path.name))
     if path.suffix.lower() == ".xls":
-        raise TableFileError(f"The file {path.name} is an old Excel file (.xls). Save it from Excel as .xlsx or as CSV.")
+        raise TableFileError(OLD_XLS(name=path.name))
     yield _open_csv(path, path.read_bytes(), max_rows)
 
 
@@ -121,9 +136,9 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
         try:
             return data.decode("utf-16"), "utf-16", []
         except UnicodeDecodeError:
-            raise TableFileError(f"The file {name} says it is UTF-16 text but cannot be read as such.") from None
+            raise TableFileError(BAD_UTF16(name=name)) from None
     if b"\x00" in data[:65536]:
-        raise TableFileError(f"The file {name} is not a text (CSV) file. Save it as CSV (UTF-8) or as Excel .xlsx.")
+        raise TableFileError(NOT_TEXT(name=name))
     if _utf8(data):
         return data.decode("utf-8"), "utf-8", []
     return _legacy_text(data.removeprefix(codecs.BOM_UTF8), name)  # a BOM on text that is not UTF-8 after all
@@ -138,15 +153,12 @@ def _utf8(data: bytes) -> bool:
 
 
 def _legacy_text(data: bytes, name: str) -> tuple[str, str, list[str]]:
-    for encoding, label in (("cp1252", "Windows-1252 (Western European)"), ("latin-1", "Latin-1 (ISO-8859-1)")):
+    for encoding, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1 (ISO-8859-1)")):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return text, encoding, [
-            f"The file {name} is not UTF-8; it was read as {label}. Check that accented letters look right in the preview, "
-            "or save the file as “CSV UTF-8”."
-        ]
+        return text, encoding, [NOT_UTF8(name=name, encoding=label)]
     raise AssertionError("latin-1 decodes any bytes")
 
 
@@ -187,7 +199,7 @@ def sniff_delimiter(text: str) -> str:
 def _open_csv(path: Path, data: bytes, max_rows: int) -> Table:
     text, encoding, warnings = decode(data, path.name)
     if not text.strip():
-        raise TableFileError(f"The file {path.name} is empty.")
+        raise TableFileError(EMPTY(name=path.name))
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     numbered = ((n, row) for n, row in enumerate(_safe(reader, path.name), start=1))
@@ -200,26 +212,23 @@ def _safe(reader: Any, name: str) -> Iterator[list[str]]:
         for row in reader:
             yield [restore_formula(cell) for cell in row]
     except csv.Error as exc:
-        raise TableFileError(f"The file {name} cannot be read as CSV near row {reader.line_num} ({exc}).") from None
+        raise TableFileError(BAD_CSV(name=name, row=reader.line_num, reason=str(exc))) from None
 
 
 def _header(numbered: Iterator[tuple[int, list[Any]]], name: str) -> list[str]:
     first = next(numbered, None)
     if first is None:
-        raise TableFileError(f"The file {name} is empty.")
+        raise TableFileError(EMPTY(name=name))
     header = ["" if c is None else str(c).strip() for c in first[1]]
     while header and not header[-1]:
         header.pop()
     if not header:
-        raise TableFileError(f"The first row of {name} is empty; it must hold the column names (field names or labels).")
+        raise TableFileError(NO_HEADER(name=name))
     seen: dict[str, int] = {}
     for i, title in enumerate(header):
         key = " ".join(title.lower().split())
         if key and key in seen:
-            raise TableFileError(
-                f"Columns {column_letter(seen[key])} and {column_letter(i)} of {name} are both called “{title}”. "
-                "Give every column its own name."
-            )
+            raise TableFileError(SAME_COLUMN(first=column_letter(seen[key]), second=column_letter(i), name=name, title=title))
         seen.setdefault(key, i)
     return header
 
@@ -231,7 +240,7 @@ def _header(numbered: Iterator[tuple[int, list[Any]]], name: str) -> list[str]:
 def _open_xlsx(path: Path, max_rows: int) -> Iterator[Table]:
     from openpyxl import load_workbook
 
-    not_xlsx = TableFileError(f"The file {path.name} is not an Excel workbook (.xlsx) Fieldbook can read. Save it from Excel as .xlsx or as CSV.")
+    not_xlsx = TableFileError(NOT_XLSX(name=path.name))
     if not zipfile.is_zipfile(path):
         raise not_xlsx
     try:
@@ -252,9 +261,9 @@ def _open_xlsx(path: Path, max_rows: int) -> Iterator[Table]:
             yield _own_export(sheets, headers, max_rows)
             return
         sheet = workbook.worksheets[0]
-        warnings = []
+        warnings: list[str] = []
         if len(workbook.worksheets) > 1:
-            warnings.append(f"The workbook has {len(workbook.worksheets)} sheets; only the first, “{sheet.title}”, is read.")
+            warnings.append(FIRST_SHEET_ONLY(n=len(workbook.worksheets), sheet=sheet.title))
         yield Table("xlsx", headers[0], None, None, warnings, sheets[0][1], max_rows, int(sheet.max_row or 0))
     finally:
         workbook.close()
@@ -285,6 +294,6 @@ def _own_export(sheets: list[tuple[Any, Iterator[tuple[int, list[Any]]]]], heade
                 yield number, row + list(cells[len(header):])
 
     names = ", ".join(f"“{sheet.title}”" for sheet, _ in sheets)
-    warning = f"All {len(sheets)} sheets of this Fieldbook export are read ({names}); row numbers are those of each sheet."
+    warning = ALL_SHEETS(n=len(sheets), names=names)
     hint = sum(int(sheet.max_row or 0) for sheet, _ in sheets)
     return Table("xlsx", union, None, None, [warning], rows(), max_rows, hint)

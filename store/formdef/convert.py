@@ -32,7 +32,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from store.core import locale
 from store.core.errors import ValidationError
+from store.core.locale import number_text
+from store.core.texts import said
 from store.core.values import FileRef
 from store.formdef.model import Field
 
@@ -41,6 +44,40 @@ if TYPE_CHECKING:
 
 MAX_TEXT_CHARS = 100_000
 MAX_NUMBER = 1e15  # beyond this a field value is far more likely a typo than a measurement
+
+NEEDS_NUMBER = said("value.needs_number", "'{field}' needs a number.")
+NEEDS_FINITE_NUMBER = said("value.needs_finite_number", "'{field}' needs a finite number.")
+NUMBER_TOO_LARGE = said("value.number_too_large", "The number for '{field}' is too large.")
+NEEDS_TEXT = said("value.needs_text", "'{field}' needs text.")
+TEXT_LONGER_THAN_CHARACTERS = said("value.text_longer_than_characters", "The text for '{field}' is longer than {n} characters.")
+NEEDS_WHOLE_NUMBER = said("value.needs_whole_number", "'{field}' needs a whole number.")
+NEEDS_YES_NO = said("value.needs_yes_no", "'{field}' needs yes or no.")
+NEEDS_LIST_CHOICES = said("value.needs_list_choices", "'{field}' needs a list of choices.")
+NEEDS_DATE = said("value.needs_date", "'{field}' needs a date.")
+NEEDS_TIME_DAY_WITHOUT = said("value.needs_time_day_without", "'{field}' needs a time of day without a time zone.")
+NEEDS_LOCAL_DATE_TIME = said("value.needs_local_date_time", "'{field}' needs a local date and time without a time zone.")
+HAS_TYPE_FIELDBOOK_DOES = said("value.has_type_fieldbook_does", "'{field}' has a type Fieldbook does not know ({type}).")
+NEEDS_LOCATION_LAT_LON = said("value.needs_location_lat_lon", "'{field}' needs a location with lat, lon and accuracy only.")
+NEEDS_LOCATION_LATITUDE_LONGITUDE = said("value.needs_location_latitude_longitude", "'{field}' needs a location (latitude and longitude).")
+NEEDS_LOCATION_GIVEN_NUMBERS = said("value.needs_location_given_numbers", "'{field}' needs a location given as numbers.")
+LOCATION_OUTSIDE_EARTH_S = said("value.location_outside_earth_s", "The location for '{field}' is outside the earth's coordinates.")
+ACCURACY_CANNOT_NEGATIVE = said("value.accuracy_cannot_negative", "The accuracy for '{field}' cannot be negative.")
+NEEDS_STORED_FILE = said("value.needs_stored_file", "'{field}' needs a stored file.")
+FILE_HAS_VALID_CONTENT = said("value.file_has_valid_content", "The file for '{field}' has no valid content hash.")
+FILE_NEEDS_NAME_SIZE = said("value.file_needs_name_size", "The file for '{field}' needs a name and a size.")
+FILE_TYPE_MUST_TEXT = said("value.file_type_must_text", "The file type for '{field}' must be text.")
+VALUE_STORED_FORM_FIELD = said("value.value_stored_form_field", "The value of '{field}' is not in the stored form of a {type} field.")
+STORED_VALUE_VALID = said("value.stored_value_valid", "The stored value of '{field}' is not a valid {type}.")
+NUMBER_WRITE_LIKE = said("value.number_write_like", "'{text}' is not a number (write it like 12.5 or 12,5) for '{field}'.")
+NUMBER_TOO_LARGE2 = said("value.number_too_large2", "The number '{text}' for '{field}' is too large.")
+EXPECTS_TEXT_READ_VALUE = said("value.expects_text_read_value", "'{field}' expects text to read a value from.")
+WHOLE_NUMBER = said("value.whole_number", "'{text}' is not a whole number for '{field}'.")
+NOT_YES_NO = said("value.not_yes_no", "'{text}' is not yes or no for '{field}'.")
+LOCATION_WRITE_LATITUDE_LONGITUDE = said("value.location_write_latitude_longitude", "'{text}' is not a location (write 'latitude, longitude') for '{field}'.")
+FILE_CANNOT_READ_FROM = said("value.file_cannot_read_from", "A file for '{field}' cannot be read from a table cell.")
+NOT_DATE = said("value.not_date", "'{text}' is not a date (write it like {example}) for '{field}'.")
+NOT_TIME = said("value.not_time", "'{text}' is not a time (write it like {example}) for '{field}'.")
+NOT_DATETIME = said("value.not_datetime", "'{text}' is not a date and time (write it like {example}) for '{field}'.")
 TRUE_WORDS = frozenset({"yes", "true", "1", "ja", "y", "j", "wahr", "on"})
 FALSE_WORDS = frozenset({"no", "false", "0", "nein", "n", "falsch", "off"})
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d{1,3})?")
@@ -55,12 +92,12 @@ def _empty(value: Any) -> bool:
 
 def _number(field: Field, value: Any) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise ValidationError(f"'{field.name}' needs a number.")
+        raise ValidationError(NEEDS_NUMBER(field=field.name))
     number: int | float = value if isinstance(value, int) else float(value)
     if isinstance(number, float) and not math.isfinite(number):
-        raise ValidationError(f"'{field.name}' needs a finite number.")
+        raise ValidationError(NEEDS_FINITE_NUMBER(field=field.name))
     if abs(number) > MAX_NUMBER:
-        raise ValidationError(f"The number for '{field.name}' is too large.")
+        raise ValidationError(NUMBER_TOO_LARGE(field=field.name))
     return number
 
 
@@ -87,16 +124,16 @@ def to_stored(field: Field, value: Any) -> Any:
         return parse_text(field, value)
     if kind in ("text", "select_one"):
         if not isinstance(value, str):
-            raise ValidationError(f"'{field.name}' needs text.")
+            raise ValidationError(NEEDS_TEXT(field=field.name))
         if len(value) > MAX_TEXT_CHARS:
-            raise ValidationError(f"The text for '{field.name}' is longer than {MAX_TEXT_CHARS:,} characters.")
+            raise ValidationError(TEXT_LONGER_THAN_CHARACTERS(field=field.name, n=MAX_TEXT_CHARS))
         return value
     if kind == "integer":
         number = _number(field, value)
         if isinstance(number, int):
             return number
         if not float(number).is_integer():
-            raise ValidationError(f"'{field.name}' needs a whole number.")
+            raise ValidationError(NEEDS_WHOLE_NUMBER(field=field.name))
         return int(number)
     if kind == "decimal":
         return float(_number(field, value))
@@ -107,30 +144,30 @@ def to_stored(field: Field, value: Any) -> Any:
         return float(number)
     if kind == "boolean":
         if not isinstance(value, bool):
-            raise ValidationError(f"'{field.name}' needs yes or no.")
+            raise ValidationError(NEEDS_YES_NO(field=field.name))
         return value
     if kind == "select_multiple":
         if not isinstance(value, (list, tuple, set, frozenset)) or not all(isinstance(v, str) and v for v in value):
-            raise ValidationError(f"'{field.name}' needs a list of choices.")
+            raise ValidationError(NEEDS_LIST_CHOICES(field=field.name))
         items = sorted(value) if isinstance(value, (set, frozenset)) else list(value)
         return list(dict.fromkeys(items))
     if kind == "date":
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            raise ValidationError(f"'{field.name}' needs a date.")
+            raise ValidationError(NEEDS_DATE(field=field.name))
         return value.isoformat()
     if kind == "time":
         if not isinstance(value, dt.time) or value.tzinfo is not None:
-            raise ValidationError(f"'{field.name}' needs a time of day without a time zone.")
+            raise ValidationError(NEEDS_TIME_DAY_WITHOUT(field=field.name))
         return value.replace(microsecond=0).isoformat()
     if kind == "datetime":
         if not isinstance(value, dt.datetime) or value.tzinfo is not None:
-            raise ValidationError(f"'{field.name}' needs a local date and time without a time zone.")
+            raise ValidationError(NEEDS_LOCAL_DATE_TIME(field=field.name))
         return value.replace(microsecond=0).isoformat()
     if kind == "geopoint":
         return _geopoint(field, value)
     if kind in ("photo", "file"):
         return _file(field, value)
-    raise ValidationError(f"'{field.name}' has a type Fieldbook does not know ({kind}).")
+    raise ValidationError(HAS_TYPE_FIELDBOOK_DOES(field=field.name, type=kind))
 
 
 def _geopoint(field: Field, value: Any) -> dict[str, Any]:
@@ -139,18 +176,18 @@ def _geopoint(field: Field, value: Any) -> dict[str, Any]:
         lon: Any = value.get("lon")
         acc: Any = value.get("accuracy")
         if set(value) - {"lat", "lon", "accuracy"}:
-            raise ValidationError(f"'{field.name}' needs a location with lat, lon and accuracy only.")
+            raise ValidationError(NEEDS_LOCATION_LAT_LON(field=field.name))
     elif isinstance(value, (list, tuple)) and len(value) in (2, 3):
         lat, lon, acc = value[0], value[1], value[2] if len(value) == 3 else None
     else:
-        raise ValidationError(f"'{field.name}' needs a location (latitude and longitude).")
+        raise ValidationError(NEEDS_LOCATION_LATITUDE_LONGITUDE(field=field.name))
     for part in (lat, lon) + ((acc,) if acc is not None else ()):
         if isinstance(part, bool) or not isinstance(part, (int, float)) or not math.isfinite(part):
-            raise ValidationError(f"'{field.name}' needs a location given as numbers.")
+            raise ValidationError(NEEDS_LOCATION_GIVEN_NUMBERS(field=field.name))
     if not -90 <= lat <= 90 or not -180 <= lon <= 180:
-        raise ValidationError(f"The location for '{field.name}' is outside the earth's coordinates.")
+        raise ValidationError(LOCATION_OUTSIDE_EARTH_S(field=field.name))
     if acc is not None and acc < 0:
-        raise ValidationError(f"The accuracy for '{field.name}' cannot be negative.")
+        raise ValidationError(ACCURACY_CANNOT_NEGATIVE(field=field.name))
     return {"lat": float(lat), "lon": float(lon), "accuracy": None if acc is None else float(acc)}
 
 
@@ -158,14 +195,14 @@ def _file(field: Field, value: Any) -> dict[str, Any]:
     if isinstance(value, FileRef):
         value = {"sha256": value.sha256, "name": value.name, "size": value.size, "mime": value.mime}
     if not isinstance(value, Mapping) or set(value) - {"sha256", "name", "size", "mime"}:
-        raise ValidationError(f"'{field.name}' needs a stored file.")
+        raise ValidationError(NEEDS_STORED_FILE(field=field.name))
     sha, name, size, mime = value.get("sha256"), value.get("name"), value.get("size"), value.get("mime")
     if not isinstance(sha, str) or not _SHA256.fullmatch(sha):
-        raise ValidationError(f"The file for '{field.name}' has no valid content hash.")
+        raise ValidationError(FILE_HAS_VALID_CONTENT(field=field.name))
     if not isinstance(name, str) or not name or isinstance(size, bool) or not isinstance(size, int) or size < 0:
-        raise ValidationError(f"The file for '{field.name}' needs a name and a size.")
+        raise ValidationError(FILE_NEEDS_NAME_SIZE(field=field.name))
     if mime is not None and not isinstance(mime, str):
-        raise ValidationError(f"The file type for '{field.name}' must be text.")
+        raise ValidationError(FILE_TYPE_MUST_TEXT(field=field.name))
     return {"sha256": sha, "name": name, "size": size, "mime": mime}
 
 
@@ -179,11 +216,11 @@ def check_stored(field: Field, stored: Any) -> Any:
     if isinstance(stored, str) and field.type not in ("text", "select_one"):
         normal = to_stored(field, to_widget(field, stored)) if field.type in ("date", "time", "datetime") else None
         if normal != stored:
-            raise ValidationError(f"The value of '{field.name}' is not in the stored form of a {field.type} field.")
+            raise ValidationError(VALUE_STORED_FORM_FIELD(field=field.name, type=field.type))
         return stored
     normal = to_stored(field, stored)
     if normal != stored or type(normal) is not type(stored):
-        raise ValidationError(f"The value of '{field.name}' is not in the stored form of a {field.type} field.")
+        raise ValidationError(VALUE_STORED_FORM_FIELD(field=field.name, type=field.type))
     return stored
 
 
@@ -202,7 +239,7 @@ def to_widget(field: Field, stored: Any) -> Any:
         if kind == "datetime":
             return dt.datetime.fromisoformat(stored)
     except (TypeError, ValueError):
-        raise ValidationError(f"The stored value of '{field.name}' is not a valid {kind}.") from None
+        raise ValidationError(STORED_VALUE_VALID(field=field.name, type=kind)) from None
     if kind == "select_multiple":
         return list(stored) if isinstance(stored, (list, tuple)) else stored
     if kind == "geopoint" and isinstance(stored, Mapping):
@@ -216,10 +253,10 @@ def to_widget(field: Field, stored: Any) -> Any:
 def _parse_number(field: Field, text: str) -> float:
     compact = text.replace(" ", "").replace("\u00a0", "")
     if not _NUMBER.fullmatch(compact) or ("," in compact and "." in compact):
-        raise ValidationError(f"'{text}' is not a number (write it like 12.5 or 12,5) for '{field.name}'.")
+        raise ValidationError(NUMBER_WRITE_LIKE(text=text, field=field.name))
     number = float(compact.replace(",", "."))
     if not math.isfinite(number) or abs(number) > MAX_NUMBER:
-        raise ValidationError(f"The number '{text}' for '{field.name}' is too large.")
+        raise ValidationError(NUMBER_TOO_LARGE2(text=text, field=field.name))
     return number
 
 
@@ -234,7 +271,7 @@ def parse_text(field: Field, text: str) -> Any:
     ``ValidationError`` names the field and the text when the text cannot be read.
     """
     if not isinstance(text, str):
-        raise ValidationError(f"'{field.name}' expects text to read a value from.")
+        raise ValidationError(EXPECTS_TEXT_READ_VALUE(field=field.name))
     raw = text.strip()
     if not raw or not field.holds_value:
         return None
@@ -248,7 +285,7 @@ def parse_text(field: Field, text: str) -> Any:
     if kind in ("integer", "decimal", "range"):
         number = _parse_number(field, raw)
         if kind == "integer" and not number.is_integer():
-            raise ValidationError(f"'{text}' is not a whole number for '{field.name}'.")
+            raise ValidationError(WHOLE_NUMBER(text=text, field=field.name))
         return to_stored(field, int(number) if number.is_integer() and kind != "decimal" else number)
     if kind == "boolean":
         word = raw.lower()
@@ -256,7 +293,7 @@ def parse_text(field: Field, text: str) -> Any:
             return True
         if word in FALSE_WORDS:
             return False
-        raise ValidationError(f"'{text}' is not yes or no for '{field.name}'.")
+        raise ValidationError(NOT_YES_NO(text=text, field=field.name))
     try:
         if kind == "date":
             german = _GERMAN_DATE.fullmatch(raw)
@@ -280,7 +317,7 @@ def parse_text(field: Field, text: str) -> Any:
         else:
             parts = [p.strip() for p in raw.split(",")] if raw.count(",") == 1 else raw.split()
         if len(parts) not in ((2, 3) if listed else (2, 3, 4)):
-            raise ValidationError(f"'{text}' is not a location (write 'latitude, longitude') for '{field.name}'.")
+            raise ValidationError(LOCATION_WRITE_LATITUDE_LONGITUDE(text=text, field=field.name))
         numbers = [_parse_number(field, part) for part in parts]
         accuracy = numbers[2] if listed and len(numbers) == 3 else (numbers[3] if len(numbers) == 4 else None)
         return _geopoint(field, (numbers[0], numbers[1], accuracy))
@@ -288,26 +325,21 @@ def parse_text(field: Field, text: str) -> Any:
         try:
             return _file(field, json.loads(raw))
         except ValueError:
-            raise ValidationError(f"A file for '{field.name}' cannot be read from a table cell.") from None
-    raise ValidationError(f"'{field.name}' has a type Fieldbook does not know ({kind}).")
+            raise ValidationError(FILE_CANNOT_READ_FROM(field=field.name)) from None
+    raise ValidationError(HAS_TYPE_FIELDBOOK_DOES(field=field.name, type=kind))
 
 
 def _bad(field: Field, text: str) -> Any:
     examples = {"date": "2024-05-31", "time": "14:30", "datetime": "2024-05-31T14:30"}
-    raise ValidationError(f"'{text}' is not a {field.type} (write it like {examples[field.type]}) for '{field.name}'.")
-
-
-def number_text(value: float) -> str:
-    """A number as people write it: ``12`` for 12.0, ``12.5``, never an exponent for everyday sizes."""
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e16):
-        return str(int(value))
-    return repr(value)
+    sentence = {"date": NOT_DATE, "time": NOT_TIME, "datetime": NOT_DATETIME}[field.type]
+    raise ValidationError(sentence(text=text, example=examples[field.type], field=field.name))
 
 
 def format_value(form: FormDef, field: Field, stored: Any, lang: str, *, labels: bool = True) -> str:
     """``stored`` as text for tables and exports.
 
-    ``labels=True`` is for people (choice labels, yes/no in ``lang``, ``lat, lon ±acc m``);
+    ``labels=True`` is for people: choice labels, yes/no, numbers, dates and times as ``lang``
+    writes them (``41,5``, ``31.05.2024`` in German), ``lat; lon ±acc m``;
     ``labels=False`` gives machine text that ``parse_text`` reads back to the same value (choice
     names separated by spaces, true/false, ODK geopoints). Never raises: a malformed value is
     shown as it is.
@@ -329,12 +361,19 @@ def format_value(form: FormDef, field: Field, stored: Any, lang: str, *, labels:
             words = {"de": ("ja", "nein")}.get(lang, ("yes", "no"))
             return words[0] if stored else words[1]
         if kind in ("integer", "decimal", "range"):
-            return number_text(stored)
+            return locale.format_number(stored, lang) if labels else number_text(stored)
         if kind == "geopoint":
             lat, lon, acc = stored["lat"], stored["lon"], stored.get("accuracy")
             if not labels:
                 return f"{number_text(lat)} {number_text(lon)}" + ("" if acc is None else f" 0 {number_text(acc)}")
-            return f"{number_text(lat)}, {number_text(lon)}" + ("" if acc is None else f" ±{number_text(acc)} m")
+            where = locale.format_geopoint({"lat": lat, "lon": lon}, lang)
+            return where + ("" if acc is None else f" ±{locale.format_number(acc, lang)} m")
+        if labels and kind == "date":
+            return locale.format_date(dt.date.fromisoformat(stored), lang)
+        if labels and kind == "datetime":
+            return locale.format_moment(dt.datetime.fromisoformat(stored), lang)
+        if labels and kind == "time":
+            return locale.format_time(dt.time.fromisoformat(stored), lang)
         if kind in ("photo", "file"):
             return str(stored["name"])
     except (TypeError, KeyError, AttributeError, ValueError):

@@ -11,12 +11,23 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from store.core.texts import said
 from store.formdef.expr import parse, references, rename_reference
 from store.formdef.model import Choice, Field, FormDef, FormDefError, Problem
+from store.formdef.plan import CHOICE_LIST_PLACE, field_place
 from store.formdef.schema import form_from_json
 
 Fields = tuple[Field, ...]
 EXPRESSIONS = ("relevant", "constraint", "calculation")
+
+# Why an edit is refused, said at the field (or choice list) it is about.
+NO_SUCH_FIELD = said("edit.no_such_field", "does not exist in this form")
+NOT_A_GROUP = said("edit.not_a_group", "is not a group, so fields cannot be added to it")
+NOT_IN_GROUP = said("edit.not_in_group", "is not in group '{group}'")
+NAME_TAKEN = said("edit.name_taken", "a field with this name already exists")
+STILL_USED = said("edit.still_used", "refers to '{name}', which would be removed; change this first")
+STILL_USED_MANY = said("edit.still_used_many", "refers to {names}, which would be removed; change this first")
+LIST_IN_USE = said("edit.list_in_use", "is used by field '{field}'")
 
 
 def _checked(form: FormDef) -> FormDef:
@@ -31,7 +42,7 @@ def _require(form: FormDef, name: str) -> Field:
     try:
         return form.field(name)
     except KeyError:
-        raise _refuse(f"field '{name}'", "does not exist in this form") from None
+        raise _refuse(field_place(name), NO_SUCH_FIELD()) from None
 
 
 def _rewrite(fields: Fields, parent: str | None, change: Callable[[str | None, Fields], Fields]) -> Fields:
@@ -54,15 +65,15 @@ def add_field(form: FormDef, field: Field, *, after: str | None = None, group: s
     """``form`` with ``field`` added: after sibling ``after`` if given, else at the end of
     ``group`` (or of the form when ``group`` is None)."""
     if group is not None and _require(form, group).type != "group":
-        raise _refuse(f"field '{group}'", "is not a group, so fields cannot be added to it")
+        raise _refuse(field_place(group), NOT_A_GROUP())
     if after is not None:
         _require(form, after)
         parent = form.parent_of(after)
         if group is not None and (parent is None or parent.name != group):
-            raise _refuse(f"field '{after}'", f"is not in group '{group}'")
+            raise _refuse(field_place(after), NOT_IN_GROUP(group=group))
         group = parent.name if parent is not None else None
     if any(item.name == field.name for item in form.walk()):
-        raise _refuse(f"field '{field.name}'", "a field with this name already exists")
+        raise _refuse(field_place(field.name), NAME_TAKEN())
 
     def insert(parent: str | None, siblings: Fields) -> Fields:
         if parent != group:
@@ -93,7 +104,7 @@ def rename_field(form: FormDef, old: str, new: str) -> FormDef:
     if old == new:
         return form
     if any(item.name == new for item in form.walk()):
-        raise _refuse(f"field '{new}'", "a field with this name already exists")
+        raise _refuse(field_place(new), NAME_TAKEN())
 
     def change(item: Field) -> Field:
         updates: dict[str, Any] = {
@@ -143,15 +154,10 @@ def remove_field(form: FormDef, name: str) -> FormDef:
             text = getattr(item, key)
             used = references(parse(text)) & removed if text is not None else set()
             if used:
-                what = ", ".join(f"'{n}'" for n in sorted(used))
-                users.append(
-                    Problem(
-                        f"field '{item.name}', {key}",
-                        f"refers to {what}, which would be removed; change this first",
-                        field=item.name,
-                        attribute=key,
-                    )
-                )
+                names = sorted(used)
+                # one name is quoted by the sentence (German „…“); several are listed as written
+                why = STILL_USED(name=names[0]) if len(names) == 1 else STILL_USED_MANY(names=[f"'{n}'" for n in names])
+                users.append(Problem(field_place(item.name, key), why, field=item.name, attribute=key))
     if users:
         raise FormDefError(users)
 
@@ -172,5 +178,5 @@ def remove_choices(form: FormDef, list_name: str) -> FormDef:
     """``form`` without choice list ``list_name``; refused while a field uses it."""
     users = [item.name for item in form.walk() if item.choice_list == list_name]
     if users:
-        raise _refuse(f"choice list '{list_name}'", f"is used by field '{users[0]}'")
+        raise _refuse(CHOICE_LIST_PLACE(name=list_name), LIST_IN_USE(field=users[0]))
     return _checked(dataclasses.replace(form, choice_lists={k: v for k, v in form.choice_lists.items() if k != list_name}))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from store.core import texts
 from store.core.errors import ValidationError
 from store.formdef import semantics
 from store.formdef.convert import check_stored, number_text, range_settings, to_stored, to_widget
@@ -40,6 +41,10 @@ class FieldError:
 
     code: str
     message: Mapping[str, str]
+    # the whole message as a Text (store.core.texts), where the store said it: a form's rule
+    # that could not be worked out, which the app words in the reader's language (``message``
+    # has what went wrong in English in both languages)
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,9 @@ class Evaluation:
         """The errors that prevent saving: all of them for a final record, all but
         ``required`` for a draft."""
         return {name: error for name, error in self.errors.items() if final or error.code != "required"}
+
+
+RULE_FAILED = texts.said("value.rule_failed", "The form's rule for this field could not be worked out: {detail}")
 
 
 def _builtin(code: str, **facts: str) -> FieldError:
@@ -79,8 +87,9 @@ def _message(code: str, given: Mapping[str, str], **facts: str) -> FieldError:
 
 
 def _expression_error(exc: ValidationError) -> FieldError:
-    detail = exc.detail if isinstance(exc, ExpressionError) else str(exc)
-    return _builtin("expression", detail=f"{detail.rstrip('.')}.")
+    detail = exc.detail if isinstance(exc, ExpressionError) else texts.of(exc)
+    error = _builtin("expression", detail=f"{detail.rstrip('.')}.")
+    return FieldError(error.code, error.message, RULE_FAILED(detail=detail))
 
 
 def _expr_value(item: Field, stored: Any) -> Any:

@@ -29,6 +29,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from store.core.texts import said
 from store.formdef import semantics
 from store.formdef.syntax import (
     FUNCTIONS,
@@ -46,8 +47,12 @@ from store.formdef.syntax import (
     String,
     Unary,
     parse,
+    said_in,
     tokenize,
 )
+
+NOT_WORKED_OUT = said("expr.not_worked_out", "could not be worked out for these values")
+CANNOT_EVALUATE = said("expr.cannot_evaluate", "contains something that cannot be evaluated")
 
 __all__ = [
     "FUNCTIONS",
@@ -161,11 +166,11 @@ def evaluate(
     try:
         return _eval(expr, context)
     except semantics.SemanticError as exc:
-        raise ExpressionError(str(exc)) from None
+        raise ExpressionError(said_in(exc)) from None
     except (ArithmeticError, ValueError, TypeError, RecursionError):
         # Depth and sizes are bounded, so this is a case the rules above did not foresee; the
         # caller still gets an error it can show rather than a crash.
-        raise ExpressionError("could not be worked out for these values") from None
+        raise ExpressionError(NOT_WORKED_OUT()) from None
 
 
 def _eval(node: Expr, ctx: semantics.Context) -> Any:
@@ -194,4 +199,4 @@ def _eval(node: Expr, ctx: semantics.Context) -> Any:
             first = _eval(node.args[0], ctx)
             return _eval(node.args[1], ctx) if semantics.is_empty(first) else first
         return semantics.call(node.name, [_eval(arg, ctx) for arg in node.args], ctx)
-    raise ExpressionError("contains something that cannot be evaluated")
+    raise ExpressionError(CANNOT_EVALUATE())

@@ -18,6 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from store.core.errors import ValidationError
+from store.core.texts import said
+
+PROBLEM_LINE = said("problem.line", "{where}: {message}")
+FORM_UNUSABLE = said("formfile.unusable", "The form definition cannot be used.")
+FORM_PROBLEM = said("formfile.a_problem", "The form definition has a problem: {problem}.")
+FORM_PROBLEMS = said("formfile.problems", "The form definition has {n} problems; the first is: {problem}.")
 
 FIELD_TYPES = (
     "text",
@@ -55,6 +61,10 @@ class Problem:
     row: int | None = None
     field: str | None = None
     attribute: str | None = None
+
+    def text(self) -> str:
+        """``where: message`` as a ``Text`` (``store.core.texts``) the app words in the reader's language."""
+        return PROBLEM_LINE(where=self.where, message=self.message)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -117,11 +127,11 @@ class FormDefError(ValidationError):
 
     def _summary(self) -> str:
         if not self.problems:
-            return "The form definition cannot be used."
-        first = self.problems[0]
+            return FORM_UNUSABLE()
+        first = self.problems[0].text()
         if len(self.problems) == 1:
-            return f"The form definition has a problem: {first}."
-        return f"The form definition has {len(self.problems)} problems; the first is: {first}."
+            return FORM_PROBLEM(problem=first)
+        return FORM_PROBLEMS(n=len(self.problems), problem=first)
 
 
 @dataclass(frozen=True)

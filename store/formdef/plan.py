@@ -14,11 +14,27 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from store.core.texts import said
 from store.formdef.expr import Expr, ExpressionError, parse, references
 from store.formdef.model import FormDef, FormDefError, Problem
+from store.formdef.syntax import said_in
 
 EXPRESSION_ATTRIBUTES = ("relevant", "constraint", "calculation")
 DYNAMIC_DEFAULTS = {"today()", "now()"}
+
+# Places in a form a problem is about (also used by validate, schema and edit); a part such as
+# "constraint" or "children" is the form file's own key and stays as it is written.
+FIELD_PLACE = said("formfile.where.field", "field '{name}'")
+PART_PLACE = said("formfile.where.part", "{where}, {part}")
+CHOICE_LIST_PLACE = said("formfile.where.choice_list", "choice list '{name}'")
+CHOICE_PLACE = said("formfile.where.choice", "{where}, choice {position}")
+CIRCLE = said("formfile.circle", "calculations or relevance conditions depend on each other in a circle: {chain}")
+
+
+def field_place(name: str, part: str | None = None) -> str:
+    """``field 'name'`` or ``field 'name', part`` as a ``Text``."""
+    place = FIELD_PLACE(name=name)
+    return PART_PLACE(where=place, part=part) if part else place
 
 
 @dataclass(frozen=True)
@@ -117,7 +133,7 @@ def parse_field_expressions(form: FormDef) -> tuple[dict[str, FieldPlan], list[P
             try:
                 parsed[attribute] = parse(text)
             except ExpressionError as exc:
-                problems.append(Problem(f"field '{item.name}', {attribute}", str(exc), field=item.name, attribute=attribute))
+                problems.append(Problem(field_place(item.name, attribute), said_in(exc), field=item.name, attribute=attribute))
         plans[item.name] = FieldPlan(parents.get(item.name), parsed["relevant"], parsed["constraint"], parsed["calculation"])
     return plans, problems
 
@@ -152,9 +168,4 @@ def plan_for(form: FormDef) -> Plan:
 
 
 def cycle_problem(cycle: list[str]) -> Problem:
-    chain = " → ".join(cycle)
-    return Problem(
-        f"field '{cycle[0]}'",
-        f"calculations or relevance conditions depend on each other in a circle: {chain}",
-        field=cycle[0],
-    )
+    return Problem(field_place(cycle[0]), CIRCLE(chain=" → ".join(cycle)), field=cycle[0])

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from store.core.texts import said
+
 MAX_PATTERN_CHARS = 500
 MAX_PROGRAM = 1_000
 # A repeat count is checked before anything is done with it: ``(){4294967294}`` once looped four
@@ -36,6 +38,18 @@ MAX_COMPILE_STEPS = 100_000
 # Upper bound on steps of one search (program size x text length): about a second of work at
 # worst, milliseconds for ordinary patterns.
 MAX_WORK = 1_000_000
+
+# Why a pattern cannot be used, in words for the person who wrote it (``regex()`` in a form).
+CLASS_FEATURE = said("regex.class_feature", "the pattern uses a character class feature that is not supported")
+TOO_COMPLEX = said("regex.too_complex", "the pattern is too complex")
+INLINE_FLAGS = said("regex.inline_flags", "flags inside the pattern, such as (?i), are not supported")
+LOOK_AROUND = said("regex.look_around", "back-references, look-ahead and look-behind are not supported in patterns")
+REPEATS_TOO_OFTEN = said("regex.repeats_too_often", "the pattern repeats something more than {n} times")
+PATTERN_TOO_LONG = said("regex.pattern_too_long", "the pattern is longer than {n} characters")
+NOT_A_PATTERN = said("regex.not_a_pattern", "the pattern is not a valid regular expression ({reason})")
+NESTED_TOO_DEEPLY = said("regex.nested_too_deeply", "the pattern is nested too deeply")
+ANCHOR = said("regex.anchor", "the pattern uses an anchor that is not supported")
+TEXT_TOO_LONG = said("regex.text_too_long", "the text is too long to check against this pattern")
 
 _CHAR, _SPLIT, _JMP, _ASSERT, _MATCH = range(5)
 Instr = tuple[Any, ...]
@@ -79,7 +93,7 @@ def _class(items: list[Any]) -> Callable[[str], bool]:
         elif op is sre.CATEGORY and av in _CATEGORIES:
             tests.append(_CATEGORIES[av])
         else:
-            raise RegexError("the pattern uses a character class feature that is not supported")
+            raise RegexError(CLASS_FEATURE())
 
     def test(ch: str) -> bool:
         return (ch in chars or any(t(ch) for t in tests)) != negate
@@ -102,7 +116,7 @@ class _Budget:
     def spend(self, prog: list[Instr]) -> None:
         self.steps += 1
         if self.steps > MAX_COMPILE_STEPS or len(prog) > MAX_PROGRAM:
-            raise RegexError("the pattern is too complex")
+            raise RegexError(TOO_COMPLEX())
 
 
 def _emit(items: Any, prog: list[Instr], budget: _Budget) -> None:
@@ -121,14 +135,14 @@ def _emit(items: Any, prog: list[Instr], budget: _Budget) -> None:
         elif op is sre.SUBPATTERN:
             _group, add_flags, del_flags, body = av
             if add_flags or del_flags:
-                raise RegexError("flags inside the pattern, such as (?i), are not supported")
+                raise RegexError(INLINE_FLAGS())
             _emit(body, prog, budget)
         elif op is sre.BRANCH:
             _emit_branch(av[1], prog, budget)
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
             _emit_repeat(av, prog, budget)
         else:
-            raise RegexError("back-references, look-ahead and look-behind are not supported in patterns")
+            raise RegexError(LOOK_AROUND())
 
 
 def _emit_branch(alternatives: list[Any], prog: list[Instr], budget: _Budget) -> None:
@@ -148,7 +162,7 @@ def _emit_branch(alternatives: list[Any], prog: list[Instr], budget: _Budget) ->
 def _emit_repeat(av: Any, prog: list[Instr], budget: _Budget) -> None:
     low, high, body = av
     if low > MAX_REPEAT or (high is not sre.MAXREPEAT and high > MAX_REPEAT):
-        raise RegexError(f"the pattern repeats something more than {MAX_REPEAT:,} times")
+        raise RegexError(REPEATS_TOO_OFTEN(n=MAX_REPEAT))
     for _ in range(low):
         budget.spend(prog)
         _emit(body, prog, budget)
@@ -171,22 +185,22 @@ def _emit_repeat(av: Any, prog: list[Instr], budget: _Budget) -> None:
 def compile_pattern(pattern: str) -> Program:
     """Compile ``pattern``; ``RegexError`` (plain message) if it is invalid or unsupported."""
     if len(pattern) > MAX_PATTERN_CHARS:
-        raise RegexError(f"the pattern is longer than {MAX_PATTERN_CHARS} characters")
+        raise RegexError(PATTERN_TOO_LONG(n=MAX_PATTERN_CHARS))
     try:
         parsed = sre_parse.parse(pattern, 0)
     except re.error as exc:
-        raise RegexError(f"the pattern is not a valid regular expression ({exc.msg})") from None
+        raise RegexError(NOT_A_PATTERN(reason=exc.msg)) from None
     except OverflowError:  # a repeat count beyond what re can hold (a{4294967296})
-        raise RegexError(f"the pattern repeats something more than {MAX_REPEAT:,} times") from None
+        raise RegexError(REPEATS_TOO_OFTEN(n=MAX_REPEAT)) from None
     except RecursionError:
-        raise RegexError("the pattern is nested too deeply") from None
+        raise RegexError(NESTED_TOO_DEEPLY()) from None
     if parsed.state.flags & ~re.UNICODE:
-        raise RegexError("flags inside the pattern, such as (?i), are not supported")
+        raise RegexError(INLINE_FLAGS())
     prog: list[Instr] = []
     _emit(parsed, prog, _Budget())
     prog.append((_MATCH,))
     if len(prog) > MAX_PROGRAM:
-        raise RegexError("the pattern is too complex")
+        raise RegexError(TOO_COMPLEX())
     return Program(pattern, tuple(prog))
 
 
@@ -203,7 +217,7 @@ def _holds(kind: Any, text: str, pos: int) -> bool:
         return before != after
     if kind is sre.AT_NON_BOUNDARY:
         return before == after
-    raise RegexError("the pattern uses an anchor that is not supported")
+    raise RegexError(ANCHOR())
 
 
 def search(program: Program, text: str) -> bool:
@@ -213,7 +227,7 @@ def search(program: Program, text: str) -> bool:
     """
     code = program.code
     if len(code) * (len(text) + 1) > MAX_WORK:
-        raise RegexError("the text is too long to check against this pattern")
+        raise RegexError(TEXT_TOO_LONG())
 
     def add(threads: list[int], seen: set[int], start: int, pos: int) -> bool:
         # Follows the jumps, splits and anchors from ``start``; True when a match is reached.

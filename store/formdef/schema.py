@@ -16,7 +16,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from store.core.texts import said
 from store.formdef.model import FIELD_KEYS, TEXT_KEYS, Choice, Field, FormDef, FormDefError, Problem
+from store.formdef.plan import CHOICE_LIST_PLACE, CHOICE_PLACE, FIELD_PLACE, PART_PLACE
 from store.formdef.validate import check_form
 
 MAX_JSON_CHARS = 5_000_000
@@ -29,6 +31,66 @@ MAX_LANGUAGE_CHARS = 40
 
 EXPRESSION_KEYS = ("constraint", "relevant", "calculation")
 FORM_KEYS = ("title", "default_language", "form_id", "version", "fields", "choice_lists")
+
+# Places (besides fields and choice lists, in plan.py; a form file's own keys such as "title"
+# are places as they are written) and what is wrong with the shape of the JSON. Positions,
+# line and column numbers and the limits the English writes without grouping are given as
+# digits; keys and language codes, shown as Python shows them ({key!r}), come from JSON as str.
+FORM_PLACE = said("formfile.where.form", "form")
+FORM_FILE_PLACE = said("formfile.where.form_file", "form file")
+CHOICE_LISTS_PLACE = said("formfile.where.choice_lists", "choice lists")
+FIELD_NUMBER_PLACE = said("formfile.where.field_number", "field {position}")
+UNNAMED_FIELD_PLACE = said("formfile.where.unnamed_field", "field {position} (no name)")
+TEXTS_SHAPE = said("formfile.texts_shape", "must be a text or an object of texts per language")
+BAD_LANGUAGE_CODE = said("formfile.bad_language_code", "has an unusable language code {code!r}")
+TEXT_NOT_STRING = said("formfile.text_not_string", "text for language '{lang}' must be a string")
+TEXT_TOO_LONG = said("formfile.text_too_long", "text for language '{lang}' is longer than {limit} characters")
+FIELDS_NOT_LIST = said("formfile.fields_not_list", "'fields' must be a list")
+GROUPS_TOO_DEEP = said("formfile.groups_too_deep", "groups are nested more than {n} levels deep")
+TOO_MANY_FIELDS = said("formfile.too_many_fields", "has more than {limit} fields")
+FIELD_NOT_OBJECT = said("formfile.field_not_object", "must be an object with 'name' and 'type'")
+UNKNOWN_KEY = said("formfile.unknown_key", "has an unknown key {key!r}")
+NEEDS_NAME = said("formfile.needs_name", "needs a 'name'")
+NEEDS_TYPE = said("formfile.needs_type", "needs a 'type'")
+EXPRESSION_NOT_TEXT = said("formfile.expression_not_text", "must be an expression written as text")
+NOT_BOOLEAN = said("formfile.not_boolean", "must be true or false")
+NOT_A_LIST_NAME = said("formfile.not_a_list_name", "must be the name of a choice list")
+NOT_AN_OBJECT = said("formfile.not_an_object", "must be an object")
+LISTS_NOT_OBJECT = said("formfile.lists_not_object", "'choice_lists' must be an object of lists")
+TOO_MANY_LISTS = said("formfile.too_many_lists", "there are more than {n} choice lists")
+CHOICES_NOT_LIST = said("formfile.choices_not_list", "must be a list of choices")
+TOO_MANY_CHOICES = said("formfile.too_many_choices", "has more than {limit} choices")
+CHOICE_NOT_OBJECT = said("formfile.choice_not_object", "must be an object with a 'name'")
+FORM_NOT_OBJECT = said("formfile.form_not_object", "must be a JSON object with 'title' and 'fields'")
+BAD_DEFAULT_LANGUAGE = said("formfile.bad_default_language", "must be a language code such as 'en' or 'de'")
+NEEDS_TITLE = said("formfile.needs_title", "the form needs a title")
+NOT_TEXT = said("formfile.not_text", "must be text")
+NEEDS_FIELDS = said("formfile.needs_fields", "needs a 'fields' list")
+FILE_TOO_LARGE = said("formfile.too_many_characters", "is larger than {n} characters")
+NOT_JSON = said("formfile.not_json", "is not valid JSON ({reason} at line {line}, column {column})")
+NESTED_TOO_DEEPLY = said("formfile.nested_too_deeply", "is nested too deeply to be a form definition")
+FILE_NOT_OBJECT = said("formfile.file_not_object", "must contain a JSON object with 'title' and 'fields'")
+# Python's JSON reader says what it found wrong in a few fixed English phrases; these are
+# said in the reader's language (any other phrase is shown as it is).
+JSON_REASONS = {
+    "Expecting value": said("formfile.json.expecting_value", "Expecting value"),
+    "Expecting property name enclosed in double quotes": said(
+        "formfile.json.expecting_key", "Expecting property name enclosed in double quotes"
+    ),
+    "Expecting ',' delimiter": said("formfile.json.expecting_comma", "Expecting ',' delimiter"),
+    "Expecting ':' delimiter": said("formfile.json.expecting_colon", "Expecting ':' delimiter"),
+    "Unterminated string starting at": said("formfile.json.unterminated_string", "Unterminated string starting at"),
+    "Invalid control character at": said("formfile.json.control_character", "Invalid control character at"),
+    "Invalid \\escape": said("formfile.json.bad_escape", "Invalid \\escape"),
+    "Invalid \\uXXXX escape": said("formfile.json.bad_unicode_escape", "Invalid \\uXXXX escape"),
+    "Extra data": said("formfile.json.extra_data", "Extra data"),
+    "Illegal trailing comma before end of object": said(
+        "formfile.json.trailing_comma_object", "Illegal trailing comma before end of object"
+    ),
+    "Illegal trailing comma before end of array": said(
+        "formfile.json.trailing_comma_array", "Illegal trailing comma before end of array"
+    ),
+}
 
 
 class _Reader:
@@ -48,37 +110,33 @@ class _Reader:
         if isinstance(value, str):
             value = {self.lang: value}
         if not isinstance(value, Mapping):
-            self.add(where, "must be a text or an object of texts per language", field=field, attribute=attribute)
+            self.add(where, TEXTS_SHAPE(), field=field, attribute=attribute)
             return {}
         out: dict[str, str] = {}
         for lang, text in value.items():
             if not isinstance(lang, str) or not lang.strip() or len(lang) > MAX_LANGUAGE_CHARS:
-                self.add(where, f"has an unusable language code {lang!r}", field=field, attribute=attribute)
+                self.add(where, BAD_LANGUAGE_CODE(code=lang), field=field, attribute=attribute)
             elif not isinstance(text, str):
-                self.add(where, f"text for language '{lang}' must be a string", field=field, attribute=attribute)
+                self.add(where, TEXT_NOT_STRING(lang=lang), field=field, attribute=attribute)
             elif len(text) > MAX_TEXT_CHARS:
-                self.add(
-                    where,
-                    f"text for language '{lang}' is longer than {MAX_TEXT_CHARS} characters",
-                    field=field,
-                    attribute=attribute,
-                )
+                message = TEXT_TOO_LONG(lang=lang, limit=str(MAX_TEXT_CHARS))
+                self.add(where, message, field=field, attribute=attribute)
             elif text:
                 out[lang.strip()] = text
         return out
 
     def fields(self, value: Any, where: str, depth: int) -> tuple[Field, ...]:
         if not isinstance(value, list):
-            self.add(where, "'fields' must be a list")
+            self.add(where, FIELDS_NOT_LIST())
             return ()
         if depth > MAX_GROUP_DEPTH:
-            self.add(where, f"groups are nested more than {MAX_GROUP_DEPTH} levels deep")
+            self.add(where, GROUPS_TOO_DEEP(n=MAX_GROUP_DEPTH))
             return ()
         out: list[Field] = []
         for position, item in enumerate(value, start=1):
             self.count += 1
             if self.count > MAX_FIELDS:
-                self.add(where, f"has more than {MAX_FIELDS} fields")
+                self.add(where, TOO_MANY_FIELDS(limit=str(MAX_FIELDS)))
                 return tuple(out)
             parsed = self.field(item, position, depth)
             if parsed is not None:
@@ -87,49 +145,53 @@ class _Reader:
 
     def field(self, item: Any, position: int, depth: int) -> Field | None:
         if not isinstance(item, Mapping):
-            self.add(f"field {position}", "must be an object with 'name' and 'type'")
+            self.add(FIELD_NUMBER_PLACE(position=str(position)), FIELD_NOT_OBJECT())
             return None
         name = item.get("name")
-        where = f"field '{name}'" if isinstance(name, str) and name else f"field {position} (no name)"
+        where = FIELD_PLACE(name=name) if isinstance(name, str) and name else UNNAMED_FIELD_PLACE(position=str(position))
         ok = True
         for key in item:
             if key not in FIELD_KEYS:
-                self.add(where, f"has an unknown key {key!r}", field=_str(name))
+                self.add(where, UNKNOWN_KEY(key=key), field=_str(name))
                 ok = False
         if not isinstance(name, str) or not name:
-            self.add(where, "needs a 'name'")
+            self.add(where, NEEDS_NAME())
             ok = False
         ftype = item.get("type")
         if not isinstance(ftype, str) or not ftype:
-            self.add(where, "needs a 'type'", field=_str(name))
+            self.add(where, NEEDS_TYPE(), field=_str(name))
             ok = False
-        texts = {key: self.texts(item.get(key), f"{where}, {key}", field=_str(name), attribute=key) for key in TEXT_KEYS}
+        texts = {
+            key: self.texts(item.get(key), PART_PLACE(where=where, part=key), field=_str(name), attribute=key)
+            for key in TEXT_KEYS
+        }
         exprs: dict[str, str | None] = {}
         for key in EXPRESSION_KEYS:
             raw = item.get(key)
             if raw is not None and not isinstance(raw, str):
-                self.add(f"{where}, {key}", "must be an expression written as text", field=_str(name), attribute=key)
+                self.add(PART_PLACE(where=where, part=key), EXPRESSION_NOT_TEXT(), field=_str(name), attribute=key)
                 ok = False
             exprs[key] = raw.strip() or None if isinstance(raw, str) else None
         flags = {}
         for key in ("required", "read_only"):
             raw = item.get(key, False)
             if not isinstance(raw, bool):
-                self.add(f"{where}, {key}", "must be true or false", field=_str(name), attribute=key)
+                self.add(PART_PLACE(where=where, part=key), NOT_BOOLEAN(), field=_str(name), attribute=key)
                 ok = False
             flags[key] = bool(raw)
         choice_list = item.get("choice_list")
         if choice_list is not None and not isinstance(choice_list, str):
-            self.add(f"{where}, choice_list", "must be the name of a choice list", field=_str(name), attribute="choice_list")
+            place = PART_PLACE(where=where, part="choice_list")
+            self.add(place, NOT_A_LIST_NAME(), field=_str(name), attribute="choice_list")
             ok = False
         parameters = item.get("parameters", {})
         if not isinstance(parameters, Mapping) or not all(isinstance(k, str) for k in parameters):
-            self.add(f"{where}, parameters", "must be an object", field=_str(name), attribute="parameters")
+            self.add(PART_PLACE(where=where, part="parameters"), NOT_AN_OBJECT(), field=_str(name), attribute="parameters")
             ok = False
             parameters = {}
         children: tuple[Field, ...] = ()
         if "children" in item:
-            children = self.fields(item["children"], f"{where}, children", depth + 1)
+            children = self.fields(item["children"], PART_PLACE(where=where, part="children"), depth + 1)
         if not ok:
             return None
         return Field(
@@ -154,30 +216,31 @@ class _Reader:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
-            self.add("choice lists", "'choice_lists' must be an object of lists")
+            self.add(CHOICE_LISTS_PLACE(), LISTS_NOT_OBJECT())
             return {}
         if len(value) > MAX_CHOICE_LISTS:
-            self.add("choice lists", f"there are more than {MAX_CHOICE_LISTS} choice lists")
+            self.add(CHOICE_LISTS_PLACE(), TOO_MANY_LISTS(n=MAX_CHOICE_LISTS))
             return {}
         out: dict[str, tuple[Choice, ...]] = {}
         for list_name, items in value.items():
-            where = f"choice list '{list_name}'"
+            where = CHOICE_LIST_PLACE(name=str(list_name))
             if not isinstance(items, list):
-                self.add(where, "must be a list of choices")
+                self.add(where, CHOICES_NOT_LIST())
                 continue
             if len(items) > MAX_CHOICES:
-                self.add(where, f"has more than {MAX_CHOICES} choices")
+                self.add(where, TOO_MANY_CHOICES(limit=str(MAX_CHOICES)))
                 continue
             choices = []
             for position, choice in enumerate(items, start=1):
+                place = CHOICE_PLACE(where=where, position=str(position))
                 if not isinstance(choice, Mapping) or not isinstance(choice.get("name"), str):
-                    self.add(f"{where}, choice {position}", "must be an object with a 'name'")
+                    self.add(place, CHOICE_NOT_OBJECT())
                     continue
                 extra = sorted(set(choice) - {"name", "label"})
                 if extra:
-                    self.add(f"{where}, choice {position}", f"has an unknown key {extra[0]!r}")
+                    self.add(place, UNKNOWN_KEY(key=extra[0]))
                     continue
-                choices.append(Choice(choice["name"], self.texts(choice.get("label"), f"{where}, choice {position}, label")))
+                choices.append(Choice(choice["name"], self.texts(choice.get("label"), PART_PLACE(where=place, part="label"))))
             out[str(list_name)] = tuple(choices)
         return out
 
@@ -189,27 +252,27 @@ def _str(value: Any) -> str | None:
 def _read_form(data: Any) -> tuple[FormDef | None, list[Problem]]:
     """Read the JSON structure of a form; the form is None when its shape is wrong."""
     if not isinstance(data, Mapping):
-        return None, [Problem("form", "must be a JSON object with 'title' and 'fields'")]
+        return None, [Problem(FORM_PLACE(), FORM_NOT_OBJECT())]
     lang = data.get("default_language", "en")
     reader = _Reader(lang if isinstance(lang, str) and lang.strip() else "en")
     if not isinstance(lang, str) or not lang.strip() or len(lang) > MAX_LANGUAGE_CHARS:
-        reader.add("default_language", "must be a language code such as 'en' or 'de'")
+        reader.add("default_language", BAD_DEFAULT_LANGUAGE())
     for key in data:
         if key not in FORM_KEYS:
-            reader.add("form", f"has an unknown key {key!r}")
+            reader.add(FORM_PLACE(), UNKNOWN_KEY(key=key))
     title = reader.texts(data.get("title"), "title")
     if not title:
-        reader.add("title", "the form needs a title")
+        reader.add("title", NEEDS_TITLE())
     meta: dict[str, str | None] = {}
     for key in ("form_id", "version"):
         raw = data.get(key)
         if raw is not None and not isinstance(raw, str):
-            reader.add(key, "must be text")
+            reader.add(key, NOT_TEXT())
             raw = None
         meta[key] = raw or None
     if "fields" not in data:
-        reader.add("form", "needs a 'fields' list")
-    fields = reader.fields(data.get("fields", []), "form", 1)
+        reader.add(FORM_PLACE(), NEEDS_FIELDS())
+    fields = reader.fields(data.get("fields", []), FORM_PLACE(), 1)
     lists = reader.choice_lists(data.get("choice_lists"))
     if reader.problems:
         return None, reader.problems
@@ -241,15 +304,15 @@ def form_from_json(data: Mapping[str, Any]) -> FormDef:
 def form_from_text(text: str) -> FormDef:
     """``form_from_json`` on JSON text; text that is not JSON is a problem naming line and column."""
     if len(text) > MAX_JSON_CHARS:
-        raise FormDefError([Problem("form file", f"is larger than {MAX_JSON_CHARS:,} characters")])
+        raise FormDefError([Problem(FORM_FILE_PLACE(), FILE_TOO_LARGE(n=MAX_JSON_CHARS))])
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FormDefError(
-            [Problem("form file", f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", row=exc.lineno)]
-        ) from None
+        reason = JSON_REASONS[exc.msg]() if exc.msg in JSON_REASONS else exc.msg
+        message = NOT_JSON(reason=reason, line=str(exc.lineno), column=str(exc.colno))
+        raise FormDefError([Problem(FORM_FILE_PLACE(), message, row=exc.lineno)]) from None
     except RecursionError:
-        raise FormDefError([Problem("form file", "is nested too deeply to be a form definition")]) from None
+        raise FormDefError([Problem(FORM_FILE_PLACE(), NESTED_TOO_DEEPLY())]) from None
     if not isinstance(data, dict):
-        raise FormDefError([Problem("form file", "must contain a JSON object with 'title' and 'fields'")])
+        raise FormDefError([Problem(FORM_FILE_PLACE(), FILE_NOT_OBJECT())])
     return form_from_json(data)

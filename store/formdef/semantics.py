@@ -32,11 +32,28 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from store.core.texts import said
 from store.core.values import FileRef
 from store.formdef.saferegex import RegexError, compile_pattern, search
+from store.formdef.syntax import UNKNOWN_FUNCTION, said_in
 
 MAX_INT = 2**63 - 1
 MAX_STRING = 10_000
+
+# What completes "The expression ..." when values do not fit (see ``SemanticError``); a value
+# shown is written as Python shows it (``_short``), quotes included.
+RESULT_TOO_LARGE = said("expr.result_too_large", "gives a number that is too large")
+NEEDS_NUMBER = said("expr.needs_number", "needs a number but got {value}")
+NOT_TEXT_VALUE = said("expr.not_text_value", "cannot use {value} as text")
+CANNOT_COMPARE = said("expr.cannot_compare", "cannot compare {first} with {second}")
+CANNOT_COMPARE_NUMBER = said("expr.cannot_compare_number", "cannot compare {first} with the number {second}")
+DATE_OUTSIDE_CALENDAR = said("expr.date_outside_calendar", "gives a date outside the calendar")
+DATE_ARITHMETIC = said("expr.date_arithmetic", "can only add days to a date, subtract days from it, or subtract two dates")
+TEXT_TOO_LONG = said("expr.text_too_long", "gives a text longer than {n} characters")
+ROUND_DIGITS = said("expr.round_digits", "needs round()'s number of digits to be a whole number from -15 to 15")
+ROUND_TOO_LARGE = said("expr.round_too_large", "cannot round a number this large")
+NEEDS_DATE = said("expr.needs_date", "needs a date written as YYYY-MM-DD but got {value}")
+REGEX_FAILED = said("expr.regex_failed", "cannot apply regex(): {reason}")
 COMPARISONS = frozenset({"=", "!=", "<", "<=", ">", ">="})
 _NUMERIC = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*")
 _EPOCH = dt.date(1970, 1, 1)
@@ -71,10 +88,10 @@ def _bounded(value: Any) -> Any:
         return value
     if isinstance(value, int):
         if abs(value) > MAX_INT:
-            raise SemanticError("gives a number that is too large")
+            raise SemanticError(RESULT_TOO_LARGE())
         return value
     if isinstance(value, float) and not math.isfinite(value):
-        raise SemanticError("gives a number that is too large")
+        raise SemanticError(RESULT_TOO_LARGE())
     return value
 
 
@@ -100,7 +117,7 @@ def number_or_none(value: Any) -> int | float | None:
         sign, digits = ("-", text[1:]) if text[0] == "-" else ("", text.lstrip("+"))
         digits = digits.lstrip("0") or "0"
         if len(digits) > len(str(MAX_INT)):
-            raise SemanticError("gives a number that is too large")
+            raise SemanticError(RESULT_TOO_LARGE())
         return _bounded(int(sign + digits))
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return (value - _EPOCH).days
@@ -110,7 +127,7 @@ def number_or_none(value: Any) -> int | float | None:
 def to_number(value: Any) -> int | float | None:
     number = number_or_none(value)
     if number is None and not is_empty(value):
-        raise SemanticError(f"needs a number but got {_short(value)}")
+        raise SemanticError(NEEDS_NUMBER(value=_short(value)))
     return number
 
 
@@ -137,7 +154,7 @@ def to_text(value: Any) -> str:
             return f"{to_text(value['lat'])} {to_text(value['lon'])}" + ("" if acc is None else f" 0 {to_text(acc)}")
         if "name" in value:
             return to_text(value["name"])
-    raise SemanticError(f"cannot use {_short(value)} as text")
+    raise SemanticError(NOT_TEXT_VALUE(value=_short(value)))
 
 
 def _bool_of(value: Any) -> bool | None:
@@ -209,7 +226,7 @@ def compare(op: str, a: Any, b: Any) -> bool:
         if p is None or q is None:
             if equal_op:
                 return op == "!="
-            raise SemanticError(f"cannot compare {_short(a)} with {_short(b)}")
+            raise SemanticError(CANNOT_COMPARE(first=_short(a), second=_short(b)))
         return (p == q) == (op == "=") if equal_op else _order(op, p, q)
     for first, second in ((a, b), (b, a)):
         if isinstance(first, (dt.date, dt.time)):
@@ -217,7 +234,7 @@ def compare(op: str, a: Any, b: Any) -> bool:
             if other is None:
                 if equal_op:
                     return op == "!="
-                raise SemanticError(f"cannot compare {_short(a)} with {_short(b)}")
+                raise SemanticError(CANNOT_COMPARE(first=_short(a), second=_short(b)))
             x, y = (first, other) if first is a else (other, first)
             return (x == y) == (op == "=") if equal_op else _order(op, x, y)
     numeric = isinstance(a, (int, float)) or isinstance(b, (int, float))
@@ -226,13 +243,13 @@ def compare(op: str, a: Any, b: Any) -> bool:
         if x is None or y is None:
             if equal_op:
                 return op == "!="
-            raise SemanticError(f"cannot compare {_short(a)} with the number {_short(b if x is None else a)}")
+            raise SemanticError(CANNOT_COMPARE_NUMBER(first=_short(a), second=_short(b if x is None else a)))
         return (x == y) == (op == "=") if equal_op else _order(op, x, y)
     if isinstance(a, str) and isinstance(b, str):
         return (a == b) == (op == "=") if equal_op else _order(op, a, b)
     if equal_op:
         return (a == b) == (op == "=")
-    raise SemanticError(f"cannot compare {_short(a)} with {_short(b)}")
+    raise SemanticError(CANNOT_COMPARE(first=_short(a), second=_short(b)))
 
 
 def negate(value: Any) -> Any:
@@ -276,15 +293,15 @@ def _date_arithmetic(op: str, a: Any, b: Any) -> Any:
         try:
             return a + dt.timedelta(days=days if op == "+" else -days)
         except OverflowError:
-            raise SemanticError("gives a date outside the calendar") from None
+            raise SemanticError(DATE_OUTSIDE_CALENDAR()) from None
     if op == "+" and isinstance(b, dt.date):
         return _date_arithmetic("+", b, a)
-    raise SemanticError("can only add days to a date, subtract days from it, or subtract two dates")
+    raise SemanticError(DATE_ARITHMETIC())
 
 
 def _text_result(text: str) -> str:
     if len(text) > MAX_STRING:
-        raise SemanticError(f"gives a text longer than {MAX_STRING:,} characters")
+        raise SemanticError(TEXT_TOO_LONG(n=MAX_STRING))
     return text
 
 
@@ -294,12 +311,12 @@ def _round(value: Any, digits: Any) -> Any:
     if number is None:
         return None
     if places is None or places != int(places) or not -15 <= places <= 15:
-        raise SemanticError("needs round()'s number of digits to be a whole number from -15 to 15")
+        raise SemanticError(ROUND_DIGITS())
     places = int(places)
     try:
         rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise SemanticError("cannot round a number this large") from None
+        raise SemanticError(ROUND_TOO_LARGE()) from None
     return _bounded(int(rounded)) if places <= 0 else float(rounded)
 
 
@@ -319,7 +336,7 @@ def _date(value: Any) -> Any:
             return _EPOCH + dt.timedelta(days=value)
         except OverflowError:
             pass
-    raise SemanticError(f"needs a date written as YYYY-MM-DD but got {_short(value)}")
+    raise SemanticError(NEEDS_DATE(value=_short(value)))
 
 
 def _choices(value: Any) -> list[str]:
@@ -363,9 +380,9 @@ def call(name: str, args: list[Any], ctx: Context) -> Any:
         try:
             return search(compile_pattern(to_text(args[1])), to_text(args[0]))
         except RegexError as exc:
-            raise SemanticError(f"cannot apply regex(): {exc}") from None
+            raise SemanticError(REGEX_FAILED(reason=said_in(exc))) from None
     if name == "contains":
         return to_text(args[1]) in to_text(args[0])
     if name == "starts-with":
         return to_text(args[0]).startswith(to_text(args[1]))
-    raise SemanticError(f"calls '{name}', which is not a known function")
+    raise SemanticError(UNKNOWN_FUNCTION(name=name))

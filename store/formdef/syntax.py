@@ -11,13 +11,50 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from store.core import texts
 from store.core.errors import ValidationError
+from store.core.texts import said
 from store.formdef.saferegex import RegexError, compile_pattern
 
 MAX_CHARS = 2_000
 MAX_NESTING = 40
 MAX_TREE_DEPTH = 100
 MAX_LITERAL = 10**15
+
+# An expression error is "The expression" + what is wrong with it (a Text of its own, below),
+# and where. Character positions and MAX_CHARS are written as digits, without grouping.
+EXPRESSION_ERROR = said("expr.error", "The expression {message}.")
+EXPRESSION_ERROR_AT = said("expr.error_at", "The expression {message} (at character {position}).")
+TOO_LONG = said("expr.too_long", "is longer than {limit} characters")
+LONE_DOLLAR = said("expr.lone_dollar", "has a '$' that does not start a reference like ${{name}}")
+OPEN_QUOTE = said("expr.open_quote", "has a text in quotes that is never closed")
+BAD_CHARACTER = said("expr.bad_character", "has a character that is not allowed: {char!r}")
+BAD_REFERENCE = said("expr.bad_reference", "refers to '${{{name}}}', which is not a valid field name")
+EXPECTS = said("expr.expects", "expects '{wanted}' but has {found}")
+NESTED_TOO_DEEPLY = said("expr.nested_too_deeply", "is nested more than {n} levels deep")
+TOO_MANY_DIGITS = said("expr.too_many_digits", "has a number with too many digits")
+NUMBER_TOO_LARGE = said("expr.number_too_large", "has a number that is too large")
+DOUBLE_EQUALS = said("expr.double_equals", "uses '=='; compare with a single '='")
+NOT_A_VALUE = said("expr.not_a_value", "has {found} where a value should be")
+BARE_BOOLEAN = said("expr.bare_boolean", "uses '{name}'; write {name}()")
+BARE_WORD = said("expr.bare_word", "has the word '{name}'; write ${{{name}}} to use a field's value")
+UNKNOWN_FUNCTION = said("expr.unknown_function", "calls '{name}', which is not a known function")
+WRONG_ARITY = said(
+    "expr.wrong_arity",
+    "calls {name}() with {n} values; it takes {takes}",
+    one="calls {name}() with {n} values; it takes {takes}",  # the English has always said "1 values"; German says "1 Wert"
+)
+ARITY_RANGE = said("expr.arity_range", "{low} to {high}")
+PATTERN_NOT_TEXT = said("expr.pattern_not_text", "must give regex() its pattern as text in quotes")
+BAD_PATTERN = said("expr.bad_pattern", "has a regex() pattern that cannot be used: {reason}")
+CHAIN_TOO_LONG = said("expr.chain_too_long", "is too long a chain of operations (more than {n})")
+NOT_TEXT = said("expr.not_text", "must be text")
+EMPTY = said("expr.empty", "is empty")
+NOT_AT_END = said("expr.not_at_end", "has {found} where it should end")
+# What was found at a place (the {found} above).
+FOUND_END = said("expr.found.end", "nothing more")
+FOUND_WORD = said("expr.found.word", "the word '{word}'")
+FOUND_SYMBOL = said("expr.found.symbol", "'{symbol}'")
 
 # name -> (minimum, maximum) number of arguments
 FUNCTIONS: dict[str, tuple[int, int]] = {
@@ -59,9 +96,14 @@ class ExpressionError(ValidationError):
 
     def __init__(self, message: str, position: int | None = None) -> None:
         self.position = position
-        self.detail = message
-        where = f" (at character {position})" if position is not None else ""
-        super().__init__(f"The expression {message}{where}.")
+        self.detail = message  # what completes "The expression ...", a Text where the store says it
+        if position is None:
+            super().__init__(EXPRESSION_ERROR(message=message))
+        else:
+            super().__init__(EXPRESSION_ERROR_AT(message=message, position=str(position)))
+
+
+said_in = texts.of  # what an error says: the Text it was raised with, else its message
 
 
 @dataclass(frozen=True)
@@ -120,7 +162,7 @@ class _Token:
 def tokenize(text: str) -> list[_Token]:
     """The tokens of ``text`` (spaces dropped), ending with an ``end`` token."""
     if len(text) > MAX_CHARS:
-        raise ExpressionError(f"is longer than {MAX_CHARS} characters")
+        raise ExpressionError(TOO_LONG(limit=str(MAX_CHARS)))
     tokens = []
     pos = 0
     while pos < len(text):
@@ -128,16 +170,16 @@ def tokenize(text: str) -> list[_Token]:
         if match is None:
             bad = text[pos]
             if bad == "$":
-                raise ExpressionError("has a '$' that does not start a reference like ${name}", pos + 1)
+                raise ExpressionError(LONE_DOLLAR(), pos + 1)
             if bad in "'\"":
-                raise ExpressionError("has a text in quotes that is never closed", pos + 1)
-            raise ExpressionError(f"has a character that is not allowed: {bad!r}", pos + 1)
+                raise ExpressionError(OPEN_QUOTE(), pos + 1)
+            raise ExpressionError(BAD_CHARACTER(char=bad), pos + 1)
         kind = match.lastgroup if match.lastgroup != "refname" else "ref"
         assert kind is not None
         if kind != "space":
             value = match["refname"] if kind == "ref" else match.group()
             if kind == "ref" and not REF_NAME.fullmatch(value):
-                raise ExpressionError(f"refers to '${{{value}}}', which is not a valid field name", pos + 1)
+                raise ExpressionError(BAD_REFERENCE(name=value), pos + 1)
             tokens.append(_Token(kind, value, pos + 1))
         pos = match.end()
     tokens.append(_Token("end", "", len(text) + 1))
@@ -161,12 +203,12 @@ class _Parser:
     def expect(self, text: str) -> None:
         token = self.take()
         if token.text != text or token.kind not in ("op", "name"):
-            raise ExpressionError(f"expects '{text}' but has {_describe(token)}", token.pos)
+            raise ExpressionError(EXPECTS(wanted=text, found=_describe(token)), token.pos)
 
     def nest(self, token: _Token) -> None:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
-            raise ExpressionError(f"is nested more than {MAX_NESTING} levels deep", token.pos)
+            raise ExpressionError(NESTED_TOO_DEEPLY(n=MAX_NESTING), token.pos)
 
     def expression(self, min_power: int = 0) -> Expr:
         left = self.unary()
@@ -194,10 +236,10 @@ class _Parser:
         token = self.take()
         if token.kind == "number":
             if len(token.text) > 40:
-                raise ExpressionError("has a number with too many digits", token.pos)
+                raise ExpressionError(TOO_MANY_DIGITS(), token.pos)
             value: int | float = float(token.text) if "." in token.text else int(token.text)
             if value > MAX_LITERAL:
-                raise ExpressionError("has a number that is too large", token.pos)
+                raise ExpressionError(NUMBER_TOO_LARGE(), token.pos)
             return Number(value)
         if token.kind == "string":
             return String(token.text[1:-1])
@@ -214,17 +256,17 @@ class _Parser:
         if token.kind == "name":
             return self.call(token)
         if token.text == "=" and self.tokens[self.index - 2].text == "=":
-            raise ExpressionError("uses '=='; compare with a single '='", token.pos - 1)
-        raise ExpressionError(f"has {_describe(token)} where a value should be", token.pos)
+            raise ExpressionError(DOUBLE_EQUALS(), token.pos - 1)
+        raise ExpressionError(NOT_A_VALUE(found=_describe(token)), token.pos)
 
     def call(self, token: _Token) -> Expr:
         name = token.text
         if self.peek().text != "(":
             if name in ("true", "false"):
-                raise ExpressionError(f"uses '{name}'; write {name}()", token.pos)
-            raise ExpressionError(f"has the word '{name}'; write ${{{name}}} to use a field's value", token.pos)
+                raise ExpressionError(BARE_BOOLEAN(name=name), token.pos)
+            raise ExpressionError(BARE_WORD(name=name), token.pos)
         if name not in FUNCTIONS:
-            raise ExpressionError(f"calls '{name}', which is not a known function", token.pos)
+            raise ExpressionError(UNKNOWN_FUNCTION(name=name), token.pos)
         self.take()
         self.nest(token)
         args: list[Expr] = []
@@ -237,43 +279,43 @@ class _Parser:
         self.nesting -= 1
         low, high = FUNCTIONS[name]
         if not low <= len(args) <= high:
-            wanted = str(low) if low == high else f"{low} to {high}"
-            raise ExpressionError(f"calls {name}() with {len(args)} values; it takes {wanted}", token.pos)
+            takes: int | str = low if low == high else ARITY_RANGE(low=low, high=high)
+            raise ExpressionError(WRONG_ARITY(name=name, n=len(args), takes=takes), token.pos)
         if name == "regex":
             pattern = args[1]
             if not isinstance(pattern, String):
-                raise ExpressionError("must give regex() its pattern as text in quotes", token.pos)
+                raise ExpressionError(PATTERN_NOT_TEXT(), token.pos)
             try:
                 compile_pattern(pattern.value)
             except RegexError as exc:
-                raise ExpressionError(f"has a regex() pattern that cannot be used: {exc}", token.pos) from None
+                raise ExpressionError(BAD_PATTERN(reason=said_in(exc)), token.pos) from None
         depth = max((a.depth for a in args), default=0) + 1
         return _node(Call(name, tuple(args), depth=depth), token)
 
 
 def _node(node: Expr, token: _Token) -> Expr:
     if node.depth > MAX_TREE_DEPTH:
-        raise ExpressionError(f"is too long a chain of operations (more than {MAX_TREE_DEPTH})", token.pos)
+        raise ExpressionError(CHAIN_TOO_LONG(n=MAX_TREE_DEPTH), token.pos)
     return node
 
 
 def _describe(token: _Token) -> str:
     if token.kind == "end":
-        return "nothing more"
+        return FOUND_END()
     if token.kind == "name":
-        return f"the word '{token.text}'"
-    return f"'{token.text}'"
+        return FOUND_WORD(word=token.text)
+    return FOUND_SYMBOL(symbol=token.text)
 
 
 def parse(text: str) -> Expr:
     """Parse ``text``; ``ExpressionError`` with the character position of the first mistake."""
     if not isinstance(text, str):
-        raise ExpressionError("must be text")
+        raise ExpressionError(NOT_TEXT())
     parser = _Parser(text)
     if parser.peek().kind == "end":
-        raise ExpressionError("is empty")
+        raise ExpressionError(EMPTY())
     tree = parser.expression()
     rest = parser.peek()
     if rest.kind != "end":
-        raise ExpressionError(f"has {_describe(rest)} where it should end", rest.pos)
+        raise ExpressionError(NOT_AT_END(found=_describe(rest)), rest.pos)
     return tree

@@ -15,10 +15,21 @@ import re
 from typing import Any
 
 from store.core.errors import ValidationError
+from store.core.texts import said
 from store.formdef.convert import check_stored
 from store.formdef.expr import Expr, references, uses_current
 from store.formdef.model import FIELD_TYPES, SELECT_TYPES, Field, FormDef, Problem
-from store.formdef.plan import DYNAMIC_DEFAULTS, cycle_problem, dependencies, find_cycle, parse_field_expressions
+from store.formdef.plan import (
+    CHOICE_LIST_PLACE,
+    CHOICE_PLACE,
+    DYNAMIC_DEFAULTS,
+    cycle_problem,
+    dependencies,
+    field_place,
+    find_cycle,
+    parse_field_expressions,
+)
+from store.formdef.syntax import said_in
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 CHOICE_NAME = re.compile(r"\S{1,200}")
@@ -27,10 +38,44 @@ CALCULATED_TYPES = ("text", "integer", "decimal", "select_one", "date", "time", 
 PARAMETERS: dict[str, tuple[str, ...]] = {"text": ("multiline",), "range": ("start", "end", "step")}
 COMMON_PARAMETERS = ("appearance",)
 
+# Problems of a form, placed at a field (and its attribute) or a choice list. A {type} is the
+# form file's own name for a field type (text, range, note…) and stays as it is written.
+NOT_A_SETTING = said("formfile.not_a_setting", "'{key}' is not a setting of a {type} field")
+APPEARANCE_NOT_TEXT = said("formfile.appearance_not_text", "appearance must be text")
+MULTILINE_NOT_BOOLEAN = said("formfile.multiline_not_boolean", "multiline must be true or false")
+RANGE_NOT_NUMBERS = said("formfile.range_not_numbers", "start, end and step of a range must be numbers")
+RANGE_STEP = said("formfile.range_step", "the step of a range must be greater than 0")
+RANGE_START = said("formfile.range_start", "the start of a range must be smaller than its end")
+RANGE_TOO_MANY_STEPS = said("formfile.range_too_many_steps", "a range may have at most {n} steps")
+CHILDREN_OUTSIDE_GROUP = said("formfile.children_outside_group", "only a group can contain fields")
+SELECT_NEEDS_LIST = said("formfile.select_needs_list", "a {type} field needs a choice list")
+LIST_WITHOUT_SELECT = said("formfile.list_without_select", "only select_one and select_multiple fields use a choice list")
+NO_VALUE_ATTRIBUTE = said("formfile.no_value_attribute", "a {type} holds no value, so it cannot have '{attribute}'")
+NO_VALUE_DEFAULT = said("formfile.no_value_default", "a {type} holds no value, so it cannot have a default")
+NOT_CALCULATED = said("formfile.not_calculated", "a {type} field cannot be calculated")
+DEFAULT_NOT_A_CHOICE = said("formfile.default_not_a_choice", "'{choice}' is not a choice of list '{list}'")
+LIST_NAME = said("formfile.list_name", "a list name must start with a letter and use only letters, digits and _")
+LIST_EMPTY = said("formfile.list_empty", "has no choices")
+CHOICE_NAME_SHAPE = said("formfile.choice_name_shape", "the choice name {name!r} must be 1 to 200 characters without spaces")
+CHOICE_NAME_TWICE = said("formfile.choice_name_twice", "the choice name '{name}' is used twice")
+CURRENT_OUTSIDE_CONSTRAINT = said(
+    "formfile.current_outside_constraint", "'.' (this field's value) can only be used in a constraint; use ${{name}} here"
+)
+REFERS_TO_NOTHING = said("formfile.refers_to_nothing", "refers to ${{{name}}}, but the form has no field '{name}'")
+REFERS_TO_NO_VALUE = said("formfile.refers_to_no_value", "refers to ${{{name}}}, a {type}, which holds no value")
+NAME_TAKEN_BY_LOCATION = said(
+    "formfile.name_taken_by_location", "the name '{name}' is taken by the {part} column of the location field '{location}'"
+)
+NAME_SHAPE = said(
+    "formfile.name_shape", "a name must start with a letter or _, use only letters, digits, _ - . and be at most 64 characters"
+)
+NAME_TWICE = said("formfile.name_twice", "the name '{name}' is used by more than one field")
+UNKNOWN_TYPE = said("formfile.unknown_type", "'{type}' is not a field type Fieldbook knows")
+NO_SUCH_LIST = said("formfile.no_such_list", "the choice list '{list}' does not exist")
+
 
 def _problem(item: Field, attribute: str | None, message: str) -> Problem:
-    where = f"field '{item.name}'" + (f", {attribute}" if attribute else "")
-    return Problem(where, message, field=item.name, attribute=attribute)
+    return Problem(field_place(item.name, attribute), message, field=item.name, attribute=attribute)
 
 
 def _is_number(value: Any) -> bool:
@@ -42,43 +87,43 @@ def _check_parameters(item: Field) -> list[Problem]:
     allowed = PARAMETERS.get(item.type, ()) + COMMON_PARAMETERS
     for key, value in item.parameters.items():
         if key not in allowed:
-            problems.append(_problem(item, "parameters", f"'{key}' is not a setting of a {item.type} field"))
+            problems.append(_problem(item, "parameters", NOT_A_SETTING(key=key, type=item.type)))
         elif key == "appearance" and not isinstance(value, str):
-            problems.append(_problem(item, "parameters", "appearance must be text"))
+            problems.append(_problem(item, "parameters", APPEARANCE_NOT_TEXT()))
         elif key == "multiline" and not isinstance(value, bool):
-            problems.append(_problem(item, "parameters", "multiline must be true or false"))
+            problems.append(_problem(item, "parameters", MULTILINE_NOT_BOOLEAN()))
     if item.type == "range":
         params = item.parameters
         values = [params.get(k, d) for k, d in (("start", 0), ("end", 10), ("step", 1))]
         if not all(_is_number(v) for v in values):
-            problems.append(_problem(item, "parameters", "start, end and step of a range must be numbers"))
+            problems.append(_problem(item, "parameters", RANGE_NOT_NUMBERS()))
         else:
             start, end, step = values
             if step <= 0:
-                problems.append(_problem(item, "parameters", "the step of a range must be greater than 0"))
+                problems.append(_problem(item, "parameters", RANGE_STEP()))
             elif start >= end:
-                problems.append(_problem(item, "parameters", "the start of a range must be smaller than its end"))
+                problems.append(_problem(item, "parameters", RANGE_START()))
             elif (end - start) / step > MAX_RANGE_STEPS:
-                problems.append(_problem(item, "parameters", f"a range may have at most {MAX_RANGE_STEPS:,} steps"))
+                problems.append(_problem(item, "parameters", RANGE_TOO_MANY_STEPS(n=MAX_RANGE_STEPS)))
     return problems
 
 
 def _check_attributes(item: Field) -> list[Problem]:
     problems = []
     if item.children and item.type != "group":
-        problems.append(_problem(item, "children", "only a group can contain fields"))
+        problems.append(_problem(item, "children", CHILDREN_OUTSIDE_GROUP()))
     if item.type in SELECT_TYPES and not item.choice_list:
-        problems.append(_problem(item, "choice_list", f"a {item.type} field needs a choice list"))
+        problems.append(_problem(item, "choice_list", SELECT_NEEDS_LIST(type=item.type)))
     if item.type not in SELECT_TYPES and item.choice_list:
-        problems.append(_problem(item, "choice_list", "only select_one and select_multiple fields use a choice list"))
+        problems.append(_problem(item, "choice_list", LIST_WITHOUT_SELECT()))
     if not item.holds_value:
         for attribute in ("required", "read_only", "constraint", "calculation"):
             if getattr(item, attribute):
-                problems.append(_problem(item, attribute, f"a {item.type} holds no value, so it cannot have '{attribute}'"))
+                problems.append(_problem(item, attribute, NO_VALUE_ATTRIBUTE(type=item.type, attribute=attribute)))
         if item.default is not None:
-            problems.append(_problem(item, "default", f"a {item.type} holds no value, so it cannot have a default"))
+            problems.append(_problem(item, "default", NO_VALUE_DEFAULT(type=item.type)))
     elif item.calculation and item.type not in CALCULATED_TYPES:
-        problems.append(_problem(item, "calculation", f"a {item.type} field cannot be calculated"))
+        problems.append(_problem(item, "calculation", NOT_CALCULATED(type=item.type)))
     return problems
 
 
@@ -90,35 +135,30 @@ def _check_default(form: FormDef, item: Field) -> list[Problem]:
     try:
         check_stored(item, item.default)
     except ValidationError as exc:
-        return [_problem(item, "default", str(exc))]
+        return [_problem(item, "default", said_in(exc))]
     if item.type in SELECT_TYPES and item.choice_list is not None and item.choice_list in form.choice_lists:
         names = {c.name for c in form.choice_lists[item.choice_list]}
         given = [item.default] if item.type == "select_one" else list(item.default)
         missing = [name for name in given if name not in names]
         if missing:
-            return [_problem(item, "default", f"'{missing[0]}' is not a choice of list '{item.choice_list}'")]
+            return [_problem(item, "default", DEFAULT_NOT_A_CHOICE(choice=missing[0], list=item.choice_list))]
     return []
 
 
 def _check_choice_lists(form: FormDef, used: set[str]) -> list[Problem]:
     problems = []
     for list_name, options in form.choice_lists.items():
-        where = f"choice list '{list_name}'"
+        where = CHOICE_LIST_PLACE(name=list_name)
         if not NAME.fullmatch(list_name):
-            problems.append(Problem(where, "a list name must start with a letter and use only letters, digits and _"))
+            problems.append(Problem(where, LIST_NAME()))
         if not options and list_name in used:
-            problems.append(Problem(where, "has no choices"))
+            problems.append(Problem(where, LIST_EMPTY()))
         seen: set[str] = set()
         for position, choice in enumerate(options, start=1):
             if not CHOICE_NAME.fullmatch(choice.name):
-                problems.append(
-                    Problem(
-                        f"{where}, choice {position}",
-                        f"the choice name {choice.name!r} must be 1 to 200 characters without spaces",
-                    )
-                )
+                problems.append(Problem(CHOICE_PLACE(where=where, position=str(position)), CHOICE_NAME_SHAPE(name=choice.name)))
             elif choice.name in seen:
-                problems.append(Problem(f"{where}, choice {position}", f"the choice name '{choice.name}' is used twice"))
+                problems.append(Problem(CHOICE_PLACE(where=where, position=str(position)), CHOICE_NAME_TWICE(name=choice.name)))
             seen.add(choice.name)
     return problems
 
@@ -126,13 +166,13 @@ def _check_choice_lists(form: FormDef, used: set[str]) -> list[Problem]:
 def _check_expression(item: Field, attribute: str, expr: Expr, by_name: dict[str, Field]) -> list[Problem]:
     problems = []
     if attribute != "constraint" and uses_current(expr):
-        problems.append(_problem(item, attribute, "'.' (this field's value) can only be used in a constraint; use ${name} here"))
+        problems.append(_problem(item, attribute, CURRENT_OUTSIDE_CONSTRAINT()))
     for name in sorted(references(expr)):
         target = by_name.get(name)
         if target is None:
-            problems.append(_problem(item, attribute, f"refers to ${{{name}}}, but the form has no field '{name}'"))
+            problems.append(_problem(item, attribute, REFERS_TO_NOTHING(name=name)))
         elif not target.holds_value:
-            problems.append(_problem(item, attribute, f"refers to ${{{name}}}, a {target.type}, which holds no value"))
+            problems.append(_problem(item, attribute, REFERS_TO_NO_VALUE(name=name, type=target.type)))
     return problems
 
 
@@ -149,9 +189,7 @@ def _check_export_columns(form: FormDef, by_name: dict[str, Field]) -> list[Prob
         for part in GEO_PARTS:
             other = by_name.get(f"{item.name}_{part}")
             if other is not None:
-                problems.append(
-                    _problem(other, "name", f"the name '{other.name}' is taken by the {part} column of the location field '{item.name}'")
-                )
+                problems.append(_problem(other, "name", NAME_TAKEN_BY_LOCATION(name=other.name, part=part, location=item.name)))
     return problems
 
 
@@ -161,24 +199,18 @@ def check_form(form: FormDef) -> list[Problem]:
     by_name: dict[str, Field] = {}
     for item in form.walk():
         if not NAME.fullmatch(item.name):
-            problems.append(
-                _problem(
-                    item,
-                    "name",
-                    "a name must start with a letter or _, use only letters, digits, _ - . and be at most 64 characters",
-                )
-            )
+            problems.append(_problem(item, "name", NAME_SHAPE()))
         if item.name in by_name:
-            problems.append(_problem(item, "name", f"the name '{item.name}' is used by more than one field"))
+            problems.append(_problem(item, "name", NAME_TWICE(name=item.name)))
         else:
             by_name[item.name] = item
         if item.type not in FIELD_TYPES:
-            problems.append(_problem(item, "type", f"'{item.type}' is not a field type Fieldbook knows"))
+            problems.append(_problem(item, "type", UNKNOWN_TYPE(type=item.type)))
             continue
         problems += _check_attributes(item)
         problems += _check_parameters(item)
         if item.choice_list and item.choice_list not in form.choice_lists:
-            problems.append(_problem(item, "choice_list", f"the choice list '{item.choice_list}' does not exist"))
+            problems.append(_problem(item, "choice_list", NO_SUCH_LIST(list=item.choice_list)))
         problems += _check_default(form, item)
     problems += _check_export_columns(form, by_name)
     used = {item.choice_list for item in form.walk() if item.choice_list}

@@ -17,10 +17,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from store.core.texts import said
 from store.formdef.model import FormDef, FormDefError, Problem
 from store.formdef.schema import form_from_json, form_from_text
 from store.formdef.xlsmapping import XlsMapper, language_code
-from store.formdef.xlsrows import read_sheets
+from store.formdef.xlsrows import FILE_PLACE, read_sheets
 
 __all__ = ["ImportResult", "import_xlsform", "language_code", "load_form_file"]
 
@@ -28,6 +29,21 @@ MAX_UNPACKED = 200_000_000
 MAX_SURVEY_ROWS = 5_000
 MAX_CHOICE_ROWS = 20_000
 MAX_JSON_BYTES = 5_000_000
+
+# Why a form file cannot be read at all (said at the file, or the workbook).
+WORKBOOK_PLACE = said("xls.where.workbook", "workbook")
+FILE_EMPTY = said("formfile.file_empty", "the file is empty")
+FILE_TOO_LARGE = said("formfile.file_too_large", "the file is larger than {n} bytes")
+FILE_UNREADABLE = said("formfile.file_unreadable", "the file cannot be read ({reason})")
+FILE_NOT_UTF8 = said("formfile.file_not_utf8", "the file is not UTF-8 text")
+WRONG_KIND_OF_FILE = said(
+    "formfile.wrong_kind_of_file", "Fieldbook reads forms from .xlsx (XLSForm) or .json files, not '{kind}' files"
+)
+NOT_XLSX = said("xls.not_xlsx", "the file is not an Excel workbook (.xlsx); save it from your spreadsheet program as .xlsx")
+ZIP_NOT_XLSX = said("xls.zip_not_xlsx", "the file is a zip archive but not an Excel workbook (.xlsx)")
+UNPACKS_TOO_LARGE = said("xls.unpacks_too_large", "the workbook unpacks to more than {n} bytes")
+ZIP_DAMAGED = said("xls.zip_damaged", "the file is damaged and cannot be read as an Excel workbook (.xlsx)")
+NO_SURVEY = said("xls.no_survey", "there is no 'survey' sheet; an XLSForm lists its questions there")
 
 
 @dataclass(frozen=True)
@@ -43,25 +59,25 @@ class ImportResult:
         return self.form is not None and not self.problems
 
 
-def _fail(message: str, where: str = "file") -> ImportResult:
-    return ImportResult(None, [Problem(where, message)], [])
+def _fail(message: str) -> ImportResult:
+    return ImportResult(None, [Problem(FILE_PLACE(), message)], [])
 
 
 def _check_container(data: bytes, max_bytes: int) -> str | None:
     if not data:
-        return "the file is empty"
+        return FILE_EMPTY()
     if len(data) > max_bytes:
-        return f"the file is larger than {max_bytes:,} bytes"
+        return FILE_TOO_LARGE(n=max_bytes)
     if not data.startswith(b"PK\x03\x04"):
-        return "the file is not an Excel workbook (.xlsx); save it from your spreadsheet program as .xlsx"
+        return NOT_XLSX()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "xl/workbook.xml" not in archive.namelist():
-                return "the file is a zip archive but not an Excel workbook (.xlsx)"
+                return ZIP_NOT_XLSX()
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                return f"the workbook unpacks to more than {MAX_UNPACKED:,} bytes"
+                return UNPACKS_TOO_LARGE(n=MAX_UNPACKED)
     except (zipfile.BadZipFile, OSError, ValueError):
-        return "the file is damaged and cannot be read as an Excel workbook (.xlsx)"
+        return ZIP_DAMAGED()
     return None
 
 
@@ -75,10 +91,10 @@ def import_xlsform(source: Path | bytes, *, max_bytes: int = 20_000_000) -> Impo
         try:
             size = source.stat().st_size
             if size > max_bytes:
-                return _fail(f"the file is larger than {max_bytes:,} bytes")
+                return _fail(FILE_TOO_LARGE(n=max_bytes))
             data = source.read_bytes()
         except OSError as exc:
-            return _fail(f"the file cannot be read ({exc.strerror or exc})")
+            return _fail(FILE_UNREADABLE(reason=str(exc.strerror or exc)))
     else:
         data = bytes(source)
     reason = _check_container(data, max_bytes)
@@ -88,9 +104,7 @@ def import_xlsform(source: Path | bytes, *, max_bytes: int = 20_000_000) -> Impo
     if problems:
         return ImportResult(None, problems, notes)
     if "survey" not in sheets:
-        return ImportResult(
-            None, [Problem("workbook", "there is no 'survey' sheet; an XLSForm lists its questions there")], notes
-        )
+        return ImportResult(None, [Problem(WORKBOOK_PLACE(), NO_SURVEY())], notes)
     importer = XlsMapper(sheets, max_survey_rows=MAX_SURVEY_ROWS, max_choice_rows=MAX_CHOICE_ROWS)
     importer.warnings += notes
     meta = importer.settings()
@@ -118,15 +132,15 @@ def load_form_file(path: Path) -> ImportResult:
     if suffix == ".xlsx":
         return import_xlsform(path)
     if suffix != ".json":
-        return _fail(f"Fieldbook reads forms from .xlsx (XLSForm) or .json files, not '{suffix or path.name}' files")
+        return _fail(WRONG_KIND_OF_FILE(kind=suffix or path.name))
     try:
         if path.stat().st_size > MAX_JSON_BYTES:
-            return _fail(f"the file is larger than {MAX_JSON_BYTES:,} bytes")
+            return _fail(FILE_TOO_LARGE(n=MAX_JSON_BYTES))
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return _fail("the file is not UTF-8 text")
+        return _fail(FILE_NOT_UTF8())
     except OSError as exc:
-        return _fail(f"the file cannot be read ({exc.strerror or exc})")
+        return _fail(FILE_UNREADABLE(reason=str(exc.strerror or exc)))
     try:
         return ImportResult(form_from_text(text), [], [])
     except FormDefError as exc:

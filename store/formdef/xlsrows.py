@@ -13,11 +13,37 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from store.core.texts import said
 from store.formdef.model import Problem
 
 MAX_COLUMNS = 200
 MAX_SCANNED_ROWS = 50_000
 WANTED = ("survey", "choices", "settings")
+
+# Places in a workbook (sheet names and column headers as written; row numbers as digits, the
+# way the spreadsheet shows them) and what the reading of the sheets reports.
+SHEET_PLACE = said("xls.where.sheet", "{sheet} sheet")
+SHEET_ROW_PLACE = said("xls.where.sheet_row", "{sheet} sheet, row {row}")
+SHEET_ROW_COLUMN_PLACE = said("xls.where.sheet_row_column", "{sheet} sheet, row {row}, column '{column}'")
+SHEET_COLUMN_PLACE = said("xls.where.sheet_column", "{sheet} sheet, column '{column}'")
+FILE_PLACE = said("formfile.where.file", "file")
+TOO_MANY_COLUMNS = said("xls.too_many_columns", "has more than {n} columns")
+COLUMN_TWICE = said("xls.column_twice", "the column '{column}' appears twice; only the first is used")
+TOO_MANY_ROWS_SCANNED = said("xls.too_many_rows_scanned", "has more than {n} rows")
+VALUES_WITHOUT_HEADER = said("xls.values_without_header", "has values in columns without a header; they are ignored")
+SHEET_IGNORED = said("xls.sheet_ignored", "is not part of an XLSForm and is ignored")
+SHEET_TWICE = said("xls.sheet_twice", "there is more than one '{sheet}' sheet")
+SHEET_NAME_LOOSE = said("xls.sheet_name_loose", "was read as the '{sheet}' sheet (the name should be exactly '{sheet}')")
+WORKBOOK_DAMAGED = said("xls.workbook_damaged", "the workbook is damaged and cannot be read")
+
+
+def place(sheet: str, row: int | None = None, column: str | None = None) -> str:
+    """Where in the workbook: ``survey sheet, row 5, column 'x'`` (row and column if known), a ``Text``."""
+    if row is None:
+        return SHEET_COLUMN_PLACE(sheet=sheet, column=column) if column else SHEET_PLACE(sheet=sheet)
+    if column:
+        return SHEET_ROW_COLUMN_PLACE(sheet=sheet, row=str(row), column=column)
+    return SHEET_ROW_PLACE(sheet=sheet, row=str(row))
 HEADER_ALIASES = {
     "list name": "list_name",
     "listname": "list_name",
@@ -66,7 +92,7 @@ def _read(ws: Any, title: str, max_rows: int) -> tuple[Sheet, list[Problem], lis
     rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
     header = next(rows, None) or ()
     if len(header) > MAX_COLUMNS and header[MAX_COLUMNS] is not None:
-        problems.append(Problem(f"{title} sheet", f"has more than {MAX_COLUMNS} columns"))
+        problems.append(Problem(place(title), TOO_MANY_COLUMNS(n=MAX_COLUMNS)))
         return sheet, problems, notes
     positions: list[tuple[int, str]] = []
     for index, raw in enumerate(header):
@@ -74,22 +100,18 @@ def _read(ws: Any, title: str, max_rows: int) -> tuple[Sheet, list[Problem], lis
         if not name:
             continue
         if name in sheet.headers:
-            notes.append(Problem(f"{title} sheet, row 1", f"the column '{name}' appears twice; only the first is used", row=1))
+            notes.append(Problem(place(title, 1), COLUMN_TWICE(column=name), row=1))
             continue
         sheet.headers.append(name)
         positions.append((index, name))
     for number, values in enumerate(rows, start=2):
         if number > MAX_SCANNED_ROWS:
-            problems.append(Problem(f"{title} sheet", f"has more than {MAX_SCANNED_ROWS:,} rows"))
+            problems.append(Problem(place(title), TOO_MANY_ROWS_SCANNED(n=MAX_SCANNED_ROWS)))
             break
         record = {name: values[index] for index, name in positions if index < len(values) and cell_text(values[index])}
         if not record:
             if any(cell_text(v) for v in values):
-                notes.append(
-                    Problem(
-                        f"{title} sheet, row {number}", "has values in columns without a header; they are ignored", row=number
-                    )
-                )
+                notes.append(Problem(place(title, number), VALUES_WITHOUT_HEADER(), row=number))
             continue
         sheet.records.append((number, record))
         if len(sheet.records) > max_rows:
@@ -118,15 +140,13 @@ def read_sheets(data: bytes, limits: Mapping[str, int]) -> tuple[dict[str, Sheet
                 for title in book.sheetnames:
                     wanted = title.strip().lower()
                     if wanted not in WANTED:
-                        notes.append(Problem(f"{title} sheet", "is not part of an XLSForm and is ignored"))
+                        notes.append(Problem(place(title), SHEET_IGNORED()))
                         continue
                     if wanted in sheets:
-                        problems.append(Problem(f"{title} sheet", f"there is more than one '{wanted}' sheet"))
+                        problems.append(Problem(place(title), SHEET_TWICE(sheet=wanted)))
                         continue
                     if title != wanted:
-                        notes.append(
-                            Problem(f"{title} sheet", f"was read as the '{wanted}' sheet (the name should be exactly '{wanted}')")
-                        )
+                        notes.append(Problem(place(title), SHEET_NAME_LOOSE(sheet=wanted)))
                     sheet, found, more = _read(book[title], wanted, limits.get(wanted, MAX_SCANNED_ROWS))
                     sheets[wanted] = sheet
                     problems += found
@@ -134,5 +154,5 @@ def read_sheets(data: bytes, limits: Mapping[str, int]) -> tuple[dict[str, Sheet
             finally:
                 book.close()
     except Exception:  # a third-party parser on an untrusted file: any failure means "unreadable"
-        return {}, [Problem("file", "the workbook is damaged and cannot be read")], []
+        return {}, [Problem(FILE_PLACE(), WORKBOOK_DAMAGED())], []
     return sheets, problems, notes

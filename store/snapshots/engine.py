@@ -44,6 +44,7 @@ from store.core.db import Store
 from store.core.disk import free_mb
 from store.core.errors import SnapshotError
 from store.core.fsutil import catch_up, copy_hashed, fsync_dir, fsync_file, remove_tree, sha256_file
+from store.core.texts import said
 from store.fielddata.attachments import attachment_path, valid_sha256
 from store.snapshots import fbsnap as snapfile
 from store.snapshots import manifest
@@ -54,6 +55,17 @@ from store.snapshots.retention import Candidate, Policy, to_remove
 log = logging.getLogger(__name__)
 
 _ID = re.compile(r"\d{8}T\d{6}Z(-\d+)?")  # fullmatch
+
+STEP_COPYING_THE_DATABASE = said("snap.step.copying_the_database", "copying the database")
+STEP_CHECKING_THE_COPY = said("snap.step.checking_the_copy", "checking the copy")
+STEP_STORING_ATTACHMENTS = said("snap.step.storing_attachments", "storing attachments")
+STEP_VERIFYING = said("snap.step.verifying", "verifying")
+STEP_DONE = said("snap.step.done", "done")
+STEP_UNPACKING = said("snap.step.unpacking", "unpacking")
+STEP_CHECKING = said("snap.step.checking", "checking")
+STEP_COPYING = said("snap.step.copying", "copying")
+STEP_OPENING_THE_COPY = said("snap.step.opening_the_copy", "opening the copy")
+STEP_WRITING_THE_FILE = said("snap.step.writing_the_file", "writing the file")
 
 
 @dataclass
@@ -167,7 +179,7 @@ class Snapshots:
 
             snap_id, tmp = self._new_folder()
             try:
-                progress(0.05, "copying the database")
+                progress(0.05, STEP_COPYING_THE_DATABASE())
                 # A first copy while writes go on (not consistent), so that the pause below only
                 # brings it up to date: it compares blocks and rewrites the ones that differ.
                 self._copy(self.database, tmp / manifest.DATABASE)
@@ -267,11 +279,11 @@ class Snapshots:
         step("snapshot: database copied")
         db = tmp / manifest.DATABASE
         try:
-            progress(0.4, "checking the copy")
+            progress(0.4, STEP_CHECKING_THE_COPY())
             fsync_file(db)
             digest = sha256_file(db)
             step("snapshot: database synced")
-            progress(0.6, "storing attachments")
+            progress(0.6, STEP_STORING_ATTACHMENTS())
             stored, missing = self._store_attachments(captured.attachments)
             step("snapshot: attachments stored")
             data = {
@@ -304,13 +316,13 @@ class Snapshots:
         log.info("snapshot %s (%s) taken; writes paused %.3f s", snap_id, reason, captured.pause_s)
         info = self.get(snap_id)
         if verify:
-            progress(0.8, "verifying")
+            progress(0.8, STEP_VERIFYING())
             try:
                 info = self.verify(snap_id)
             except SnapshotInvalid as exc:
                 log.warning("snapshot %s failed its verification: %s", snap_id, exc)
                 info = self.get(snap_id)
-        progress(1.0, "done")
+        progress(1.0, STEP_DONE())
         return info
 
     def _store_attachments(self, hashes: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -397,11 +409,11 @@ class Snapshots:
         if text.endswith(snapfile.SUFFIX) or os.sep in text or path.is_file():
             if not path.is_file():
                 raise SnapshotNotFound(f"There is no file {path}.")
-            progress(0.1, "unpacking")
+            progress(0.1, STEP_UNPACKING())
             data = snapfile.extract(path, folder, passphrase)
             label = path.name
             manifest.check(data, label)
-            progress(0.5, "checking")
+            progress(0.5, STEP_CHECKING())
             return self._verify_unpacked(folder, data, label)
         return self._stage_local(self.get(text), folder, progress)
 
@@ -412,7 +424,7 @@ class Snapshots:
         source = info.path / manifest.DATABASE
         if not source.exists():
             raise SnapshotInvalid(f"The database file of {label} is missing. Nothing was changed.")
-        progress(0.1, "copying")
+        progress(0.1, STEP_COPYING())
         try:
             digest = copy_hashed(source, folder / manifest.DATABASE)
         except OSError as exc:
@@ -429,7 +441,7 @@ class Snapshots:
             if sha256_file(cas) != sha:
                 raise SnapshotInvalid(f"The attachment {sha[:12]}… of {label} is damaged. Nothing was changed.")
             attachments[sha] = cas
-        progress(0.6, "opening the copy")
+        progress(0.6, STEP_OPENING_THE_COPY())
         manifest.check_database(folder / manifest.DATABASE, data, label)
         return Staged(folder, data, attachments, label)
 
@@ -469,14 +481,14 @@ class Snapshots:
                 if not cas.exists():
                     raise SnapshotInvalid(f"Snapshot {info.id} misses the attachment {sha[:12]}…; it cannot be exported. Nothing was written.")
                 files.append((f"attachments/{sha}", cas, sha))
-            progress(0.1, "writing the file")
+            progress(0.1, STEP_WRITING_THE_FILE())
             try:
                 snapfile.write(out, data, files, passphrase)
             except OSError as exc:
                 if _no_space(exc):
                     raise NoSpaceError(f"The disk of {out.parent} is full; the export was not written.") from None
                 raise SnapshotError(f"The export to {out} failed: {exc.strerror or exc}. Nothing was written.") from None
-            progress(1.0, "done")
+            progress(1.0, STEP_DONE())
             return out
 
     # -- retention ----------------------------------------------------------------------------

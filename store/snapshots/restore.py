@@ -22,11 +22,18 @@ from store.core.db import Store
 from store.core.disk import free_mb
 from store.core.errors import SnapshotError
 from store.core.fsutil import copy_durable, fsync_dir, remove_tree
+from store.core.texts import said
 from store.fielddata.attachments import attachment_path
 from store.snapshots.engine import Progress, SnapshotInfo, Snapshots, Staged, manifest, no_progress
 from store.snapshots.errors import NoSpaceError
 
 log = logging.getLogger(__name__)
+
+STEP_SAVING_THE_CURRENT_DATA_AS_A_SNAPSHOT = said("snap.step.saving_the_current_data_as_a_snapshot", "saving the current data as a snapshot")
+STEP_COPYING_ATTACHMENTS = said("snap.step.copying_attachments", "copying attachments")
+STEP_PUTTING_THE_RESTORED_DATABASE_IN_PLACE = said("snap.step.putting_the_restored_database_in_place", "putting the restored database in place")
+STEP_CHECKING_THE_SNAPSHOT = said("snap.step.checking_the_snapshot", "checking the snapshot")
+STEP_DONE = said("snap.step.done", "done")
 
 STAGING_PREFIX = ".restore-"
 
@@ -49,14 +56,14 @@ def swap_in(store: Store, snaps: Snapshots, staged: Staged, *, progress: Progres
     database = store.path
     with snaps.lock:
         try:
-            progress(0.5, "saving the current data as a snapshot")
+            progress(0.5, STEP_SAVING_THE_CURRENT_DATA_AS_A_SNAPSHOT())
             store.writer.close()  # no write can slip in between the pre-restore snapshot and the swap
             step("restore: writes stopped")
             pre = snaps.create_quiescent("pre-restore")
         finally:
             store.close(checkpoint=False)
         step("restore: store closed")
-        progress(0.75, "copying attachments")
+        progress(0.75, STEP_COPYING_ATTACHMENTS())
         attachments = snaps.attachments_dir
         for sha, source in staged.attachments.items():
             target = attachment_path(attachments, sha)
@@ -74,7 +81,7 @@ def swap_in(store: Store, snaps: Snapshots, staged: Staged, *, progress: Progres
             os.replace(wal, recovery / f"{wal.name}.before-restore-{pre.id}")
             fsync_dir(database.parent)
             step("restore: old WAL set aside")
-        progress(0.9, "putting the restored database in place")
+        progress(0.9, STEP_PUTTING_THE_RESTORED_DATABASE_IN_PLACE())
         os.replace(staged.database, database)
         fsync_dir(database.parent)
         step("restore: database replaced")
@@ -111,7 +118,7 @@ def restore(
     """
     folder = staging_folder(store.path)
     try:
-        progress(0.05, "checking the snapshot")
+        progress(0.05, STEP_CHECKING_THE_SNAPSHOT())
         staged = snaps.stage(source, passphrase, folder, progress=lambda f, m: progress(0.05 + f * 0.4, m))
         check_space(store, snaps)
         before_swap()
@@ -120,7 +127,7 @@ def restore(
         finally:
             reopened = reopen()
         check_restored(reopened, staged)
-        progress(1.0, "done")
+        progress(1.0, STEP_DONE())
         return {
             "restored": staged.manifest["id"],
             "source": staged.label,

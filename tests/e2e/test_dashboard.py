@@ -84,8 +84,8 @@ def test_figures_match_records_made_before_start(start_app, page, tmp_path):
     geo = page.locator(".st-key-dash_geo tbody tr")
     expect(geo).to_have_count(1)
     expect(geo.first).to_contain_text("Location")
-    expect(geo.first).to_contain_text("52.40000 – 52.60000")
-    expect(geo.first).to_contain_text("13.30000 – 13.50000")
+    expect(geo.first).to_contain_text("52.4 – 52.6")
+    expect(geo.first).to_contain_text("13.3 – 13.5")
     expect(page.locator(".st-key-dash_per_day canvas, .st-key-dash_per_day svg").first).to_be_visible()
 
     full_boxes = [page.locator(f".st-key-{k}").bounding_box() for k in ("dash_per_day", "dash_completeness")]

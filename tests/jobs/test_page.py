@@ -96,15 +96,19 @@ def test_finished_job_offers_its_file_and_failed_job_its_error(jobs_page, rt):
     assert sum("Done" in t for t in row_texts) == 1
 
 
-def test_a_job_refused_for_good_offers_no_retry_and_names_its_task_in_words(jobs_page, rt):
+def test_a_job_refused_for_good_offers_no_retry_and_names_its_task_in_words(jobs_page, rt, tmp_path):
     """A refused import (its file did not pass the check) failed on its first of three attempts:
     the same run would fail the same way, so Retry is off; the row names the task in words, no
     "attempt 1 of 3", and the technical name is in the details."""
-    refused = JobResult(
-        id=new_job_id(), name="records.import", args={}, status="failed", attempts=1, max_attempts=3,
-        error="Nothing was imported: 1 problem.",
-    )
-    rt.jobs.ledger.insert(refused)
+    from store.fielddata.projects import create_project
+    from store.formdef import demo_form
+
+    project = create_project(rt.store, "Trees", demo_form(), user=rt.user, source="demo")
+    bad = tmp_path / "trees.csv"
+    bad.write_text("species,dbh_cm\nquercus_robur,lots\n", encoding="utf-8")
+    job_id = rt.jobs.enqueue("records.import", {"project_id": project.id, "path": str(bad)})
+    refused = rt.jobs.wait(job_id)
+    assert refused.status == "failed" and refused.attempts == 1 and refused.error.startswith("Nothing was imported: 1 problem.")
     at = jobs_page()
     assert at.button(key="jobs_retry_0").disabled
     row = " ".join(m.value for m in at.markdown)
