@@ -20,6 +20,7 @@ from store.core.texts import said
 
 log = logging.getLogger(__name__)
 
+BUSY = said("operation.busy", "Another snapshot operation is still running; wait until it has finished.")
 UNEXPECTED = said("operation.unexpected", "The operation stopped because of an unexpected problem ({kind}); the details are in the log.")
 
 Progress = Callable[[float, str], None]
@@ -61,7 +62,7 @@ def start(kind: str, label: str, fn: Callable[[Progress], Any], *, cleanup: Call
     global _current
     with _lock:
         if busy():
-            raise FieldbookError("Another snapshot operation is still running; wait until it has finished.")
+            raise FieldbookError(BUSY())
         op = Operation(kind, label)
         _current = op
 

@@ -33,6 +33,7 @@ from app.views import (
     settings,
     snapshots,
 )
+from store.core.locale import symbols
 
 # The page's icon: an emoji is drawn by the page itself. A ":material/…:" icon is fetched from
 # fonts.gstatic.com (offline: never; the edge's security policy refuses it), and for an image file
@@ -132,7 +133,13 @@ def _render() -> str:
     _apply_theme(session.theme)
     # always drawn (in every language), so the elements after it keep their places
     words = {} if session.lang == "en" else {"choose": session.t("upload.choose"), "drop": session.t("upload.drop")}
-    st.html(f"<style>{styles.language_css(session.lang, session.t('a11y.skip'), words)}</style>")
+    names = {"nav_back": session.t("nav.back"), "nav_forward": session.t("nav.forward"), "list_prev": session.t("list.prev"), "list_next": session.t("list.next")}
+    labels = {} if session.lang == "en" else {
+        "Add files": session.t("upload.add"), "file upload": session.t("upload.input"),
+        "Remove ": session.t("upload.remove") + " ", "Link to heading": session.t("a11y.heading_link"),
+    }
+    css = styles.language_css(session.lang, session.t("a11y.skip"), words, names, symbols(session.lang)[0], labels)
+    st.html(f"<style>{css}</style>")
     ROUTER.sync_query_params(session)
     _header(session)
     ROUTER.render_navigation(session)

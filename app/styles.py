@@ -40,15 +40,26 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def language_css(lang: str, skip: str, words: dict[str, str]) -> str:
+def language_css(
+    lang: str, skip: str, words: dict[str, str], names: dict[str, str] | None = None, decimal: str = ".", labels: dict[str, str] | None = None
+) -> str:
     """CSS for the reader's language ``lang``: the document's language and the words of
     Streamlit's "Skip to main content" link (``skip``), as properties the page's script applies
     (app/desktop/edge.py, _A11Y_JS), and the file uploader's own English words (Streamlit 1.67
     has no option for them): ``words`` maps ``choose`` and ``drop`` to the texts, or is empty for
     English, where Streamlit's words stay. The label is replaced, not covered: the English text is
     ``display: none`` (so screen readers skip it too) and the new words are the generated
-    content, which screen readers read. Covered by tests/e2e/test_language.py."""
-    root = f":root {{ --fb-lang: {_quoted(lang)}; --fb-skip: {_quoted(skip)}; }}"
+    content, which screen readers read. ``names`` maps a button's key to its spoken name (the
+    arrows, whose label is a symbol); ``decimal`` is the language's decimal symbol; ``labels``
+    maps Streamlit's English control names (a key ending in a space is a name's start) to the
+    language's. Covered by tests/e2e/test_language.py."""
+    named = "".join(f" --fb-name-{key}: {_quoted(name)};" for key, name in (names or {}).items())
+    import json
+
+    named += f" --fb-labels: {_quoted(json.dumps(labels or {}, ensure_ascii=True))};"
+    if words:  # the uploader button's name for screen readers (axe does not count generated content): _A11Y_JS
+        named += f" --fb-upload: {_quoted(words['choose'])};"
+    root = f":root {{ --fb-lang: {_quoted(lang)}; --fb-skip: {_quoted(skip)}; --fb-decimal: {_quoted(decimal)};{named} }}"
     if not words:
         return root
     return root + f"""

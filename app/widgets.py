@@ -25,7 +25,7 @@ from app.desktop import flush
 from app.desktop import runtime as runtime_module
 from app.session import Session
 from store.core import FieldbookError, FileRef
-from store.core.locale import date_input_format, format_count, format_number
+from store.core.locale import date_input_format, format_count, format_fixed
 from store.fielddata import save_attachment
 
 log = logging.getLogger(__name__)
@@ -339,8 +339,8 @@ def _size(n: int, lang: str) -> str:
     if n < 1024:
         return f"{format_count(n, lang)} B"
     if n < 1_048_576:
-        return f"{format_number(round(n / 1024, 1), lang)} KB"
-    return f"{format_number(round(n / 1_048_576, 1), lang)} MB"
+        return f"{format_fixed(n / 1024, 1, lang)} KB"
+    return f"{format_fixed(n / 1_048_576, 1, lang)} MB"
 
 
 def _file_changed(scope: str, key: str, wkey: str, after: AfterChange | None) -> None:

@@ -346,7 +346,11 @@ _UPLOAD_MESSAGE_JS = """(() => {
 #   button's label names it (app/styles.py hides that label from sight on icon buttons);
 # - the sidebar's button of the current page is aria-current="page";
 # - the document's language is the user's (3.1.1: a screen reader pronounces German as German),
-#   and Streamlit's "Skip to main content" link says so in it — both from the app's language CSS;
+#   and Streamlit's "Skip to main content" link says so in it; the arrow buttons (header ← →, the
+#   list's ◀ ▶) are named in words, not by their symbols, an uploaded file's size has the
+#   language's decimal symbol, and Streamlit's own English control names (the uploader's "Add
+#   files" and "Remove x.csv", "Link to heading") are said in the language — all from the app's
+#   language CSS;
 # - after a move to another page, the focus goes to the new page's heading (else the header's
 #   title), not to the document's body — 42 Tabs back to where the user was.
 _A11Y_JS = """(() => {
@@ -365,12 +369,50 @@ _A11Y_JS = """(() => {
     const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
     return value.length > 1 ? value.slice(1, -1).replace(/\\\\(.)/g, '$1') : '';
   };
-  const language = () => {  // at once, in the observer's microtask: no English shown in between
-    const lang = said('--fb-lang');
+  const ARROWS = ['nav_back', 'nav_forward', 'list_prev', 'list_next'];
+  let words = null;  // read from the CSS only when a style sheet came or went (getComputedStyle costs)
+  const styled = records => records.some(r => [...r.addedNodes, ...r.removedNodes].some(
+    n => n.nodeName === 'STYLE' || (n.querySelector && n.querySelector('style'))));
+  const language = records => {  // at once, in the observer's microtask: no English shown in between
+    if (!words || !words.lang || styled(records)) {
+      let labels = {};
+      try { labels = JSON.parse(said('--fb-labels') || '{}'); } catch (e) { labels = {}; }
+      words = {lang: said('--fb-lang'), skip: said('--fb-skip'), decimal: said('--fb-decimal'), labels, upload: said('--fb-upload'),
+               names: Object.fromEntries(ARROWS.map(key => [key, said('--fb-name-' + key)]))};
+    }
+    const {lang, decimal} = words;
     if (lang && document.documentElement.lang !== lang) document.documentElement.lang = lang;
     const skip = document.querySelector('[data-testid="stSkipToContent"]');
-    const skipWords = said('--fb-skip');
-    if (skip && skipWords && skip.textContent !== skipWords) skip.textContent = skipWords;
+    const upload = words.upload;  // the uploader's button: its English label is hidden (app/styles.py)
+    if (upload) document.querySelectorAll('[data-testid="stFileUploaderDropzone"] > span > button').forEach(b => {
+      if (b.getAttribute('aria-label') !== upload) b.setAttribute('aria-label', upload);
+    });
+    const skipWords = words.skip;
+    if (skip && skipWords && skip.textContent !== skipWords) skip.textContent = skipWords;  // an uploaded file's size ("5.6KB"), as the language writes it
+    if (decimal && decimal !== '.') {
+      document.querySelectorAll('[data-testid="stFileChip"] *').forEach(el => el.childNodes.forEach(node => {
+        const m = node.nodeType === 3 && /^(\\d+)(?:\\.(\\d+))?\\s?(B|KB|MB|GB)$/.exec(node.data.trim());
+        const text = m && m[1] + (m[2] ? decimal + m[2] : '') + '\u00a0' + m[3];
+        if (text && node.data !== text) node.data = text;
+      }));
+    }
+    // Streamlit's own English names of its controls ("Add files", "Remove x.csv", "Link to
+    // heading"), said in the language: whole names, or a name's start ("Remove ") as a prefix
+    const labels = words.labels;
+    if (Object.keys(labels).length) {
+      document.querySelectorAll('[aria-label]').forEach(el => {
+        const name = el.getAttribute('aria-label');
+        const whole = labels[name];
+        const start = !whole && Object.keys(labels).find(k => k.endsWith(' ') && name.startsWith(k));
+        const said = whole || (start && labels[start] + name.slice(start.length));
+        if (said && said !== name) el.setAttribute('aria-label', said);
+      });
+    }
+    for (const key of ARROWS) {  // arrows: a spoken name
+      const button = document.querySelector('.st-key-' + key + ' button');
+      const name = words.names[key];
+      if (button && name && button.getAttribute('aria-label') !== name) button.setAttribute('aria-label', name);
+    }
   };
   const mark = () => {
     document.querySelectorAll('button [data-testid="stIconMaterial"]:not([aria-hidden])').forEach(icon => icon.setAttribute('aria-hidden', 'true'));
@@ -398,7 +440,7 @@ _A11Y_JS = """(() => {
   const later = () => {
     if (!queued) { queued = true; setTimeout(() => { queued = false; mark(); }, 200); }
   };
-  new MutationObserver(() => { language(); later(); }).observe(document.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+  new MutationObserver(records => { language(records); later(); }).observe(document.documentElement, {childList: true, subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
   window.addEventListener('resize', later);  // a narrower window makes a table scroll
 })();"""
 

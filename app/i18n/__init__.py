@@ -61,7 +61,13 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # controlled widgets and forms
     "file.remove": {"en": "Remove", "de": "Entfernen"},
+    "list.prev": {"en": "Previous page", "de": "Vorige Seite"},
+    "list.next": {"en": "Next page", "de": "Nächste Seite"},
     "a11y.skip": {"en": "Skip to main content", "de": "Zum Hauptinhalt springen"},
+    "upload.add": {"en": "Add files", "de": "Dateien hinzufügen"},
+    "upload.input": {"en": "file upload", "de": "Datei hochladen"},
+    "upload.remove": {"en": "Remove", "de": "Entfernen:"},
+    "a11y.heading_link": {"en": "Link to heading", "de": "Link zu dieser Überschrift"},
     "upload.choose": {"en": "Upload", "de": "Datei wählen"},
     "upload.drop": {"en": "or drop a file here", "de": "oder Datei hierher ziehen"},
     "file.too_big": {

@@ -18,7 +18,7 @@ from app.project_context import require_project
 from app.session import Session
 from app.slots import label_escape, md_escape, message
 from store.core import FieldbookError
-from store.core.locale import format_count, format_number
+from store.core.locale import format_count, format_date, format_number
 from store.fielddata import Dashboard, GeoSummary, load_form, project_dashboard
 from store.formdef import FormDef
 
@@ -79,9 +79,11 @@ def _per_day(session: Session, figures: Dashboard) -> None:
     import pandas as pd  # ~0.7 s with numpy and pyarrow: not on the way to the first page at start-up
 
     day, records = session.t("dash.col.date"), session.t("dash.col.records")
-    # Days as text: one bar per day that has records, evenly spaced however few there are.
-    data = pd.DataFrame({day: [d.isoformat() for d, _ in figures.per_day], records: [int(n) for _, n in figures.per_day]})
-    st.bar_chart(data, x=day, y=records, height=CHART_HEIGHT)
+    # Days as text, as the language writes them: one bar per day that has records, evenly spaced
+    # however few there are, in the order of the days (sort=False: not by the text)
+    days = sorted(figures.per_day)
+    data = pd.DataFrame({day: [format_date(d, session.lang) for d, _ in days], records: [int(n) for _, n in days]})
+    st.bar_chart(data, x=day, y=records, height=CHART_HEIGHT, sort=False)
 
 
 def _per_author(session: Session, figures: Dashboard) -> None:

@@ -31,7 +31,7 @@ def problem_box(session: Session, lines: list[str]) -> None:
     with st.container(height=PROBLEM_HEIGHT, key="fe_problems"):
         if lines:
             for line in lines:
-                st.markdown(f":red[:material/error: {md_escape(line)}]")
+                st.markdown(f":red[:material/error: {md_escape(session.say(line))}]")
         else:
             st.caption(session.t("fe.problems_hint"))
 

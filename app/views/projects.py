@@ -23,6 +23,8 @@ from store.core import FieldbookError
 from store.core.locale import format_moment
 from store.fielddata import projects as proj
 from store.formdef import FormDef, FormDefError, ImportResult, Problem, demo_form, form_from_json, form_from_text, import_xlsform
+from store.formdef.model import FORM_NOT_UTF8 as NOT_UTF8
+from store.formdef.model import FORM_WRONG_KIND as WRONG_KIND
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +46,10 @@ def _read_form(name: str, data: bytes) -> ImportResult:
         try:
             return ImportResult(form_from_text(data.decode("utf-8-sig")), [], [])
         except UnicodeDecodeError:
-            return ImportResult(None, [Problem(name, "The file is not UTF-8 text, so it cannot be a Fieldbook form (.json).")], [])
+            return ImportResult(None, [Problem(name, NOT_UTF8())], [])
         except FormDefError as exc:
             return ImportResult(None, exc.problems, [])
-    return ImportResult(None, [Problem(name, "Only XLSForm spreadsheets (.xlsx) and Fieldbook forms (.json) can be imported.")], [])
+    return ImportResult(None, [Problem(name, WRONG_KIND())], [])
 
 
 def _blank_form(name: str) -> FormDef:

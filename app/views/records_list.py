@@ -234,8 +234,8 @@ def render(session: Session) -> None:
     number = page.offset // PAGE_SIZE
     pages = max(1, -(-page.total // PAGE_SIZE))
     prev, where, nxt = st.columns([1, 4, 1], vertical_alignment="center")
-    prev.button("◀", key="list_prev", on_click=_turn, args=(scope, number - 1), disabled=number == 0, width="stretch")
+    prev.button("◀", key="list_prev", help=session.t("list.prev"), on_click=_turn, args=(scope, number - 1), disabled=number == 0, width="stretch")
     first = page.offset + 1 if page.total else 0
     count = lambda n: format_count(n, session.lang)  # noqa: E731
     where.markdown(session.t("list.position", first=count(first), last=count(page.offset + len(page.rows)), total=count(page.total), page=count(number + 1), pages=count(pages)))
-    nxt.button("▶", key="list_next", on_click=_turn, args=(scope, number + 1), disabled=number + 1 >= pages, width="stretch")
+    nxt.button("▶", key="list_next", help=session.t("list.next"), on_click=_turn, args=(scope, number + 1), disabled=number + 1 >= pages, width="stretch")

@@ -115,7 +115,7 @@ def import_records_job(
         "records": report.imported,
         "rows": report.rows,
         "already_imported": report.already_imported,
-        "warnings": [texts.encode(w) for w in report.warnings],  # Texts: the Jobs page says them in German
+        "warnings": [str(w) for w in report.warnings],  # English; the page words them from import-report.json
         "path": str(report_path),
     }
 
@@ -123,7 +123,9 @@ def import_records_job(
 def refused_for_good(name: str, error: str | None) -> bool:
     """Whether a failed job of task ``name`` was an import refused by its check: the same file
     would be refused the same way, so running it again is no help (the Jobs page offers no Retry)."""
-    return name == "records.import" and (REFUSED.of(error) or REFUSED_MORE.of(error))
+    if isinstance(error, texts.Text):
+        return name == "records.import" and (REFUSED.of(error) or REFUSED_MORE.of(error))
+    return name == "records.import" and (error or "").startswith("Nothing was imported:")  # a job of an older version
 
 
 def rejection(report: Report, report_path: Path, first: int = 3) -> texts.Text:

@@ -7,6 +7,17 @@ import time
 from pathlib import Path
 
 from store.core.errors import DiskFullError
+from store.core.texts import said
+
+CANNOT_START = said(
+    "disk.cannot_start",
+    "Fieldbook cannot start: only {free} MB are free on the disk of {folder} (it needs {needs} MB). "
+    "Free some space and start it again; your data is unchanged.",
+)
+TOO_LITTLE = said(
+    "disk.too_little",
+    "Only {free} MB are free on the disk of {folder}; Fieldbook needs at least {needs} MB to save safely. Free some space; nothing was saved.",
+)
 
 
 def free_mb(folder: Path) -> float:
@@ -24,10 +35,7 @@ def raise_if_disk_full(folder: Path, min_free_mb: int, error: BaseException) -> 
     except OSError:
         return
     if free < min_free_mb:
-        raise DiskFullError(
-            f"Fieldbook cannot start: only {free:.0f} MB are free on the disk of {folder} (it needs {min_free_mb} MB). "
-            "Free some space and start it again; your data is unchanged."
-        ) from error
+        raise DiskFullError(CANNOT_START(free=str(round(free)), folder=str(folder), needs=str(min_free_mb))) from error
 
 
 class DiskGuard:
@@ -49,7 +57,4 @@ class DiskGuard:
             self._free = free_mb(self.folder)
             self._checked_at = now
         if self._free < self.min_free_mb:
-            raise DiskFullError(
-                f"Only {self._free:.0f} MB are free on the disk of {self.folder}; Fieldbook needs at least "
-                f"{self.min_free_mb} MB to save safely. Free some space; nothing was saved."
-            )
+            raise DiskFullError(TOO_LITTLE(free=str(round(self._free)), folder=str(self.folder), needs=str(self.min_free_mb)))

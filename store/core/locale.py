@@ -43,6 +43,11 @@ def format_number(value: int | float, lang: str) -> str:
     return text.replace(".", decimal)
 
 
+def format_fixed(value: float, digits: int, lang: str) -> str:
+    """``value`` with exactly ``digits`` decimals in ``lang`` (``1,5`` / ``1.5``; sizes: ``1,0 MB``)."""
+    return f"{value:.{digits}f}".replace(".", symbols(lang)[0])
+
+
 def format_count(n: int, lang: str) -> str:
     """A count as the language groups it: 5,003 in English, 5.003 in German."""
     from babel.numbers import format_decimal

@@ -109,9 +109,13 @@ def decode(value: str | None) -> str | None:
         return value
     try:
         data = json.loads(value)
-        return _revive(data)
-    except (ValueError, TypeError, KeyError):
+    except ValueError:
         return value
+    try:
+        return _revive(data)
+    except Exception:  # noqa: BLE001 (arguments a later version words differently: its English words)
+        english = data.get("en") if isinstance(data, dict) else None
+        return english if isinstance(english, str) else value
 
 
 def _plain(args: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,8 +27,13 @@ from typing import Any, TypeVar
 import duckdb
 
 from store.core.errors import StoreError
+from store.core.texts import said
 
 log = logging.getLogger(__name__)
+
+NOT_FINISHED = said("store.writer_not_finished", "The database writer did not finish its queued writes in time.")
+CLOSED = said("store.closed", "The database is closed; the change was not saved.")
+NOT_SAVED = said("store.not_saved", "The database could not save the change: {reason}")
 
 T = TypeVar("T")
 WriteFn = Callable[[duckdb.DuckDBPyConnection], Any]
@@ -113,14 +118,14 @@ class Writer:
             self._queue.put(_STOP)
         self._thread.join(timeout)
         if self._thread.is_alive():
-            raise StoreError("The database writer did not finish its queued writes in time.")
+            raise StoreError(NOT_FINISHED())
 
     # -- thread ---------------------------------------------------------------------------
 
     def _put(self, unit: _Unit) -> Future[Any]:
         with self._close_lock:
             if self._closed:
-                raise StoreError("The database is closed; the change was not saved.")
+                raise StoreError(CLOSED())
             self._queue.put(unit)
         return unit.future
 
@@ -196,7 +201,7 @@ class Writer:
             # The transaction died without telling which unit killed it (COMMIT failed, or a
             # unit swallowed a failed statement, which aborts the transaction silently).
             if len(pending) == 1:
-                pending[0].future.set_exception(StoreError(f"The database could not save the change: {error}"))
+                pending[0].future.set_exception(StoreError(NOT_SAVED(reason=str(error))))
                 return
             for unit in pending:
                 self._commit_group([unit])

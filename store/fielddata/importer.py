@@ -92,7 +92,9 @@ class RowProblem:
         place = "column" if self.column else "field" if self.field else ""
         name = self.column or self.field
         if self.row is not None:
-            return (AT_ROW_COLUMN if place == "column" else AT_ROW_FIELD if place else AT_ROW)(row=self.row, name=name, message=self.message)
+            # the row as the spreadsheet numbers it (str: never grouped, "1250" not "1,250")
+            row = str(self.row)
+            return (AT_ROW_COLUMN if place == "column" else AT_ROW_FIELD if place else AT_ROW)(row=row, name=name, message=self.message)
         return (AT_COLUMN if place == "column" else AT_FIELD)(name=name, message=self.message) if place else self.message
 
     def __str__(self) -> str:

@@ -25,11 +25,22 @@ from store.core.device import Device, device_of
 from store.core.errors import ValidationError
 from store.core.ids import uuid7
 from store.core.outbox import add_audit, add_change, diff
+from store.core.texts import said
+from store.fielddata.projects import GONE as PROJECT_GONE
 from store.fielddata.projects import PROJECTS_TAG, ProjectNotFound, load_form, project_tag
 from store.formdef import FormDef, initial_values
 from store.formdef.convert import format_value
 
 STATUSES = ("draft", "final")
+
+SAVED_MEANWHILE = said(
+    "record.saved_meanwhile",
+    "This record was saved by {user} at {time} since you opened it. "
+    "Your changes are still here: “Keep my changes” puts them on top of the newest version.",
+)
+THIS_RECORD_DOES_EXIST = said("record.this_record_does_exist", "This record does not exist (any more).")
+RECORD_EITHER_DRAFT_FINAL = said("record.record_either_draft_final", "A record is either a draft or final, not “{status}”.")
+THIS_RECORD_HAS_VERSION = said("record.this_record_has_version", "This record has no version {version}.")
 
 
 class RecordNotFound(ValidationError):
@@ -123,7 +134,7 @@ def _payload(record: Record, base_hlc: str | None = None) -> dict[str, Any]:
 def _fetch(con: duckdb.DuckDBPyConnection, record_id: str) -> Record:
     rows = con.execute(f"SELECT {_COLUMNS} FROM records WHERE id = ?", [record_id]).fetchall()
     if not rows:
-        raise RecordNotFound("This record does not exist (any more).")
+        raise RecordNotFound(THIS_RECORD_DOES_EXIST())
     return _record(rows[0])
 
 
@@ -173,7 +184,7 @@ def _after_write(
 
 def _check_status(status: str) -> None:
     if status not in STATUSES:
-        raise ValidationError(f"A record is either a draft or final, not “{status}”.")
+        raise ValidationError(RECORD_EITHER_DRAFT_FINAL(status=status))
 
 
 def _insert_sql() -> str:
@@ -251,7 +262,7 @@ def _create(
 def _live_project(con: duckdb.DuckDBPyConnection, project_id: str) -> None:
     rows = con.execute("SELECT deleted_at FROM projects WHERE id = ?", [project_id]).fetchall()
     if not rows or rows[0][0] is not None:
-        raise ProjectNotFound("This project does not exist (any more).")
+        raise ProjectNotFound(PROJECT_GONE())
 
 
 def _invalidate(store: Store, project_id: str) -> None:
@@ -292,10 +303,7 @@ def change_record(
     def apply(con: duckdb.DuckDBPyConnection) -> Record:
         old = _fetch(con, record_id)
         if expected_version is not None and old.version != expected_version:
-            raise StaleRecord(
-                f"This record was saved by {old.updated_by} at {old.updated_at:%H:%M} since you opened it. "
-                "Your changes are still here: “Keep my changes” puts them on top of the newest version."
-            )
+            raise StaleRecord(SAVED_MEANWHILE(user=old.updated_by, time=f"{old.updated_at.astimezone():%H:%M}"))
         if check is not None:
             check(con, old)
         new_data = dict(data) if data is not None else old.data
@@ -349,7 +357,7 @@ def restore_version(store: Store, record_id: str, version: int, *, user: str) ->
     """Make an older version current again, as a new version (the history keeps everything)."""
     old = next((v for v in record_history(store, record_id) if v.version == version), None)
     if old is None:
-        raise RecordNotFound(f"This record has no version {version}.")
+        raise RecordNotFound(THIS_RECORD_HAS_VERSION(version=version))
     return change_record(
         store, record_id, user=user, action="restore", data=old.data, status=old.status, form_version=old.form_version,
         note=f"restored version {version}",
@@ -359,7 +367,7 @@ def restore_version(store: Store, record_id: str, version: int, *, user: str) ->
 def get_record(store: Store, record_id: str) -> Record:
     row = store.read_one(f"SELECT {_COLUMNS} FROM records WHERE id = ?", [record_id])
     if row is None:
-        raise RecordNotFound("This record does not exist (any more).")
+        raise RecordNotFound(THIS_RECORD_DOES_EXIST())
     return _record(row)
 
 

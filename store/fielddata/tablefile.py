@@ -78,7 +78,7 @@ class Table:
                 continue
             count += 1
             if count > self.max_rows:
-                raise TableFileError(TOO_MANY_ROWS(n=self.max_rows, row=number))
+                raise TableFileError(TOO_MANY_ROWS(n=self.max_rows, row=str(number)))
             yield number, cells
 
     @property
@@ -212,7 +212,7 @@ def _safe(reader: Any, name: str) -> Iterator[list[str]]:
         for row in reader:
             yield [restore_formula(cell) for cell in row]
     except csv.Error as exc:
-        raise TableFileError(BAD_CSV(name=name, row=reader.line_num, reason=str(exc))) from None
+        raise TableFileError(BAD_CSV(name=name, row=str(reader.line_num), reason=str(exc))) from None
 
 
 def _header(numbered: Iterator[tuple[int, list[Any]]], name: str) -> list[str]:

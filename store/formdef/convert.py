@@ -376,6 +376,6 @@ def format_value(form: FormDef, field: Field, stored: Any, lang: str, *, labels:
             return locale.format_time(dt.time.fromisoformat(stored), lang)
         if kind in ("photo", "file"):
             return str(stored["name"])
-    except (TypeError, KeyError, AttributeError, ValueError):
+    except Exception:  # noqa: BLE001 (documented: never raises; a date at the calendar's edge overflows)
         pass
     return stored if isinstance(stored, str) else str(stored)

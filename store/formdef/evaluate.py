@@ -60,6 +60,9 @@ class Evaluation:
 
 
 RULE_FAILED = texts.said("value.rule_failed", "The form's rule for this field could not be worked out: {detail}")
+RULE_FAILED_DOT = texts.said("value.rule_failed_dot", "The form's rule for this field could not be worked out: {detail}.")
+NOT_WHOLE = texts.said("value.calculation_not_whole", "the calculation gave {number}, which is not a whole number")
+CALCULATION = texts.said("value.calculation", "the calculation {error}")
 
 
 def _builtin(code: str, **facts: str) -> FieldError:
@@ -89,7 +92,8 @@ def _message(code: str, given: Mapping[str, str], **facts: str) -> FieldError:
 def _expression_error(exc: ValidationError) -> FieldError:
     detail = exc.detail if isinstance(exc, ExpressionError) else texts.of(exc)
     error = _builtin("expression", detail=f"{detail.rstrip('.')}.")
-    return FieldError(error.code, error.message, RULE_FAILED(detail=detail))
+    said = RULE_FAILED if str(detail).endswith(".") else RULE_FAILED_DOT  # one full stop, as in ``message``
+    return FieldError(error.code, error.message, said(detail=detail))
 
 
 def _expr_value(item: Field, stored: Any) -> Any:
@@ -110,7 +114,7 @@ def coerce_result(item: Field, result: Any) -> Any:
         if kind in ("integer", "decimal"):
             number = semantics.to_number(result)
             if kind == "integer" and number is not None and number != int(number):
-                raise ValidationError(f"the calculation gave {number_text(number)}, which is not a whole number")
+                raise ValidationError(NOT_WHOLE(number=number_text(number)))
             return to_stored(item, number)
         if kind == "date":
             return semantics.call("date", [result], _NO_CONTEXT).isoformat()
@@ -122,7 +126,7 @@ def coerce_result(item: Field, result: Any) -> Any:
             return result.time().replace(microsecond=0).isoformat()
         return to_stored(item, result)
     except semantics.SemanticError as exc:
-        raise ValidationError(f"the calculation {exc}") from None
+        raise ValidationError(CALCULATION(error=texts.of(exc))) from None
 
 
 _NO_CONTEXT = semantics.Context({}, None, dt.date(1970, 1, 1), dt.datetime(1970, 1, 1))

@@ -56,6 +56,27 @@ log = logging.getLogger(__name__)
 
 _ID = re.compile(r"\d{8}T\d{6}Z(-\d+)?")  # fullmatch
 
+SNAPSHOT_LABEL = said("snap.label", "snapshot {id}")
+THERE_SNAPSHOT_YET = said("snap.there_snapshot_yet", "There is no snapshot yet.")
+THERE_SNAPSHOT_FIELDBOOK_SNAPSHOT = said("snap.there_snapshot_fieldbook_snapshot", "There is no snapshot {ref!r}. `fieldbook snapshot list` shows the ones there are.")
+DATABASE_COULD_CHECKPOINTED_READER = said("snap.database_could_checkpointed_reader", "The database could not be checkpointed (a reader is still busy); the snapshot was not taken. Try again.")
+DISK_BECAME_FULL_WHILE = said("snap.disk_became_full_while", "The disk of {folder} became full while the snapshot was copied; nothing was changed.")
+DISK_BECAME_FULL_WHILE2 = said("snap.disk_became_full_while2", "The disk of {folder} became full while the snapshot was written; nothing was changed.")
+THERE_FILE = said("snap.there_file", "There is no file {path}.")
+DATABASE_FILE_MISSING = said("snap.database_file_missing", "The database file of {label} is missing. Nothing was changed.")
+DISK_BECAME_FULL_WHILE3 = said("snap.disk_became_full_while3", "The disk became full while {label} was checked; nothing was changed.")
+DATABASE_DOES_MATCH_CHECKSUM = said("snap.database_does_match_checksum", "The database of {label} does not match its checksum: it is damaged. Nothing was changed.")
+MISSES_ATTACHMENT_CANNOT_RESTORED = said("snap.misses_attachment_cannot_restored", "{label} misses the attachment {sha}…: it cannot be restored completely. Nothing was changed.")
+ATTACHMENT_DAMAGED = said("snap.attachment_damaged", "The attachment {sha}… of {label} is damaged. Nothing was changed.")
+HOLDS_DATABASE = said("snap.holds_database", "{label} holds no database. Nothing was changed.")
+DATABASE_DOES_MATCH_CHECKSUM2 = said("snap.database_does_match_checksum2", "The database in {label} does not match its checksum: it is damaged. Nothing was changed.")
+ATTACHMENT_DAMAGED2 = said("snap.attachment_damaged2", "The attachment {sha}… in {label} is damaged. Nothing was changed.")
+FOLDER_DOES_EXIST = said("snap.folder_does_exist", "The folder {folder} does not exist.")
+SNAPSHOT_MISSES_ATTACHMENT_CANNOT = said("snap.snapshot_misses_attachment_cannot", "Snapshot {id} misses the attachment {sha}…; it cannot be exported. Nothing was written.")
+DISK_FULL_EXPORT_WRITTEN = said("snap.disk_full_export_written", "The disk of {folder} is full; the export was not written.")
+EXPORT_FAILED_WRITTEN = said("snap.export_failed_written", "The export to {path} failed: {reason}. Nothing was written.")
+DATABASE_COULD_READ_SNAPSHOT = said("snap.database_could_read_snapshot", "The database could not be read for the snapshot: {reason}")
+
 STEP_COPYING_THE_DATABASE = said("snap.step.copying_the_database", "copying the database")
 STEP_CHECKING_THE_COPY = said("snap.step.checking_the_copy", "checking the copy")
 STEP_STORING_ATTACHMENTS = said("snap.step.storing_attachments", "storing attachments")
@@ -157,12 +178,12 @@ class Snapshots:
         snaps = self.all()
         if ref == "latest":
             if not snaps:
-                raise SnapshotNotFound("There is no snapshot yet.")
+                raise SnapshotNotFound(THERE_SNAPSHOT_YET())
             return snaps[0]
         for snap in snaps:
             if snap.id == ref:
                 return snap
-        raise SnapshotNotFound(f"There is no snapshot {ref!r}. `fieldbook snapshot list` shows the ones there are.")
+        raise SnapshotNotFound(THERE_SNAPSHOT_FIELDBOOK_SNAPSHOT(ref=ref))
 
     # -- making -------------------------------------------------------------------------------
 
@@ -252,7 +273,7 @@ class Snapshots:
         con.execute("CHECKPOINT").fetchall()
         wal = self.database.with_name(self.database.name + ".wal")
         if wal.exists() and wal.stat().st_size > 0:
-            raise SnapshotError("The database could not be checkpointed (a reader is still busy); the snapshot was not taken. Try again.")
+            raise SnapshotError(DATABASE_COULD_CHECKPOINTED_READER())
         captured = _Captured(row_counts_safe(con), manifest.schema_version(con), manifest.attachment_hashes(con), 0.0)
         try:
             target = tmp / manifest.DATABASE
@@ -262,7 +283,7 @@ class Snapshots:
                 shutil.copyfile(self.database, target)
         except OSError as exc:
             if _no_space(exc):
-                raise NoSpaceError(f"The disk of {self.dir} became full while the snapshot was copied; nothing was changed.") from None
+                raise NoSpaceError(DISK_BECAME_FULL_WHILE(folder=str(self.dir))) from None
             raise
         captured.pause_s = time.perf_counter() - started
         return captured
@@ -272,7 +293,7 @@ class Snapshots:
             shutil.copyfile(source, target)
         except OSError as exc:
             if _no_space(exc):
-                raise NoSpaceError(f"The disk of {self.dir} became full while the snapshot was copied; nothing was changed.") from None
+                raise NoSpaceError(DISK_BECAME_FULL_WHILE(folder=str(self.dir))) from None
             raise
 
     def _finish(self, snap_id: str, tmp: Path, captured: _Captured, reason: str, verify: bool, progress: Progress) -> SnapshotInfo:
@@ -311,7 +332,7 @@ class Snapshots:
             step("snapshot: published")
         except OSError as exc:
             if _no_space(exc):
-                raise NoSpaceError(f"The disk of {self.dir} became full while the snapshot was written; nothing was changed.") from None
+                raise NoSpaceError(DISK_BECAME_FULL_WHILE2(folder=str(self.dir))) from None
             raise
         log.info("snapshot %s (%s) taken; writes paused %.3f s", snap_id, reason, captured.pause_s)
         info = self.get(snap_id)
@@ -408,7 +429,7 @@ class Snapshots:
         path = Path(text)
         if text.endswith(snapfile.SUFFIX) or os.sep in text or path.is_file():
             if not path.is_file():
-                raise SnapshotNotFound(f"There is no file {path}.")
+                raise SnapshotNotFound(THERE_FILE(path=str(path)))
             progress(0.1, STEP_UNPACKING())
             data = snapfile.extract(path, folder, passphrase)
             label = path.name
@@ -418,28 +439,28 @@ class Snapshots:
         return self._stage_local(self.get(text), folder, progress)
 
     def _stage_local(self, info: SnapshotInfo, folder: Path, progress: Progress = no_progress) -> Staged:
-        label = f"snapshot {info.id}"
+        label = SNAPSHOT_LABEL(id=info.id)
         data = manifest.check(info.manifest, label)
         entry = data["files"][manifest.DATABASE]
         source = info.path / manifest.DATABASE
         if not source.exists():
-            raise SnapshotInvalid(f"The database file of {label} is missing. Nothing was changed.")
+            raise SnapshotInvalid(DATABASE_FILE_MISSING(label=label))
         progress(0.1, STEP_COPYING())
         try:
             digest = copy_hashed(source, folder / manifest.DATABASE)
         except OSError as exc:
             if _no_space(exc):
-                raise NoSpaceError(f"The disk became full while {label} was checked; nothing was changed.") from None
+                raise NoSpaceError(DISK_BECAME_FULL_WHILE3(label=label)) from None
             raise
         if digest != entry["sha256"]:
-            raise SnapshotInvalid(f"The database of {label} does not match its checksum: it is damaged. Nothing was changed.")
+            raise SnapshotInvalid(DATABASE_DOES_MATCH_CHECKSUM(label=label))
         attachments = {}
         for sha in data["attachments"]:
             cas = self.cas_path(sha)
             if not cas.exists():
-                raise SnapshotInvalid(f"{label} misses the attachment {sha[:12]}…: it cannot be restored completely. Nothing was changed.")
+                raise SnapshotInvalid(MISSES_ATTACHMENT_CANNOT_RESTORED(label=label, sha=sha[:12]))
             if sha256_file(cas) != sha:
-                raise SnapshotInvalid(f"The attachment {sha[:12]}… of {label} is damaged. Nothing was changed.")
+                raise SnapshotInvalid(ATTACHMENT_DAMAGED(sha=sha[:12], label=label))
             attachments[sha] = cas
         progress(0.6, STEP_OPENING_THE_COPY())
         manifest.check_database(folder / manifest.DATABASE, data, label)
@@ -449,16 +470,16 @@ class Snapshots:
         entry = data["files"][manifest.DATABASE]
         db = folder / manifest.DATABASE
         if not db.exists():
-            raise SnapshotInvalid(f"{label} holds no database. Nothing was changed.")
+            raise SnapshotInvalid(HOLDS_DATABASE(label=label))
         if db.stat().st_size != entry["size"] or sha256_file(db) != entry["sha256"]:
-            raise SnapshotInvalid(f"The database in {label} does not match its checksum: it is damaged. Nothing was changed.")
+            raise SnapshotInvalid(DATABASE_DOES_MATCH_CHECKSUM2(label=label))
         attachments = {}
         for sha in data["attachments"]:
             path = folder / "attachments" / sha
             if not path.exists():
-                raise SnapshotInvalid(f"{label} misses the attachment {sha[:12]}…: it cannot be restored completely. Nothing was changed.")
+                raise SnapshotInvalid(MISSES_ATTACHMENT_CANNOT_RESTORED(label=label, sha=sha[:12]))
             if sha256_file(path) != sha:
-                raise SnapshotInvalid(f"The attachment {sha[:12]}… in {label} is damaged. Nothing was changed.")
+                raise SnapshotInvalid(ATTACHMENT_DAMAGED2(sha=sha[:12], label=label))
             attachments[sha] = path
         manifest.check_database(db, data, label)
         return Staged(folder, data, attachments, label)
@@ -474,20 +495,20 @@ class Snapshots:
             if out.is_dir():
                 out = out / f"fieldbook-{info.id}{snapfile.SUFFIX}"
             if not out.parent.is_dir():
-                raise SnapshotNotFound(f"The folder {out.parent} does not exist.")
+                raise SnapshotNotFound(FOLDER_DOES_EXIST(folder=str(out.parent)))
             files = [(manifest.DATABASE, info.path / manifest.DATABASE, data["files"][manifest.DATABASE]["sha256"])]
             for sha in data["attachments"]:
                 cas = self.cas_path(sha)
                 if not cas.exists():
-                    raise SnapshotInvalid(f"Snapshot {info.id} misses the attachment {sha[:12]}…; it cannot be exported. Nothing was written.")
+                    raise SnapshotInvalid(SNAPSHOT_MISSES_ATTACHMENT_CANNOT(id=info.id, sha=sha[:12]))
                 files.append((f"attachments/{sha}", cas, sha))
             progress(0.1, STEP_WRITING_THE_FILE())
             try:
                 snapfile.write(out, data, files, passphrase)
             except OSError as exc:
                 if _no_space(exc):
-                    raise NoSpaceError(f"The disk of {out.parent} is full; the export was not written.") from None
-                raise SnapshotError(f"The export to {out} failed: {exc.strerror or exc}. Nothing was written.") from None
+                    raise NoSpaceError(DISK_FULL_EXPORT_WRITTEN(folder=str(out.parent))) from None
+                raise SnapshotError(EXPORT_FAILED_WRITTEN(path=str(out), reason=str(exc.strerror or exc))) from None
             progress(1.0, STEP_DONE())
             return out
 
@@ -526,7 +547,7 @@ def row_counts_safe(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     try:
         return manifest.row_counts(con)
     except duckdb.Error as exc:
-        raise SnapshotError(f"The database could not be read for the snapshot: {exc}") from None
+        raise SnapshotError(DATABASE_COULD_READ_SNAPSHOT(reason=str(exc))) from None
 
 
 def for_config(cfg: Any) -> Snapshots:

@@ -28,8 +28,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from store.core import texts
 from store.core.crashpoints import step
 from store.core.fsutil import CHUNK, fsync_dir
+from store.core.texts import said
 from store.snapshots import crypt as snapcrypt
 from store.snapshots.errors import PassphraseError, SnapshotInvalid
 
@@ -41,6 +43,31 @@ MANIFEST = "manifest.json"
 DATABASE = "fieldbook.duckdb"
 _ATTACHMENT = re.compile(r"attachments/[0-9a-f]{64}")  # fullmatch: `$` would let a final newline through
 _MAX_HEADER = 64 * 1024
+WHY_AN_ENCRYPTED_BLOCK_HAS_A = said("snap.why.an_encrypted_block_has_a", "an encrypted block has a bad frame")
+WHY_AN_ENTRY_HAS_A_BAD = said("snap.why.an_entry_has_a_bad", "an entry has a bad name")
+WHY_DATA_FOLLOWS_ITS_END = said("snap.why.data_follows_its_end", "data follows its end")
+WHY_ITS_CHECKSUM_DOES_NOT_MATCH = said("snap.why.its_checksum_does_not_match", "its checksum does not match")
+WHY_ITS_CONTENT_ENDS_TOO_EARLY = said("snap.why.its_content_ends_too_early", "its content ends too early")
+WHY_ITS_HEADER_CANNOT_BE_READ = said("snap.why.its_header_cannot_be_read", "its header cannot be read")
+WHY_ITS_HEADER_IS_IMPLAUSIBLY_LARGE = said("snap.why.its_header_is_implausibly_large", "its header is implausibly large")
+WHY_ITS_MANIFEST_CANNOT_BE_READ = said("snap.why.its_manifest_cannot_be_read", "its manifest cannot be read")
+WHY_ITS_MANIFEST_IS_NOT_WHERE = said("snap.why.its_manifest_is_not_where", "its manifest is not where it belongs")
+WHY_IT_ENDS_TOO_EARLY_CUT = said("snap.why.it_ends_too_early_cut", "it ends too early (cut off?)")
+WHY_IT_HAS_NO_MANIFEST = said("snap.why.it_has_no_manifest", "it has no manifest")
+WHY_CHECKSUM_CHANGED = said("snap.why.checksum_changed", "its checksum does not match (incomplete or changed)")
+WHY_BLOCK_FAILS = said("snap.why.block_fails", "encrypted block {index} fails its check")
+WHY_TWICE = said("snap.why.twice", "it holds {name} twice")
+WHY_UNEXPECTED = said("snap.why.unexpected", "it holds an unexpected entry {name!r}")
+DAMAGED = said("snap.damaged", "The snapshot file {name} is damaged: {why}. Nothing was changed; use another copy.")
+OTHER_FORMAT = said(
+    "snap.other_format",
+    "{name} is a snapshot file of format version {version}; this Fieldbook reads version {reads}. Use the Fieldbook that made it. Nothing was changed.",
+)
+
+DOES_MATCH_CHECKSUM_SNAPSHOT = said("snap.does_match_checksum_snapshot", "{source} does not match its checksum in the snapshot's manifest: the snapshot is damaged.")
+FIELDBOOK_SNAPSHOT_FILE_FBSNAP = said("snap.fieldbook_snapshot_file_fbsnap", "{name} is not a Fieldbook snapshot file (.fbsnap). Nothing was changed.")
+ENCRYPTED_GIVE_PASSPHRASE = said("snap.encrypted_give_passphrase", "{name} is encrypted: give its passphrase.")
+PASSPHRASE_WRONG = said("snap.passphrase_wrong", "The passphrase for {name} is wrong. Nothing was changed.")
 
 
 def is_encrypted(path: Path) -> bool:
@@ -58,7 +85,7 @@ def check_complete(path: Path) -> bool:
         header, _ = _read_header(reader)
         fh.seek(0, os.SEEK_END)
         if not _trailer_matches(fh, path, reader):
-            raise _damaged(path, "its checksum does not match (incomplete or changed)")
+            raise _damaged(path, WHY_CHECKSUM_CHANGED())
     return header["encryption"] is not None
 
 
@@ -167,7 +194,7 @@ def _file_entry(payload: Any, name: str, source: Path, sha: str) -> None:
             payload.write(block)
             written += len(block)
     if written != size or digest.hexdigest() != sha:
-        raise SnapshotInvalid(f"{source} does not match its checksum in the snapshot's manifest: the snapshot is damaged.")
+        raise SnapshotInvalid(DOES_MATCH_CHECKSUM_SNAPSHOT(source=str(source)))
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -182,7 +209,7 @@ class _Reader:
     def exact(self, n: int) -> bytes:
         data = self.fh.read(n)
         if len(data) != n:
-            raise _damaged(self.path, "it ends too early (cut off?)")
+            raise _damaged(self.path, WHY_IT_ENDS_TOO_EARLY_CUT())
         self.digest.update(data)
         return data
 
@@ -192,7 +219,7 @@ class _Reader:
 
 
 def _damaged(path: Path, why: str) -> SnapshotInvalid:
-    return SnapshotInvalid(f"The snapshot file {path.name} is damaged: {why}. Nothing was changed; use another copy.")
+    return SnapshotInvalid(DAMAGED(name=path.name, why=why))
 
 
 def _read_header(reader: _Reader) -> tuple[dict[str, Any], bytes]:
@@ -200,23 +227,20 @@ def _read_header(reader: _Reader) -> tuple[dict[str, Any], bytes]:
     magic = reader.fh.read(len(MAGIC))
     reader.digest.update(magic)
     if magic != MAGIC:
-        raise SnapshotInvalid(f"{reader.path.name} is not a Fieldbook snapshot file (.fbsnap). Nothing was changed.")
+        raise SnapshotInvalid(FIELDBOOK_SNAPSHOT_FILE_FBSNAP(name=reader.path.name))
     sizes = reader.exact(6)
     version, length = struct.unpack(">HI", sizes)
     if version != FORMAT_VERSION:
-        raise SnapshotInvalid(
-            f"{reader.path.name} is a snapshot file of format version {version}; this Fieldbook reads version "
-            f"{FORMAT_VERSION}. Use the Fieldbook that made it. Nothing was changed."
-        )
+        raise SnapshotInvalid(OTHER_FORMAT(name=reader.path.name, version=str(version), reads=str(FORMAT_VERSION)))
     if length > _MAX_HEADER:
-        raise _damaged(reader.path, "its header is implausibly large")
+        raise _damaged(reader.path, WHY_ITS_HEADER_IS_IMPLAUSIBLY_LARGE())
     raw = reader.exact(length)
     try:
         header = json.loads(raw)
         if not isinstance(header, dict) or "encryption" not in header:
             raise ValueError("no encryption field")
     except ValueError:
-        raise _damaged(reader.path, "its header cannot be read") from None
+        raise _damaged(reader.path, WHY_ITS_HEADER_CANNOT_BE_READ()) from None
     return header, magic + sizes + raw
 
 
@@ -233,14 +257,14 @@ class _Opener:
     def exact(self, n: int) -> bytes:
         while len(self.buffer) < n:
             if self.finished:
-                raise _damaged(self.reader.path, "its content ends too early")
+                raise _damaged(self.reader.path, WHY_ITS_CONTENT_ENDS_TOO_EARLY())
             last, length = struct.unpack(">BI", self.reader.exact(5))
             if last not in (0, 1) or length > snapcrypt.CHUNK + snapcrypt.TAG_SIZE:
-                raise _damaged(self.reader.path, "an encrypted block has a bad frame")
+                raise _damaged(self.reader.path, WHY_AN_ENCRYPTED_BLOCK_HAS_A())
             try:
                 self.buffer += self.cipher.open(self.index, self.reader.exact(length), bool(last))
             except snapcrypt.ChunkInvalid:
-                raise _damaged(self.reader.path, f"encrypted block {self.index} fails its check") from None
+                raise _damaged(self.reader.path, WHY_BLOCK_FAILS(index=str(self.index))) from None
             self.index += 1
             self.finished = bool(last)
         data, self.buffer = self.buffer[:n], self.buffer[n:]
@@ -261,28 +285,28 @@ def extract(path: Path, dest: Path, passphrase: str | None = None) -> dict[str, 
         payload: Any = reader
         if header["encryption"] is not None:
             if not passphrase:
-                raise PassphraseError(f"{path.name} is encrypted: give its passphrase.")
+                raise PassphraseError(ENCRYPTED_GIVE_PASSPHRASE(name=path.name))
             try:
                 cipher = snapcrypt.open_encryption(header["encryption"], passphrase)
             except (snapcrypt.KeyMismatch, ValueError) as exc:
                 reader.drain()  # intact file → the passphrase is wrong; damaged → say so
                 if not _trailer_matches(fh, path, reader):
-                    raise _damaged(path, "its checksum does not match") from None
+                    raise _damaged(path, WHY_ITS_CHECKSUM_DOES_NOT_MATCH()) from None
                 if isinstance(exc, ValueError):
-                    raise _damaged(path, str(exc)) from None
-                raise PassphraseError(f"The passphrase for {path.name} is wrong. Nothing was changed.") from None
+                    raise _damaged(path, texts.of(exc)) from None
+                raise PassphraseError(PASSPHRASE_WRONG(name=path.name)) from None
             cipher.header = start
             payload = _Opener(reader, cipher)
         manifest = _unpack(payload, path, dest)
         if isinstance(payload, _Opener) and (not payload.finished or payload.buffer):
-            raise _damaged(path, "data follows its end")
+            raise _damaged(path, WHY_DATA_FOLLOWS_ITS_END())
         tag = fh.read(len(TRAILER))
         expected = reader.digest.digest()
         digest = fh.read(32)
         if tag != TRAILER or digest != expected:
-            raise _damaged(path, "its checksum does not match")
+            raise _damaged(path, WHY_ITS_CHECKSUM_DOES_NOT_MATCH())
         if fh.read(1):
-            raise _damaged(path, "data follows its end")
+            raise _damaged(path, WHY_DATA_FOLLOWS_ITS_END())
     return manifest
 
 
@@ -305,17 +329,17 @@ def _unpack(payload: Any, path: Path, dest: Path) -> dict[str, Any]:
     seen: set[str] = set()
     for name, size in _entries(payload, path):
         if name in seen:
-            raise _damaged(path, f"it holds {name} twice")
+            raise _damaged(path, WHY_TWICE(name=name))
         seen.add(name)
         if manifest is None and name != MANIFEST:
-            raise _damaged(path, "its manifest is not where it belongs")
+            raise _damaged(path, WHY_ITS_MANIFEST_IS_NOT_WHERE())
         if name == MANIFEST:
             try:
                 manifest = json.loads(payload.exact(size))
             except ValueError:
-                raise _damaged(path, "its manifest cannot be read") from None
+                raise _damaged(path, WHY_ITS_MANIFEST_CANNOT_BE_READ()) from None
             if not isinstance(manifest, dict):
-                raise _damaged(path, "its manifest cannot be read")
+                raise _damaged(path, WHY_ITS_MANIFEST_CANNOT_BE_READ())
             (dest / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
             continue
         target = dest / name
@@ -329,7 +353,7 @@ def _unpack(payload: Any, path: Path, dest: Path) -> dict[str, Any]:
             out.flush()
             os.fsync(out.fileno())
     if manifest is None:
-        raise _damaged(path, "it has no manifest")
+        raise _damaged(path, WHY_IT_HAS_NO_MANIFEST())
     return manifest
 
 
@@ -339,13 +363,13 @@ def _entries(payload: Any, path: Path) -> Iterator[tuple[str, int]]:
         if kind == b"Z":
             return
         if kind != b"E":
-            raise _damaged(path, "an entry has a bad frame")
+            raise _damaged(path, WHY_AN_ENTRY_HAS_A_BAD())
         (length,) = struct.unpack(">H", payload.exact(2))
         try:
             name = payload.exact(length).decode("ascii")
         except UnicodeDecodeError:
-            raise _damaged(path, "an entry has a bad name") from None
+            raise _damaged(path, WHY_AN_ENTRY_HAS_A_BAD()) from None
         if name not in (MANIFEST, DATABASE) and not _ATTACHMENT.fullmatch(name):
-            raise _damaged(path, f"it holds an unexpected entry {name!r}")
+            raise _damaged(path, WHY_UNEXPECTED(name=name))
         (size,) = struct.unpack(">Q", payload.exact(8))
         yield name, size

@@ -22,6 +22,7 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from store.core import texts
 from store.core.errors import FieldbookError
 from store.snapshots import fbsnap as snapfile
 
@@ -136,7 +137,7 @@ class Inbox:
             try:
                 result = (True, snapfile.check_complete(path), None)
             except FieldbookError as exc:
-                result = (True, False, str(exc))
+                result = (True, False, texts.of(exc))  # a Text: the page says it in the reader's language
             except OSError as exc:
                 return (False, False, exc.strerror)
         elif suffix == ".xlsx":

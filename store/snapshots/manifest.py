@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from store.core.migrations import MIGRATIONS
+from store.core.texts import said
 from store.snapshots.errors import SnapshotInvalid
 
 FORMAT = "fieldbook-snapshot"
@@ -23,6 +24,23 @@ DATABASE = "fieldbook.duckdb"
 MANIFEST = "manifest.json"
 
 _REQUIRED = ("id", "app_version", "schema_version", "created_at", "reason", "host", "tables", "files", "attachments")
+
+OTHER_VERSION = said(
+    "snap.other_version",
+    "{label} has snapshot format version {version}; this Fieldbook reads version {reads}. Use the Fieldbook that made it. Nothing was changed.",
+)
+NEWER = said(
+    "snap.newer",
+    "{label} was made by a newer Fieldbook (schema version {schema}); this one knows up to version {known}. "
+    "Install the newer Fieldbook to restore it. Nothing was changed.",
+)
+SCHEMA_DIFFERS = said("snap.schema_differs", "The database in {label} has schema version {schema}, its manifest says {says}. Nothing was changed.")
+FIELDBOOK_SNAPSHOT_MANIFEST_MISSING = said("snap.fieldbook_snapshot_manifest_missing", "{label} is not a Fieldbook snapshot (its manifest is missing or foreign). Nothing was changed.")
+HAS_INCOMPLETE_MANIFEST = said("snap.has_incomplete_manifest", "{label} has an incomplete manifest (no {names}). Nothing was changed.")
+HAS_MANIFEST_THAT_CANNOT = said("snap.has_manifest_that_cannot", "{label} has a manifest that cannot be used ({names}). Nothing was changed.")
+DATABASE_CANNOT_OPENED = said("snap.database_cannot_opened", "The database in {label} cannot be opened ({reason}). Nothing was changed.")
+DATABASE_CANNOT_READ = said("snap.database_cannot_read", "The database in {label} cannot be read ({reason}). Nothing was changed.")
+DATABASE_DOES_MATCH_MANIFEST = said("snap.database_does_match_manifest", "The database in {label} does not match its manifest ({diff}). Nothing was changed.")
 
 
 def known_schema() -> int:
@@ -66,27 +84,21 @@ def attachment_hashes(con: duckdb.DuckDBPyConnection) -> list[str]:
 def check(manifest: Any, label: str) -> dict[str, Any]:
     """``manifest`` if it is one this Fieldbook can restore; else ``SnapshotInvalid`` saying why."""
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise SnapshotInvalid(f"{label} is not a Fieldbook snapshot (its manifest is missing or foreign). Nothing was changed.")
+        raise SnapshotInvalid(FIELDBOOK_SNAPSHOT_MANIFEST_MISSING(label=label))
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
-        raise SnapshotInvalid(
-            f"{label} has snapshot format version {version}; this Fieldbook reads version {FORMAT_VERSION}. "
-            "Use the Fieldbook that made it. Nothing was changed."
-        )
+        raise SnapshotInvalid(OTHER_VERSION(label=label, version=str(version), reads=str(FORMAT_VERSION)))
     missing = [k for k in _REQUIRED if k not in manifest]
     if missing:
-        raise SnapshotInvalid(f"{label} has an incomplete manifest (no {', '.join(missing)}). Nothing was changed.")
+        raise SnapshotInvalid(HAS_INCOMPLETE_MANIFEST(label=label, names=', '.join(missing)))
     wrong = _wrong_types(manifest)
     if wrong:
         # a crafted or damaged manifest: refused before anything is done with it (a created_at that
         # is no date once crashed the CLI after the restore had been applied)
-        raise SnapshotInvalid(f"{label} has a manifest that cannot be used ({', '.join(wrong)}). Nothing was changed.")
+        raise SnapshotInvalid(HAS_MANIFEST_THAT_CANNOT(label=label, names=', '.join(wrong)))
     schema = manifest["schema_version"]
     if schema > known_schema():
-        raise SnapshotInvalid(
-            f"{label} was made by a newer Fieldbook (schema version {schema}); this one knows up to version "
-            f"{known_schema()}. Install the newer Fieldbook to restore it. Nothing was changed."
-        )
+        raise SnapshotInvalid(NEWER(label=label, schema=str(schema), known=str(known_schema())))
     return manifest
 
 
@@ -129,22 +141,20 @@ def check_database(db_copy: Path, manifest: dict[str, Any], label: str) -> None:
     try:
         con = duckdb.connect(str(db_copy), read_only=True)
     except duckdb.Error as exc:
-        raise SnapshotInvalid(f"The database in {label} cannot be opened ({exc}). Nothing was changed.") from None
+        raise SnapshotInvalid(DATABASE_CANNOT_OPENED(label=label, reason=str(exc))) from None
     try:
         counts = row_counts(con)
         schema = schema_version(con)
     except duckdb.Error as exc:
-        raise SnapshotInvalid(f"The database in {label} cannot be read ({exc}). Nothing was changed.") from None
+        raise SnapshotInvalid(DATABASE_CANNOT_READ(label=label, reason=str(exc))) from None
     finally:
         con.close()
     if schema != manifest["schema_version"]:
-        raise SnapshotInvalid(
-            f"The database in {label} has schema version {schema}, its manifest says {manifest['schema_version']}. Nothing was changed."
-        )
+        raise SnapshotInvalid(SCHEMA_DIFFERS(label=label, schema=str(schema), says=str(manifest["schema_version"])))
     if counts != manifest["tables"]:
         diff = sorted(
             f"{t}: {counts.get(t)} rows, manifest {manifest['tables'].get(t)}"
             for t in set(counts) | set(manifest["tables"])
             if counts.get(t) != manifest["tables"].get(t)
         )
-        raise SnapshotInvalid(f"The database in {label} does not match its manifest ({'; '.join(diff[:5])}). Nothing was changed.")
+        raise SnapshotInvalid(DATABASE_DOES_MATCH_MANIFEST(label=label, diff='; '.join(diff[:5])))

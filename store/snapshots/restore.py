@@ -29,6 +29,8 @@ from store.snapshots.errors import NoSpaceError
 
 log = logging.getLogger(__name__)
 
+RESTORED_DATABASE_DOES_MATCH = said("snap.restored_database_does_match", "The restored database does not match {label} (tables {names}).")
+
 STEP_SAVING_THE_CURRENT_DATA_AS_A_SNAPSHOT = said("snap.step.saving_the_current_data_as_a_snapshot", "saving the current data as a snapshot")
 STEP_COPYING_ATTACHMENTS = said("snap.step.copying_attachments", "copying attachments")
 STEP_PUTTING_THE_RESTORED_DATABASE_IN_PLACE = said("snap.step.putting_the_restored_database_in_place", "putting the restored database in place")
@@ -145,4 +147,4 @@ def check_restored(store: Store, staged: Staged) -> None:
     counts = store.writer.submit_exclusive(manifest.row_counts, writes=False).result()
     wrong = [t for t, n in staged.manifest["tables"].items() if t not in ("schema_migrations", "events") and counts.get(t) != n]
     if wrong:
-        raise SnapshotError(f"The restored database does not match {staged.label} (tables {', '.join(wrong)}).")
+        raise SnapshotError(RESTORED_DATABASE_DOES_MATCH(label=staged.label, names=', '.join(wrong)))

@@ -41,6 +41,7 @@ from typing import Any
 
 import duckdb
 
+from store.core import texts
 from store.core.db import Store
 from store.core.device import device_of
 from store.core.errors import ValidationError
@@ -268,7 +269,7 @@ def _checked_value(diff: FieldDiff, value: Any) -> Any:
     try:
         return to_stored(diff.field, value)
     except ValidationError as exc:
-        raise ConflictError("bad_value", str(exc), field=diff.name) from exc
+        raise ConflictError("bad_value", texts.of(exc), field=diff.name) from exc
 
 
 def _merge(current: Record, diffs: list[FieldDiff], choices: Mapping[str, Choice]) -> tuple[dict[str, Any], str, bool, dict[str, Any]]:

@@ -223,7 +223,7 @@ def test_a_record_changed_while_choosing_is_refused_in_the_readers_language_and_
     assert record.data == {"plot": 2, "species": "fagus", "seen": "2024-05-31", "notes": "dry"} and count_unresolved(rt.store) == 0
 
 
-def test_a_store_refusal_is_said_in_german_with_the_english_only_as_detail(rt, new_session, conflict):
+def test_a_store_refusal_is_said_in_german_with_its_detail_in_german_too(rt, new_session, conflict):
     found, rid, _other, _url = conflict
     save_ui_state(rt.store, rt.user, UiState(page="conflicts", params={"conflict": found.id}, prefs={"language": "de"}))
     at = new_session()
@@ -235,7 +235,7 @@ def test_a_store_refusal_is_said_in_german_with_the_english_only_as_detail(rt, n
     text = _texts(at)
     plain = text.replace("\\", "")  # markdown escapes
     # German first; the store's English sentence only as the detail in brackets
-    assert "Der Wert für „Notizen“ passt nicht zu diesem Feld. Nichts wurde gespeichert. (Detail: The text for 'notes' is longer" in plain
+    assert "Der Wert für „Notizen“ passt nicht zu diesem Feld. Nichts wurde gespeichert. (Detail: Der Text für „notes“ ist länger als 100.000 Zeichen" in plain
     assert count_unresolved(rt.store) == 1
 
 

@@ -41,6 +41,7 @@ def _pieces(sentence: str) -> list[str]:
 
 
 def english_pieces() -> set[str]:
+    importlib.import_module("app.operations")  # the one app module that says sentences the store's way
     for package in (store, jobs):
         for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             importlib.import_module(module.name)
@@ -92,7 +93,7 @@ def test_every_page_and_report_in_german_has_no_english(start_app, page, tmp_pat
         english = english_in(text, pieces)
         if english:
             found[where] = english
-        assert not re.search(r"\d{4}/\d{2}/\d{2}", text), f"{where}: a date as yyyy/mm/dd"
+        assert not re.search(r"\d{4}/\d{2}/\d{2}|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}", text), f"{where}: a date as yyyy/mm/dd or ISO"
         return text
 
     page.goto(app.url + "&page=home")
@@ -107,6 +108,8 @@ def test_every_page_and_report_in_german_has_no_english(start_app, page, tmp_pat
             assert re.search(r"\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}", text), "a date and time as 07.12.2026, 10:35"
     page.goto(app.url + "&page=records")
     settle(page)
+    for arrow in ("Zurück", "Vor", "Vorige Seite", "Nächste Seite"):  # named in words, not "←" or "▶"
+        expect(page.get_by_role("button", name=arrow, exact=True)).to_be_visible()
     editor = open_row(page, 0, label="Bemerkungen")
     expect(editor).to_be_visible()
     settle(page)
@@ -115,8 +118,8 @@ def test_every_page_and_report_in_german_has_no_english(start_app, page, tmp_pat
     day = "".join(main(page).get_by_test_id("stDateInputField").first.inner_text().split())
     assert re.fullmatch(r"0[45]\.05\.2026", day), f"the editor's date input, the German way: {day}"
     assert "64,5" in values or "33,2" in values, f"the editor's decimal, the German way: {values}"
-    assert page.evaluate("document.documentElement.lang") == "de"  # a screen reader speaks German
-    assert page.get_by_test_id("stSkipToContent").text_content() == "Zum Hauptinhalt springen"
+    expect(page.locator("html")).to_have_attribute("lang", "de")  # a screen reader speaks German
+    expect(page.get_by_test_id("stSkipToContent")).to_have_text("Zum Hauptinhalt springen")
 
     # -- reports ------------------------------------------------------------------------------
     m = main(page)
@@ -131,6 +134,8 @@ def test_every_page_and_report_in_german_has_no_english(start_app, page, tmp_pat
     expect(m.get_by_role("button", name="Datei wählen")).to_be_visible()  # the uploader's own words, German
     m.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(_xlsform(tmp_path / "hecken.xlsx")))
     settle(page)
+    expect(m.get_by_test_id("stFileChip")).to_contain_text(re.compile(r"\d,\d\s?KB"))  # its size: 5,6 KB, not 5.6KB
+    expect(m.get_by_role("button", name="Entfernen: hecken.xlsx")).to_be_visible()  # not "Remove hecken.xlsx"
     m.get_by_role("button", name=t("de", "projects.create")).click()
     expect(m.get_by_text("Es gibt schon ein Projekt namens", exact=False)).to_be_visible()
     check("projects: a name that is taken")

@@ -49,7 +49,7 @@ def test_demo_project_search_pages_open_and_back(start_app, page):
     search.fill("lime")
     search.press("Enter")
     expect(main(page).get_by_text("1–25 of 60 · page 1 of 3")).to_be_visible()
-    main(page).get_by_role("button", name="▶").click()
+    main(page).get_by_role("button", name="Next page").click()
     expect(main(page).get_by_text("26–50 of 60 · page 2 of 3")).to_be_visible()
     settle(page)
     REPORT.append(f"layout shift (CLS), records list search + next page: {layout_shift(page) - shift_before:.3f}")

@@ -46,9 +46,9 @@ def test_journey_settings_survive_reload_and_restart(start_app, page):
     shifts["reload"] = layout_shift(page)
 
     # our own back/forward, not the browser's
-    page.get_by_role("button", name="←").click()
+    page.get_by_role("button", name="Zurück", exact=True).click()  # named in the language (German here)
     expect(header(page)).to_contain_text("Projekte")
-    page.get_by_role("button", name="→").click()
+    page.get_by_role("button", name="Vor", exact=True).click()
     expect(header(page)).to_contain_text("Einstellungen")
     settle(page)
     shifts["back + forward"] = layout_shift(page) - shifts["reload"]

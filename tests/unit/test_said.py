@@ -26,7 +26,9 @@ def _import_all() -> None:
 
 
 def _fields(sentence: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(sentence) if name}
+    """The {fields} of ``sentence`` with their conversion: {name!r} escapes what it shows (a
+    control character from a file), so the German must escape it too."""
+    return {name + (f"!{conversion}" if conversion else "") for _, name, _, conversion in string.Formatter().parse(sentence) if name}
 
 
 def test_every_store_sentence_has_german_with_the_same_fields() -> None:

@@ -10,7 +10,9 @@ Names from the form or the file format (``list_name``, ``form_title``, ``select_
 from __future__ import annotations
 
 GERMAN: dict[str, str | tuple[str, str]] = {
-    # store/formdef/model.py: FormDefError's summary
+    # store/formdef/model.py: FormDefError's summary, a form file of the wrong kind
+    "formfile.not_utf8": "Die Datei ist kein UTF-8-Text und kann daher kein Fieldbook-Formular (.json) sein.",
+    "formfile.wrong_kind": "Nur XLSForm-Tabellen (.xlsx) und Fieldbook-Formulare (.json) lassen sich importieren.",
     "formfile.unusable": "Die Formulardefinition lässt sich nicht verwenden.",
     "formfile.a_problem": "Die Formulardefinition hat ein Problem: {problem}.",
     "formfile.problems": "Die Formulardefinition hat {n} Probleme; das erste: {problem}.",
@@ -31,7 +33,7 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "expr.too_long": "ist länger als {limit} Zeichen",
     "expr.lone_dollar": "enthält ein „$“, das keinen Verweis wie ${{name}} beginnt",
     "expr.open_quote": "enthält einen Text in Anführungszeichen, die nie geschlossen werden",
-    "expr.bad_character": "enthält ein Zeichen, das nicht erlaubt ist: „{char}“",
+    "expr.bad_character": "enthält ein Zeichen, das nicht erlaubt ist: {char!r}",
     "expr.bad_reference": "verweist auf „${{{name}}}“, aber das ist kein gültiger Feldname",
     "expr.expects": "erwartet „{wanted}“, hat aber {found}",
     "expr.nested_too_deeply": "ist mehr als {n} Ebenen tief verschachtelt",
@@ -94,7 +96,7 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "formfile.default_not_a_choice": "„{choice}“ ist keine Auswahl der Liste „{list}“",
     "formfile.list_name": "Ein Listenname muss mit einem Buchstaben beginnen und darf nur Buchstaben, Ziffern und _ enthalten",
     "formfile.list_empty": "hat keine Auswahlmöglichkeiten",
-    "formfile.choice_name_shape": "Der Auswahlname „{name}“ muss 1 bis 200 Zeichen lang sein und darf keine Leerzeichen enthalten",
+    "formfile.choice_name_shape": "Der Auswahlname {name!r} muss 1 bis 200 Zeichen lang sein und darf keine Leerzeichen enthalten",
     "formfile.choice_name_twice": "Der Auswahlname „{name}“ wird zweimal verwendet",
     "formfile.current_outside_constraint": (
         "„.“ (der Wert dieses Feldes) geht nur in einer Einschränkung (constraint); verwenden Sie hier ${{name}}"
@@ -116,14 +118,14 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "formfile.where.field_number": "Feld {position}",
     "formfile.where.unnamed_field": "Feld {position} (ohne Namen)",
     "formfile.texts_shape": "muss ein Text oder ein Objekt mit Texten je Sprache sein",
-    "formfile.bad_language_code": "hat einen unbrauchbaren Sprachcode „{code}“",
+    "formfile.bad_language_code": "hat einen unbrauchbaren Sprachcode {code!r}",
     "formfile.text_not_string": "Der Text für die Sprache „{lang}“ muss eine Zeichenkette sein",
     "formfile.text_too_long": "Der Text für die Sprache „{lang}“ ist länger als {limit} Zeichen",
     "formfile.fields_not_list": "„fields“ muss eine Liste sein",
     "formfile.groups_too_deep": "Gruppen sind mehr als {n} Ebenen tief verschachtelt",
     "formfile.too_many_fields": "hat mehr als {limit} Felder",
     "formfile.field_not_object": "muss ein Objekt mit „name“ und „type“ sein",
-    "formfile.unknown_key": "hat einen unbekannten Schlüssel „{key}“",
+    "formfile.unknown_key": "hat einen unbekannten Schlüssel {key!r}",
     "formfile.needs_name": "braucht einen „name“",
     "formfile.needs_type": "braucht einen „type“",
     "formfile.expression_not_text": "muss ein als Text geschriebener Ausdruck sein",
