@@ -25,7 +25,7 @@ from app.desktop import flush
 from app.desktop import runtime as runtime_module
 from app.session import Session
 from store.core import FieldbookError, FileRef
-from store.core.locale import date_input_format, format_count, format_fixed
+from store.core.locale import date_input_format, format_size
 from store.fielddata import save_attachment
 
 log = logging.getLogger(__name__)
@@ -328,19 +328,11 @@ def s_file(
     with st.container(key=f"fbfile-{wkey}"):  # a reserved slot: the same height with or without a file
         if isinstance(ref, FileRef):
             line, remove = st.columns([6, 1], vertical_alignment="center")
-            line.caption(f":material/attach_file: {ref.name} · {_size(ref.size, session.lang)}")
+            line.caption(f":material/attach_file: {ref.name} · {format_size(ref.size, session.lang)}")
             remove.button(session.t("file.remove"), key=f"{wkey}~remove", on_click=_file_removed, args=(scope, key, after))
         else:
             st.markdown("\u200b")
     return ref if isinstance(ref, FileRef) else None
-
-
-def _size(n: int, lang: str) -> str:
-    if n < 1024:
-        return f"{format_count(n, lang)} B"
-    if n < 1_048_576:
-        return f"{format_fixed(n / 1024, 1, lang)} KB"
-    return f"{format_fixed(n / 1_048_576, 1, lang)} MB"
 
 
 def _file_changed(scope: str, key: str, wkey: str, after: AfterChange | None) -> None:
@@ -353,7 +345,7 @@ def _file_changed(scope: str, key: str, wkey: str, after: AfterChange | None) ->
     try:
         data = upload.getvalue()
         if len(data) > limit:
-            _set_field_error(scope, key, session.t("file.too_big", name=upload.name, size=_size(len(data), session.lang), limit=_size(limit, session.lang)))
+            _set_field_error(scope, key, session.t("file.too_big", name=upload.name, size=format_size(len(data), session.lang), limit=format_size(limit, session.lang)))
             return
         ref = save_attachment(rt.store, rt.config.paths.attachments_dir, upload.name, data, upload.type, limit)
     except FieldbookError as exc:

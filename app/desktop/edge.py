@@ -388,8 +388,8 @@ _A11Y_JS = """(() => {
       if (b.getAttribute('aria-label') !== upload) b.setAttribute('aria-label', upload);
     });
     const skipWords = words.skip;
-    if (skip && skipWords && skip.textContent !== skipWords) skip.textContent = skipWords;  // an uploaded file's size ("5.6KB"), as the language writes it
-    if (decimal && decimal !== '.') {
+    if (skip && skipWords && skip.textContent !== skipWords) skip.textContent = skipWords;
+    if (decimal && decimal !== '.') {  // an uploaded file's size ("5.6KB"), as the language writes it
       document.querySelectorAll('[data-testid="stFileChip"] *').forEach(el => el.childNodes.forEach(node => {
         const m = node.nodeType === 3 && /^(\\d+)(?:\\.(\\d+))?\\s?(B|KB|MB|GB)$/.exec(node.data.trim());
         const text = m && m[1] + (m[2] ? decimal + m[2] : '') + '\u00a0' + m[3];
@@ -404,8 +404,8 @@ _A11Y_JS = """(() => {
         const name = el.getAttribute('aria-label');
         const whole = labels[name];
         const start = !whole && Object.keys(labels).find(k => k.endsWith(' ') && name.startsWith(k));
-        const said = whole || (start && labels[start] + name.slice(start.length));
-        if (said && said !== name) el.setAttribute('aria-label', said);
+        const spoken = whole || (start && labels[start] + name.slice(start.length));
+        if (spoken && spoken !== name) el.setAttribute('aria-label', spoken);
       });
     }
     for (const key of ARROWS) {  // arrows: a spoken name

@@ -15,20 +15,10 @@ from app import operations
 from app.desktop.runtime import Runtime
 from app.session import Session
 from store.core import FieldbookError, remove_tree
-from store.core.locale import format_count, format_fixed, format_moment
+from store.core.locale import format_moment, format_size
 from store.snapshots import SnapshotInfo
 
 UPLOAD_MAX_MB = 4096
-
-
-def _size(n: int, lang: str) -> str:
-    if n < 1024:
-        return f"{format_count(n, lang)} B"
-    if n < 1_048_576:
-        return f"{format_fixed(n / 1024, 1, lang)} KB"
-    if n < 1_073_741_824:
-        return f"{format_fixed(n / 1_048_576, 1, lang)} MB"
-    return f"{format_fixed(n / 1_073_741_824, 2, lang)} GB"
 
 
 def _age(session: Session, when: dt.datetime) -> str:
@@ -190,7 +180,7 @@ def _table(session: Session, snaps: list[SnapshotInfo]) -> None:
         session.t("snap.col.created"): [format_moment(s.created_at, session.lang, seconds=True) for s in snaps],
         session.t("snap.col.age"): [_age(session, s.created_at) for s in snaps],
         session.t("snap.col.reason"): [s.reason for s in snaps],
-        session.t("snap.col.size"): [_size(s.size, session.lang) for s in snaps],
+        session.t("snap.col.size"): [format_size(s.size, session.lang) for s in snaps],
         session.t("snap.col.verified"): [_verified(session, s) for s in snaps],
         session.t("snap.col.pinned"): ["📌" if s.pinned else "" for s in snaps],
         "ID": [s.id for s in snaps],
@@ -259,15 +249,15 @@ def _inbox(session: Session, service: Any, busy: bool) -> None:
         for n, item in enumerate(items):
             text, action = st.columns([5, 1], vertical_alignment="center")
             if item.kind == "import":
-                text.write(f":material/table: {item.name} · {_size(item.size, session.lang)} · {session.t('snap.inbox.import')}")
+                text.write(f":material/table: {item.name} · {format_size(item.size, session.lang)} · {session.t('snap.inbox.import')}")
                 action.button(session.t("snap.inbox.import_button"), key=f"snap_inbox_{n}", disabled=True, width="stretch")
             elif not item.ready:
-                text.write(f":material/hourglass_top: {item.name} · {_size(item.size, session.lang)} · {session.t('snap.inbox.arriving')}")
+                text.write(f":material/hourglass_top: {item.name} · {format_size(item.size, session.lang)} · {session.t('snap.inbox.arriving')}")
             elif item.problem:
                 text.write(f":material/error: {item.name} · {session.say(item.problem)}")
             else:
                 lock = " 🔒" if item.encrypted else ""
-                text.write(f":material/backup: {item.name}{lock} · {_size(item.size, session.lang)} · {session.t('snap.inbox.available')}")
+                text.write(f":material/backup: {item.name}{lock} · {format_size(item.size, session.lang)} · {session.t('snap.inbox.available')}")
                 if action.button(session.t("snap.restore"), key=f"snap_inbox_{n}", disabled=busy, width="stretch"):
                     phrase = st.session_state.get("snap_upload_pass") or None
                     _confirm(session, str(item.path), item.name, phrase)

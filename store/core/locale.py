@@ -48,6 +48,17 @@ def format_fixed(value: float, digits: int, lang: str) -> str:
     return f"{value:.{digits}f}".replace(".", symbols(lang)[0])
 
 
+def format_size(n: int, lang: str) -> str:
+    """A file's size in ``lang``: ``512 B``, ``5,6 KB``, ``1,0 MB``, ``1,25 GB`` in German."""
+    if n < 1024:
+        return f"{format_count(n, lang)} B"
+    if n < 1_048_576:
+        return f"{format_fixed(n / 1024, 1, lang)} KB"
+    if n < 1_073_741_824:
+        return f"{format_fixed(n / 1_048_576, 1, lang)} MB"
+    return f"{format_fixed(n / 1_073_741_824, 2, lang)} GB"
+
+
 def format_count(n: int, lang: str) -> str:
     """A count as the language groups it: 5,003 in English, 5.003 in German."""
     from babel.numbers import format_decimal

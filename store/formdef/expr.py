@@ -29,6 +29,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from store.core import texts
 from store.core.texts import said
 from store.formdef import semantics
 from store.formdef.syntax import (
@@ -47,7 +48,6 @@ from store.formdef.syntax import (
     String,
     Unary,
     parse,
-    said_in,
     tokenize,
 )
 
@@ -166,7 +166,7 @@ def evaluate(
     try:
         return _eval(expr, context)
     except semantics.SemanticError as exc:
-        raise ExpressionError(said_in(exc)) from None
+        raise ExpressionError(texts.of(exc)) from None
     except (ArithmeticError, ValueError, TypeError, RecursionError):
         # Depth and sizes are bounded, so this is a case the rules above did not foresee; the
         # caller still gets an error it can show rather than a crash.

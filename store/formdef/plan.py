@@ -14,10 +14,10 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from store.core import texts
 from store.core.texts import said
 from store.formdef.expr import Expr, ExpressionError, parse, references
 from store.formdef.model import FormDef, FormDefError, Problem
-from store.formdef.syntax import said_in
 
 EXPRESSION_ATTRIBUTES = ("relevant", "constraint", "calculation")
 DYNAMIC_DEFAULTS = {"today()", "now()"}
@@ -133,7 +133,7 @@ def parse_field_expressions(form: FormDef) -> tuple[dict[str, FieldPlan], list[P
             try:
                 parsed[attribute] = parse(text)
             except ExpressionError as exc:
-                problems.append(Problem(field_place(item.name, attribute), said_in(exc), field=item.name, attribute=attribute))
+                problems.append(Problem(field_place(item.name, attribute), texts.of(exc), field=item.name, attribute=attribute))
         plans[item.name] = FieldPlan(parents.get(item.name), parsed["relevant"], parsed["constraint"], parsed["calculation"])
     return plans, problems
 

@@ -32,10 +32,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from store.core import texts
 from store.core.texts import said
 from store.core.values import FileRef
 from store.formdef.saferegex import RegexError, compile_pattern, search
-from store.formdef.syntax import UNKNOWN_FUNCTION, said_in
+from store.formdef.syntax import UNKNOWN_FUNCTION
 
 MAX_INT = 2**63 - 1
 MAX_STRING = 10_000
@@ -380,7 +381,7 @@ def call(name: str, args: list[Any], ctx: Context) -> Any:
         try:
             return search(compile_pattern(to_text(args[1])), to_text(args[0]))
         except RegexError as exc:
-            raise SemanticError(REGEX_FAILED(reason=said_in(exc))) from None
+            raise SemanticError(REGEX_FAILED(reason=texts.of(exc))) from None
     if name == "contains":
         return to_text(args[1]) in to_text(args[0])
     if name == "starts-with":

@@ -103,7 +103,6 @@ class ExpressionError(ValidationError):
             super().__init__(EXPRESSION_ERROR_AT(message=message, position=str(position)))
 
 
-said_in = texts.of  # what an error says: the Text it was raised with, else its message
 
 
 @dataclass(frozen=True)
@@ -288,7 +287,7 @@ class _Parser:
             try:
                 compile_pattern(pattern.value)
             except RegexError as exc:
-                raise ExpressionError(BAD_PATTERN(reason=said_in(exc)), token.pos) from None
+                raise ExpressionError(BAD_PATTERN(reason=texts.of(exc)), token.pos) from None
         depth = max((a.depth for a in args), default=0) + 1
         return _node(Call(name, tuple(args), depth=depth), token)
 

@@ -14,6 +14,7 @@ import math
 import re
 from typing import Any
 
+from store.core import texts
 from store.core.errors import ValidationError
 from store.core.texts import said
 from store.formdef.convert import check_stored
@@ -29,7 +30,6 @@ from store.formdef.plan import (
     find_cycle,
     parse_field_expressions,
 )
-from store.formdef.syntax import said_in
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 CHOICE_NAME = re.compile(r"\S{1,200}")
@@ -135,7 +135,7 @@ def _check_default(form: FormDef, item: Field) -> list[Problem]:
     try:
         check_stored(item, item.default)
     except ValidationError as exc:
-        return [_problem(item, "default", said_in(exc))]
+        return [_problem(item, "default", texts.of(exc))]
     if item.type in SELECT_TYPES and item.choice_list is not None and item.choice_list in form.choice_lists:
         names = {c.name for c in form.choice_lists[item.choice_list]}
         given = [item.default] if item.type == "select_one" else list(item.default)

@@ -11,12 +11,12 @@ import datetime as dt
 import re
 from typing import Any
 
+from store.core import texts
 from store.core.errors import ValidationError
 from store.core.texts import said
 from store.formdef.convert import parse_text, to_stored
 from store.formdef.expr import ExpressionError, parse, references, replace_current, replace_reference, uses_current
 from store.formdef.model import PROBLEM_LINE, Field, Problem
-from store.formdef.syntax import said_in
 from store.formdef.xlsrows import Sheet, cell_text, place
 
 SIMPLE_TYPES = {
@@ -423,7 +423,7 @@ class XlsMapper:
                 return text.split()
             return parse_text(item, text)
         except ValidationError as exc:
-            self.problem("survey", row, "default", said_in(exc))
+            self.problem("survey", row, "default", texts.of(exc))
             return None
 
     def locate(self, found: Problem) -> Problem:

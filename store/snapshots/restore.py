@@ -24,7 +24,7 @@ from store.core.errors import SnapshotError
 from store.core.fsutil import copy_durable, fsync_dir, remove_tree
 from store.core.texts import said
 from store.fielddata.attachments import attachment_path
-from store.snapshots.engine import Progress, SnapshotInfo, Snapshots, Staged, manifest, no_progress
+from store.snapshots.engine import STEP_DONE, Progress, SnapshotInfo, Snapshots, Staged, manifest, no_progress
 from store.snapshots.errors import NoSpaceError
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,6 @@ STEP_SAVING_THE_CURRENT_DATA_AS_A_SNAPSHOT = said("snap.step.saving_the_current_
 STEP_COPYING_ATTACHMENTS = said("snap.step.copying_attachments", "copying attachments")
 STEP_PUTTING_THE_RESTORED_DATABASE_IN_PLACE = said("snap.step.putting_the_restored_database_in_place", "putting the restored database in place")
 STEP_CHECKING_THE_SNAPSHOT = said("snap.step.checking_the_snapshot", "checking the snapshot")
-STEP_DONE = said("snap.step.done", "done")
 
 STAGING_PREFIX = ".restore-"
 
