@@ -33,6 +33,7 @@ PASSWORD = "sync_password"  # a plain widget: its value is never persisted
 ONLINE = "sync_online"
 INTERVAL = "sync_interval"
 POLL_S = 0.5
+SHOWN_BUSY = "_fbsync_shown_busy"  # whether the last page run drew a sync as running
 _MSGS = "_fb_sync_msgs"  # slot → (kind, text), this browser session only
 _SECRET_PARAM = re.compile(r"([?&])(?:password|passfile|sslpassword|%70assword)=[^&#]*&?", re.IGNORECASE)
 _PORT = re.compile(r"\d*(?:[/?#]|$)")
@@ -140,8 +141,10 @@ def render(session: Session) -> None:
     _keyring(session)
     _server(session, settings)
     _mode(session, settings)
-    _sync_now(session, settings)
-    _status(session)
+    job = _active_sync(session)  # read once: the button and the status block must agree
+    st.session_state[SHOWN_BUSY] = busy = sync_header.syncing(job, utcnow())
+    _sync_now(session, settings, busy)
+    _status(session, job)
 
 
 def _keyring(session: Session) -> None:
@@ -239,9 +242,8 @@ def _mode(session: Session, settings: Any) -> None:
     message("sync-mode", kind, text)
 
 
-def _sync_now(session: Session, settings: Any) -> None:
-    job = _active_sync(session)
-    reason = _why_not(session, settings, job)
+def _sync_now(session: Session, settings: Any, busy: bool) -> None:
+    reason = _why_not(session, settings, busy)
     button, why = st.columns([1, 3], vertical_alignment="center")
     button.button(session.t("sync.now"), key="sync_now", icon=":material/sync:", on_click=_start_sync, args=(session,), disabled=reason is not None, width="stretch")
     with why:
@@ -249,7 +251,7 @@ def _sync_now(session: Session, settings: Any) -> None:
         message("sync-now", kind or ("info" if reason else None), text or reason)
 
 
-def _why_not(session: Session, settings: Any, job: JobResult | None) -> str | None:
+def _why_not(session: Session, settings: Any, busy: bool) -> str | None:
     """Why "Sync now" cannot be pressed, or None."""
     if not settings.url:
         return session.t("sync.now.no_server")
@@ -257,7 +259,7 @@ def _why_not(session: Session, settings: Any, job: JobResult | None) -> str | No
         return session.t("sync.now.offline")
     if session.runtime.jobs is None:
         return session.t("sync.now.no_jobs")
-    if job is not None and sync_header.syncing(job, utcnow()):
+    if busy:
         return session.t("sync.now.running")
     return None
 
@@ -272,11 +274,10 @@ def _active_sync(session: Session) -> JobResult | None:
 # -- the status block -----------------------------------------------------------------------
 
 
-def _status(session: Session) -> None:
+def _status(session: Session, job: JobResult | None) -> None:
     """Where the sync stands; polled (only this block) while a sync job is active."""
     st.caption(session.t("sync.status.title"))
     with st.container(key="fbsync-status", height=190, border=False):
-        job = _active_sync(session)
         if job is not None:
             _poll_status()
         else:
@@ -285,14 +286,23 @@ def _status(session: Session) -> None:
 
 @st.fragment(run_every=POLL_S * 2)
 def _poll_status() -> None:
+    """Reruns the whole page once the job is gone, or once it starts or stops running (a retry
+    waiting for its time is still active): "Sync now" was drawn for the state the page run saw."""
     rt = runtime_module.current()
     if rt is None:
         return
     session = Session(rt)
     job = _active_sync(session)
-    if job is None:
+    if page_is_stale(st.session_state.get(SHOWN_BUSY), job, utcnow()):
         st.rerun()  # the whole page: "Sync now" and the header come back in step
     _status_lines(session, job)
+
+
+def page_is_stale(shown_busy: bool | None, job: JobResult | None, now: dt.datetime) -> bool:
+    """Whether the page run that drew "Sync now" saw another state than ``job`` now is: the job
+    is gone, or it started or stopped running (a failed sync's retry waits, queued, for its time:
+    still active, but no longer running)."""
+    return job is None or sync_header.syncing(job, now) != bool(shown_busy)
 
 
 def _status_lines(session: Session, job: JobResult | None) -> None:

@@ -527,3 +527,22 @@ def test_every_sync_text_has_english_and_german():
 
     assert TEXTS
     assert all(set(entry) == {"en", "de"} and entry["en"] and entry["de"] for entry in TEXTS.values())
+
+
+def test_the_status_poll_reruns_the_page_when_a_running_sync_turns_into_a_waiting_retry():
+    """A sync drawn as running that fails and waits, queued, for its retry is still active: the poll
+    must still rerun the page, or "Sync now" stays disabled for as long as the retry waits (seen
+    in CI: the button disabled for 30 s after the server went down)."""
+    from app.views.sync_settings import page_is_stale
+    from jobs.model import JobResult, new_job_id
+
+    now = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+    running = JobResult(id=new_job_id(), name="sync.run", args={}, status="running")
+    retry = JobResult(id=new_job_id(), name="sync.run", args={}, status="queued", run_after=now + dt.timedelta(seconds=30))
+    due = JobResult(id=new_job_id(), name="sync.run", args={}, status="queued", run_after=now - dt.timedelta(seconds=1))
+    assert page_is_stale(True, retry, now)  # drawn running, now waiting: "Sync now" must come back
+    assert page_is_stale(True, None, now)  # the job is gone
+    assert page_is_stale(False, running, now)  # drawn waiting, now running: disable it
+    assert not page_is_stale(True, running, now)
+    assert not page_is_stale(True, due, now)  # queued and due counts as running
+    assert not page_is_stale(False, retry, now)  # still waiting: nothing to redraw
