@@ -60,6 +60,11 @@ def _shown(page: Any) -> dict[str, str]:
 
 def _check(page: Any, name: str, values: dict[str, str], when: str) -> None:
     shown = _shown(page)
+    for _ in range(20):  # a loaded machine may draw the page's fields a moment after the run settled
+        if set(values) <= set(shown):
+            break
+        page.wait_for_timeout(500)
+        shown = _shown(page)
     lost = {k: (v, shown.get(k)) for k, v in values.items() if shown.get(k) != v}
     assert not lost, f"{name}: lost on {when}: {lost}"
 
