@@ -22,8 +22,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "projects.source.template": {"en": "Tree survey template", "de": "Vorlage Baumerfassung"},
     "projects.source.blank": {"en": "Empty form", "de": "Leeres Formular"},
     "projects.form_file": {
-        "en": "Form file: XLSForm spreadsheet (.xlsx) or Fieldbook form (.json)",
-        "de": "Formulardatei: XLSForm-Tabelle (.xlsx) oder Fieldbook-Formular (.json)",
+        "en": "Form file: XLSForm spreadsheet (.xlsx, .xls, .csv) or Fieldbook form (.json)",
+        "de": "Formulardatei: XLSForm-Tabelle (.xlsx, .xls, .csv) oder Fieldbook-Formular (.json)",
     },
     "projects.create": {"en": "Create project", "de": "Projekt anlegen"},
     "projects.need_file": {"en": "Choose a form file first.", "de": "Wählen Sie zuerst eine Formulardatei."},

@@ -40,8 +40,9 @@ SOURCES = ("file", "template", "blank")
 def _read_form(name: str, data: bytes) -> ImportResult:
     """The form in an uploaded file, or the reasons it cannot be used."""
     lowered = name.lower()
-    if lowered.endswith(".xlsx"):
-        return import_xlsform(data)
+    for kind in (".xlsx", ".xls", ".csv"):
+        if lowered.endswith(kind):
+            return import_xlsform(data, kind=kind, name=name)
     if lowered.endswith(".json"):
         try:
             return ImportResult(form_from_text(data.decode("utf-8-sig")), [], [])
@@ -184,7 +185,7 @@ def _new_project(session: Session) -> None:
         if source == "file":
             # deliberately transient: the form file is read once, when "Create project" is pressed,
             # and kept as the project's form; the uploader starts empty again after a create
-            st.file_uploader(session.t("projects.form_file"), type=["xlsx", "json"], key=_upload_key())
+            st.file_uploader(session.t("projects.form_file"), type=["xlsx", "xls", "csv", "json"], key=_upload_key())
         st.button(session.t("projects.create"), key="create_project", type="primary", on_click=_create, args=(session,))
         if not st.session_state.get(_CREATED):
             _report(session)

@@ -106,11 +106,11 @@ def add_parsers(sub: Any) -> None:
     listing = cmds.add_parser("list", help="the projects: name, records, form version, id", description="List the projects by name.")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     create = cmds.add_parser(
-        "create", help="create a project from an XLSForm (.xlsx) or a form definition (.json)",
+        "create", help="create a project from an XLSForm (.xlsx, .xls, .csv) or a form definition (.json)",
         description="Create a project with the form in FILE; prints every problem of the form when it cannot be used.",
     )
     create.add_argument("name", metavar="NAME", help="the project's name (unique)")
-    create.add_argument("--form", required=True, metavar="FILE", help="an XLSForm (.xlsx) or a Fieldbook form definition (.json)")
+    create.add_argument("--form", required=True, metavar="FILE", help="an XLSForm (.xlsx, .xls, .csv) or a Fieldbook form definition (.json)")
     for parser in (listing, create):
         parser.set_defaults(func=cmd_project)
 

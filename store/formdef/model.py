@@ -22,7 +22,9 @@ from store.core.texts import said
 
 PROBLEM_LINE = said("problem.line", "{where}: {message}")
 FORM_NOT_UTF8 = said("formfile.not_utf8", "The file is not UTF-8 text, so it cannot be a Fieldbook form (.json).")
-FORM_WRONG_KIND = said("formfile.wrong_kind", "Only XLSForm spreadsheets (.xlsx) and Fieldbook forms (.json) can be imported.")
+FORM_WRONG_KIND = said(
+    "formfile.wrong_kind", "Only XLSForm spreadsheets (.xlsx, .xls, .csv) and Fieldbook forms (.json) can be imported."
+)
 FORM_UNUSABLE = said("formfile.unusable", "The form definition cannot be used.")
 FORM_PROBLEM = said("formfile.a_problem", "The form definition has a problem: {problem}.")
 FORM_PROBLEMS = said("formfile.problems", "The form definition has {n} problems; the first is: {problem}.")

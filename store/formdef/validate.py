@@ -32,7 +32,9 @@ from store.formdef.plan import (
 )
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
-CHOICE_NAME = re.compile(r"\S{1,200}")
+LIST_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]{0,63}")  # XLSForm lists such as OSM's building:material
+CHOICE_NAME = re.compile(r"\S(?:[^\n\r\t]{0,198}\S)?")  # a select_one's choice may hold spaces (pyxform allows it)
+CHOICE_NAME_MULTIPLE = re.compile(r"\S{1,200}")  # a select_multiple's answers are kept separated by spaces
 MAX_RANGE_STEPS = 100_000
 CALCULATED_TYPES = ("text", "integer", "decimal", "select_one", "date", "time", "datetime", "boolean")
 PARAMETERS: dict[str, tuple[str, ...]] = {"text": ("multiline",), "range": ("start", "end", "step")}
@@ -54,9 +56,16 @@ NO_VALUE_ATTRIBUTE = said("formfile.no_value_attribute", "a {type} holds no valu
 NO_VALUE_DEFAULT = said("formfile.no_value_default", "a {type} holds no value, so it cannot have a default")
 NOT_CALCULATED = said("formfile.not_calculated", "a {type} field cannot be calculated")
 DEFAULT_NOT_A_CHOICE = said("formfile.default_not_a_choice", "'{choice}' is not a choice of list '{list}'")
-LIST_NAME = said("formfile.list_name", "a list name must start with a letter and use only letters, digits and _")
+LIST_NAME = said("formfile.list_name", "a list name must start with a letter or _ and use only letters, digits, _, ., - and :")
 LIST_EMPTY = said("formfile.list_empty", "has no choices")
-CHOICE_NAME_SHAPE = said("formfile.choice_name_shape", "the choice name {name!r} must be 1 to 200 characters without spaces")
+CHOICE_NAME_SHAPE = said(
+    "formfile.choice_name_shape",
+    "the choice name {name!r} must be 1 to 200 characters, without a space at its start or end, on one line",
+)
+CHOICE_NAME_SPACE = said(
+    "formfile.choice_name_space",
+    "the choice name {name!r} contains a space, and the list is used by a select_multiple, whose answers are separated by spaces",
+)
 CHOICE_NAME_TWICE = said("formfile.choice_name_twice", "the choice name '{name}' is used twice")
 CURRENT_OUTSIDE_CONSTRAINT = said(
     "formfile.current_outside_constraint", "'.' (this field's value) can only be used in a constraint; use ${{name}} here"
@@ -147,9 +156,10 @@ def _check_default(form: FormDef, item: Field) -> list[Problem]:
 
 def _check_choice_lists(form: FormDef, used: set[str]) -> list[Problem]:
     problems = []
+    multiple = {item.choice_list for item in form.walk() if item.type == "select_multiple" and item.choice_list}
     for list_name, options in form.choice_lists.items():
         where = CHOICE_LIST_PLACE(name=list_name)
-        if not NAME.fullmatch(list_name):
+        if not LIST_NAME_RE.fullmatch(list_name):
             problems.append(Problem(where, LIST_NAME()))
         if not options and list_name in used:
             problems.append(Problem(where, LIST_EMPTY()))
@@ -157,6 +167,8 @@ def _check_choice_lists(form: FormDef, used: set[str]) -> list[Problem]:
         for position, choice in enumerate(options, start=1):
             if not CHOICE_NAME.fullmatch(choice.name):
                 problems.append(Problem(CHOICE_PLACE(where=where, position=str(position)), CHOICE_NAME_SHAPE(name=choice.name)))
+            elif list_name in multiple and not CHOICE_NAME_MULTIPLE.fullmatch(choice.name):
+                problems.append(Problem(CHOICE_PLACE(where=where, position=str(position)), CHOICE_NAME_SPACE(name=choice.name)))
             elif choice.name in seen:
                 problems.append(Problem(CHOICE_PLACE(where=where, position=str(position)), CHOICE_NAME_TWICE(name=choice.name)))
             seen.add(choice.name)

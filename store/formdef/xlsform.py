@@ -13,6 +13,9 @@ Mapping: see the README, "Form definitions". Limits: ``max_bytes`` of file, 200 
 from __future__ import annotations
 
 import io
+import logging
+import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +24,7 @@ from store.core.texts import said
 from store.formdef.model import FormDef, FormDefError, Problem
 from store.formdef.schema import form_from_json, form_from_text
 from store.formdef.xlsmapping import XlsMapper, language_code
-from store.formdef.xlsrows import FILE_PLACE, read_sheets
+from store.formdef.xlsrows import FILE_PLACE, SHEET_IGNORED, WORKBOOK_DAMAGED, place
 
 __all__ = ["ImportResult", "import_xlsform", "language_code", "load_form_file"]
 
@@ -37,13 +40,22 @@ FILE_TOO_LARGE = said("formfile.file_too_large", "the file is larger than {n} by
 FILE_UNREADABLE = said("formfile.file_unreadable", "the file cannot be read ({reason})")
 FILE_NOT_UTF8 = said("formfile.file_not_utf8", "the file is not UTF-8 text")
 WRONG_KIND_OF_FILE = said(
-    "formfile.wrong_kind_of_file", "Fieldbook reads forms from .xlsx (XLSForm) or .json files, not '{kind}' files"
+    "formfile.wrong_kind_of_file", "Fieldbook reads forms from .xlsx, .xls or .csv (XLSForm) or .json files, not '{kind}' files"
 )
+NOT_XLS = said("xls.not_xls", "the file is not an Excel 97-2003 workbook (.xls)")
 NOT_XLSX = said("xls.not_xlsx", "the file is not an Excel workbook (.xlsx); save it from your spreadsheet program as .xlsx")
 ZIP_NOT_XLSX = said("xls.zip_not_xlsx", "the file is a zip archive but not an Excel workbook (.xlsx)")
 UNPACKS_TOO_LARGE = said("xls.unpacks_too_large", "the workbook unpacks to more than {n} bytes")
 ZIP_DAMAGED = said("xls.zip_damaged", "the file is damaged and cannot be read as an Excel workbook (.xlsx)")
 NO_SURVEY = said("xls.no_survey", "there is no 'survey' sheet; an XLSForm lists its questions there")
+SURVEY_MISNAMED = said(
+    "xls.survey_misnamed", "there is no 'survey' sheet; the sheet '{sheet}' looks like it: rename it to exactly 'survey'"
+)
+SHEET_TOO_LONG = said("xls.sheet_too_long", "the sheet has more than {n} rows")
+PYXFORM_REFUSED = said("xls.pyxform_refused", "{reason}")
+SHEETS = ("survey", "choices", "settings", "external_choices", "entities", "osm")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,11 +75,23 @@ def _fail(message: str) -> ImportResult:
     return ImportResult(None, [Problem(FILE_PLACE(), message)], [])
 
 
-def _check_container(data: bytes, max_bytes: int) -> str | None:
+XLSFORM_KINDS = (".xlsx", ".xls", ".csv")
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the start of every .xls (a Compound File)
+
+
+def _check_container(data: bytes, max_bytes: int, kind: str = ".xlsx") -> str | None:
     if not data:
         return FILE_EMPTY()
     if len(data) > max_bytes:
         return FILE_TOO_LARGE(n=max_bytes)
+    if kind == ".xls":
+        return None if data.startswith(OLE2) else NOT_XLS()
+    if kind == ".csv":
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return FILE_NOT_UTF8()
+        return None
     if not data.startswith(b"PK\x03\x04"):
         return NOT_XLSX()
     try:
@@ -81,12 +105,18 @@ def _check_container(data: bytes, max_bytes: int) -> str | None:
     return None
 
 
-def import_xlsform(source: Path | bytes, *, max_bytes: int = 20_000_000) -> ImportResult:
-    """Read an XLSForm workbook (path or bytes) into a checked ``FormDef``.
+def import_xlsform(
+    source: Path | bytes, *, max_bytes: int = 20_000_000, kind: str | None = None, name: str | None = None
+) -> ImportResult:
+    """Read an XLSForm (path or bytes; ``kind`` ``.xlsx`` — the default for bytes —, ``.xls`` or
+    ``.csv``, else the path's suffix) into a checked ``FormDef``. An untitled form is called after
+    its file (``name``, else the path's), as ODK does.
 
     Never raises for a bad file: every reason is in ``problems``; skipped or simplified parts
     are in ``warnings``. ``form`` is None whenever there is a problem.
     """
+    if kind is None:
+        kind = source.suffix.lower() if isinstance(source, Path) and source.suffix.lower() in XLSFORM_KINDS else ".xlsx"
     if isinstance(source, Path):
         try:
             size = source.stat().st_size
@@ -97,20 +127,49 @@ def import_xlsform(source: Path | bytes, *, max_bytes: int = 20_000_000) -> Impo
             return _fail(FILE_UNREADABLE(reason=str(exc.strerror or exc)))
     else:
         data = bytes(source)
-    reason = _check_container(data, max_bytes)
+    reason = _check_container(data, max_bytes, kind)
     if reason is not None:
         return _fail(reason)
-    sheets, problems, notes = read_sheets(data, {"survey": MAX_SURVEY_ROWS, "choices": MAX_CHOICE_ROWS, "settings": 10})
-    if problems:
-        return ImportResult(None, problems, notes)
-    if "survey" not in sheets:
-        return ImportResult(None, [Problem(WORKBOOK_PLACE(), NO_SURVEY())], notes)
-    importer = XlsMapper(sheets, max_survey_rows=MAX_SURVEY_ROWS, max_choice_rows=MAX_CHOICE_ROWS)
+    stem = Path(name).stem if name else source.stem if isinstance(source, Path) else None
+    return _from_workbook(data, kind, stem)
+
+
+def _from_workbook(data: bytes, kind: str, stem: str | None) -> ImportResult:
+    """pyxform reads the workbook (store/formdef/xlsmapping.py says why); Fieldbook maps what it read."""
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json import workbook_to_json
+    from pyxform.xls2json_backends import get_xlsform
+
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about spreadsheet features a form does not use
+            warnings.simplefilter("ignore")
+            book = get_xlsform(data, file_type=kind)
+    except Exception:  # a third-party parser on an untrusted file: any failure means "unreadable"
+        return _fail(WORKBOOK_DAMAGED())
+    names = [str(name) for name in book.sheet_names or ()]
+    notes = [Problem(place(name), SHEET_IGNORED()) for name in names if name.lower() not in SHEETS] if len(names) > 1 else []
+    if book.survey is None and book.survey_header is None:
+        close = [name for name in names if name.strip().lower() == "survey"]
+        reason = SURVEY_MISNAMED(sheet=close[0]) if close else NO_SURVEY()
+        return ImportResult(None, [Problem(WORKBOOK_PLACE(), reason)], notes)
+    for sheet, rows, limit in (("survey", book.survey, MAX_SURVEY_ROWS), ("choices", book.choices, MAX_CHOICE_ROWS)):
+        if sum(1 for row in rows or () if row) > limit:
+            return ImportResult(None, [Problem(place(sheet), SHEET_TOO_LONG(n=limit))], notes)
+    try:
+        survey_json = workbook_to_json(book, form_name="data", warnings=[])
+    except PyXFormError as exc:
+        return ImportResult(None, [_refused(str(exc))], notes)
+    except Exception:  # pyxform failing on input it did not foresee: the form cannot be read
+        log.exception("pyxform failed on a workbook")
+        return _fail(WORKBOOK_DAMAGED())
+    importer = XlsMapper(survey_json, book, stem)
     importer.warnings += notes
     meta = importer.settings()
     importer.check_languages()
     lists = importer.choices()
     fields = importer.survey(lists)
+    importer.check_choice_names(lists)
+    importer.read_paths(fields)
     importer.read_acknowledged(fields)
     data_json = {**meta, "default_language": importer.lang, "fields": fields, "choice_lists": lists}
     form: FormDef | None = None
@@ -126,11 +185,22 @@ def import_xlsform(source: Path | bytes, *, max_bytes: int = 20_000_000) -> Impo
     return ImportResult(form, [], importer.warnings)
 
 
+def _refused(message: str) -> Problem:
+    """pyxform's reason for refusing the form, at the sheet and row it names (its first line: the
+    rest is a dump of the row as pyxform holds it)."""
+    found = re.match(r"\s*\[row\s*:\s*(\d+)\]\s*", message)
+    row = int(found[1]) if found else None
+    text = (message[found.end() :] if found else message).strip().splitlines()[0].strip()
+    sheet = re.match(r"On the '(\w+)' sheet", text)
+    where = place(sheet[1] if sheet else "survey", row) if row is not None else WORKBOOK_PLACE()
+    return Problem(where, PYXFORM_REFUSED(reason=text), row=row)
+
+
 def load_form_file(path: Path) -> ImportResult:
-    """A form from ``path``: ``.xlsx`` as XLSForm, ``.json`` as Fieldbook's JSON form."""
+    """A form from ``path``: ``.xlsx``, ``.xls`` or ``.csv`` as XLSForm, ``.json`` as Fieldbook's JSON form."""
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return import_xlsform(path)
+    if suffix in XLSFORM_KINDS:
+        return import_xlsform(path, kind=suffix)
     if suffix != ".json":
         return _fail(WRONG_KIND_OF_FILE(kind=suffix or path.name))
     try:

@@ -1,56 +1,74 @@
-"""Mapping the rows of an XLSForm's sheets to Fieldbook's form JSON, reporting as it goes.
+"""Mapping pyxform's reading of an XLSForm onto Fieldbook's form JSON, reporting as it goes.
 
-Each row becomes a field (or opens/closes a group) or a located problem/warning; the result is
-handed to ``form_from_json``, whose problems ``XlsMapper.locate`` places back at the row and
-column they came from. The mapping table is in the README ("Form definitions").
+pyxform (the converter ODK Central and KoboToolbox run) reads the workbook: every spelling,
+alias and row rule is its own (``select one from L``, ``gps``, ``constraint message``,
+``relevance``, notes without a name, smart quotes, ``or_other``, trailing formatted rows…). What
+it gives — a tree of survey elements with normalised binds — is mapped here element by element
+to a Fieldbook field, or to a located problem or warning where Fieldbook cannot (yet) carry
+something over. The result is handed to ``form_from_json``, whose problems ``XlsMapper.locate``
+places back at the row and column they came from. pyxform's tree has no row numbers: they are
+taken from the rows as read (``DefinitionData``), by name, in order. The mapping table is in the
+README ("Form definitions").
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
+from collections import deque
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from store.core import texts
 from store.core.errors import ValidationError
 from store.core.texts import said
-from store.formdef.convert import parse_text, to_stored
+from store.formdef.convert import parse_text
 from store.formdef.expr import ExpressionError, parse, references, replace_current, replace_reference, uses_current
 from store.formdef.model import PROBLEM_LINE, Field, Problem
-from store.formdef.xlsrows import Sheet, cell_text, place
+from store.formdef.xlsrows import cell_text, place
 
+# pyxform's question types (its aliases already resolved to these names by its reading, or
+# looked up in its QUESTION_TYPE_DICT) → Fieldbook's types.
 SIMPLE_TYPES = {
-    "text": "text",
-    "string": "text",
-    "integer": "integer",
-    "int": "integer",
-    "decimal": "decimal",
-    "date": "date",
+    "text": "text", "string": "text", "add text prompt": "text", "q string": "text",
+    "integer": "integer", "int": "integer", "add integer prompt": "integer", "q int": "integer",
+    "decimal": "decimal", "add decimal prompt": "decimal", "q decimal": "decimal",
+    "date": "date", "add date prompt": "date", "q date": "date",
     "time": "time",
-    "datetime": "datetime",
-    "note": "note",
-    "geopoint": "geopoint",
-    "image": "photo",
-    "photo": "photo",
-    "file": "file",
-    "acknowledge": "boolean",
-    "boolean": "boolean",
+    "dateTime": "datetime", "datetime": "datetime", "date time": "datetime", "add dateTime prompt": "datetime",
+    "add date time prompt": "datetime", "q dateTime": "datetime", "q date time": "datetime",
+    "note": "note", "add note prompt": "note", "q note": "note",
+    "geopoint": "geopoint", "gps": "geopoint", "location": "geopoint", "q geopoint": "geopoint",
+    "q location": "geopoint", "add location prompt": "geopoint",
+    "image": "photo", "photo": "photo", "q picture": "photo", "q image": "photo", "add image prompt": "photo",
+    "file": "file", "add file prompt": "file",
+    "acknowledge": "boolean", "q acknowledge": "boolean", "add acknowledge prompt": "boolean",
     "range": "range",
-    "calculate": "text",
-}
+    "calculate": "text", "q calculate": "text", "add calculate prompt": "text",
+    "hidden": "text",
+    "phone number": "text",
+    "percentage": "integer",
+    "number of days in last month": "integer",
+    "number of days in last six months": "integer",
+    "number of days in last year": "integer",
+}  # fmt: skip
+SELECT_TYPES = {
+    "select one": "select_one", "select one using": "select_one", "q select1": "select_one",
+    "add select one prompt using": "select_one",
+    "select all that apply": "select_multiple", "select multiple from": "select_multiple",
+    "select all that apply from": "select_multiple", "select multiple using": "select_multiple",
+    "q select": "select_multiple", "add select multiple prompt using": "select_multiple",
+}  # fmt: skip
+CALCULATED = {"calculate", "q calculate", "add calculate prompt"}
+ACKNOWLEDGE = {"acknowledge", "q acknowledge", "add acknowledge prompt"}
+# Values ODK Collect records by itself (no question is shown).
 METADATA = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "username",
-    "phonenumber",
-    "simserial",
-    "subscriberid",
-    "email",
-    "audit",
-    "start-geopoint",
-}
+    "start", "end", "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid", "email",
+    "audit", "start-geopoint", "imei", "device id", "subscriber id", "sim id", "start time", "end time",
+    "get start time", "get end time", "get today", "get device id", "get sim id", "get subscriber id",
+    "get phone number", "uri:deviceid", "uri:username", "uri:email", "uri:phonenumber", "uri:simserial",
+    "uri:subscriberid", "background-geopoint",
+}  # fmt: skip
+SKIPPED = {"background-audio"}  # recorded in the background by ODK Collect: nothing to ask
 LANGUAGES = {
     "english": "en",
     "german": "de",
@@ -61,30 +79,31 @@ LANGUAGES = {
     "spanish": "es",
     "español": "es",
 }
-TEXT_COLUMNS = {
-    "label": "label",
-    "hint": "hint",
+# The element's keys (pyxform's names) that hold texts per language → Fieldbook's attributes;
+# and the spreadsheet column each came from, for problem reports.
+TEXT_KEYS = {"label": "label", "hint": "hint"}
+BIND_TEXTS = {"jr:constraintMsg": "constraint_message", "jr:requiredMsg": "required_message"}
+COLUMN_OF = {
+    "choice_list": "type",
+    "children": "type",
+    "name": "name",
+    "parameters": "parameters",
+    "calculation": "calculation",
     "constraint_message": "constraint_message",
     "required_message": "required_message",
 }
-USED_COLUMNS = {
-    "type",
-    "name",
-    "required",
-    "constraint",
-    "relevant",
-    "calculation",
-    "default",
-    "read_only",
-    "appearance",
-    "parameters",
-}
+KNOWN_KEYS = {
+    "type", "name", "label", "hint", "bind", "default", "_dynamic_default", "control", "parameters", "itemset",
+    "list_name", "choices", "children", "choice_filter", "actions", "sms_field", "trigger",
+}  # fmt: skip
 SETTINGS = ("form_title", "form_id", "version", "default_language")
 EXPRESSIONS = ("relevant", "constraint", "calculation")
 YES = {"yes", "true", "1", "true()"}
 NO = {"no", "false", "0", "false()", ""}
-# Which spreadsheet column a FormDef attribute came from, for problem reports.
-COLUMN_OF = {"choice_list": "type", "children": "type", "name": "name", "parameters": "parameters"}
+# A path to a field in an expression (``../x``, ``/data/group/x``): read as ``${x}`` where x is a
+# field of the form — pyxform writes ``or_other``'s relevance this way, and forms do too.
+PATH = re.compile(r"(?<![\w}$])(?:\.\./)+([A-Za-z_][\w.-]*)|(?<![\w}$])/[A-Za-z_][\w.-]*(?:/[A-Za-z_][\w.-]*)+")
+FILE_LIST = re.compile(r"\.(csv|xml|geojson)$", re.IGNORECASE)
 
 # What the mapping reports, placed at a sheet, row and column (``located``). Names from the
 # workbook (settings, columns, choices, types, languages) are given as they are written.
@@ -92,34 +111,40 @@ EXTRA_SETTINGS_ROW = said("xls.extra_settings_row", "only the first row of setti
 SETTING_IGNORED = said("xls.setting_ignored", "the setting '{setting}' is not used by Fieldbook and is ignored")
 LANGUAGE_UNKNOWN = said("xls.language_unknown", "the language '{language}' has no known code; it is kept as it is written")
 NO_TITLE = said("xls.no_title", "the form has no form_title; it is called 'Untitled form'")
-SHEET_TOO_LONG = said("xls.sheet_too_long", "the sheet has more than {n} rows")
+NO_TITLE_FILE = said("xls.no_title_file", "the form has no form_title; it is called '{name}' after its file")
 CHOICES_COLUMN_IGNORED = said("xls.choices_column_ignored", "the column '{column}' is not used by Fieldbook and is ignored")
-CHOICE_NEEDS_NAMES = said("xls.choice_needs_names", "every choice needs a list_name and a name")
-CHOICE_TWICE = said("xls.choice_twice", "the choice '{choice}' appears twice in list '{list}'")
-CHOICE_NAME_SPACE = said("xls.choice_name_space", "the choice name '{choice}' contains a space; use _ instead")
+CHOICE_NAME_SPACE = said(
+    "xls.choice_name_space_multiple",
+    "the choice name '{choice}' contains a space, and list '{list}' is used by a select_multiple, whose answers are separated by spaces; use _ instead",
+)
 SURVEY_COLUMN_IGNORED = said("xls.survey_column_ignored", "the column '{column}' is not supported; this value is ignored")
-NO_TYPE = said("xls.no_type", "the row has no type")
-END_WITHOUT_BEGIN = said("xls.end_without_begin", "'{end}' has no matching 'begin {kind}'")
 REPEAT_UNSUPPORTED = said("xls.repeat_unsupported", "repeats (begin repeat) are not supported by Fieldbook")
-GROUP_NOT_CLOSED = said("xls.group_not_closed", "this group or repeat is never closed with 'end group'")
-OR_OTHER_UNSUPPORTED = said("xls.or_other_unsupported", "'or_other' is not supported; write '{select} list_name'")
-SELECT_FORM_UNSUPPORTED = said("xls.select_form_unsupported", "this form of select is not supported; write '{select} list_name'")
-NO_SUCH_LIST = said("xls.no_such_list", "the choice list '{list}' is not on the choices sheet")
 METADATA_SKIPPED = said(
     "xls.metadata_skipped",
     "'{kind}' is recorded automatically by Fieldbook (time, device and user of every record); this row is skipped",
 )
+BACKGROUND_SKIPPED = said(
+    "xls.background_skipped",
+    "'{kind}' is recorded in the background by ODK Collect; Fieldbook does not record it, this row is skipped",
+)
 ACKNOWLEDGE_AS_YES_NO = said("xls.acknowledge_as_yes_no", "'acknowledge' is imported as a yes/no field")
 TYPE_UNSUPPORTED = said("xls.type_unsupported", "the type '{kind}' is not supported by Fieldbook")
-NO_NAME = said("xls.no_name", "the row has no name")
+FILE_LIST_UNSUPPORTED = said("xls.file_list_unsupported", "choices from a file ('{file}') are not supported by Fieldbook yet")
 NAME_TAKEN = said("xls.name_taken", "the name '{name}' is already used in row {row}")
+NAME_TAKEN_UNKNOWN_ROW = said(
+    "xls.name_taken_elsewhere", "the name '{name}' is already used by another field; Fieldbook needs every name once in a form"
+)
 NOT_YES_NO = said("xls.not_yes_no", "'{value}' is not yes or no")
+NO_VALUE_FLAG = said("xls.no_value_flag", "a {kind} holds no value, so '{column}' has no effect; it is ignored")
 CALCULATE_NEEDS_CALCULATION = said("xls.calculate_needs_calculation", "a calculate row needs a calculation")
+CHOICE_FILTER_IGNORED = said(
+    "xls.choice_filter_ignored",
+    "the choice_filter '{filter}' is not applied by Fieldbook yet: every choice of list '{list}' is offered",
+)
 ACKNOWLEDGE_READ_AS_OK = said(
     "xls.acknowledge_read_as_ok",
     "{fields} is a yes/no field in Fieldbook; this expression reads it as 'OK' when ticked and empty when not, as ODK does",
 )
-NOT_NAME_VALUE = said("xls.not_name_value", "'{part}' is not written as name=value")
 RANGE_NOT_NUMBER = said("xls.range_not_number", "the range {setting} '{value}' is not a number")
 PARAMETER_IGNORED = said("xls.parameter_ignored", "the parameter '{parameter}' is not supported; it is ignored")
 
@@ -137,13 +162,21 @@ def language_code(name: str) -> tuple[str, bool]:
     return text, False
 
 
-class XlsMapper:
-    """Collects fields, choice lists, settings, problems and warnings from the sheets."""
+def _lowered(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k).strip().lower(): v for k, v in row.items()}
 
-    def __init__(self, sheets: dict[str, Sheet], *, max_survey_rows: int, max_choice_rows: int) -> None:
-        self.sheets = sheets
-        self.max_survey_rows = max_survey_rows
-        self.max_choice_rows = max_choice_rows
+
+class XlsMapper:
+    """Collects fields, choice lists, settings, problems and warnings from pyxform's reading.
+
+    ``survey_json`` is pyxform's ``workbook_to_json``; ``rows`` the sheets as read
+    (``DefinitionData``), for row numbers and the columns as written.
+    """
+
+    def __init__(self, survey_json: dict[str, Any], rows: Any, file_name: str | None = None) -> None:
+        self.json = survey_json
+        self.book = rows
+        self.file_name = file_name  # the file's name without its suffix: the title of an untitled form, as in ODK
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.rows: dict[str, int] = {}  # field name -> survey row, for problems found later
@@ -151,6 +184,12 @@ class XlsMapper:
         self.duplicates: set[str] = set()
         self.acknowledged: list[str] = []  # acknowledge fields, stored as yes/no (see read_acknowledged)
         self.lang = "en"
+        self._row_queue: dict[str, deque[int]] = {}
+        for index, raw in enumerate(rows.survey or ()):
+            name = cell_text(_lowered(raw).get("name"))
+            if name:
+                self._row_queue.setdefault(name, deque()).append(index + 2)
+        self.multiple_lists: set[str] = set()
 
     def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(located(sheet, row, column, message))
@@ -158,161 +197,211 @@ class XlsMapper:
     def warn(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         self.warnings.append(located(sheet, row, column, message))
 
-    def texts(self, record: dict[str, Any], base: str, owner: str | None, attribute: str) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for column, value in record.items():
-            head, _, lang = column.partition("::")
-            if head != base or not cell_text(value):
-                continue
-            code = self.lang if not lang else language_code(lang)[0]
-            out[code] = cell_text(value)
-            if owner is not None:
-                self.columns[(owner, attribute)] = column
+    # -- texts and languages ----------------------------------------------------------------
+
+    def texts(self, value: Any) -> dict[str, str]:
+        """pyxform's text (a string, or ``{language as written: text}``) as ``{code: text}``."""
+        if isinstance(value, Mapping):
+            out: dict[str, str] = {}
+            for lang, text in value.items():
+                if isinstance(text, Mapping) or not cell_text(text):
+                    continue
+                code = self.lang if lang == "default" else language_code(str(lang))[0]
+                out[code] = cell_text(text)
+            return out
+        return {self.lang: cell_text(value)} if cell_text(value) else {}
+
+    def element_texts(self, element: Mapping[str, Any], key: str) -> dict[str, str]:
+        """The texts of ``key`` (``label``, ``hint``), also as written with one colon (``label:English``,
+        which pyxform leaves as a key of its own)."""
+        out = self.texts(element.get(key))
+        for other, text in element.items():
+            head, sep, lang = str(other).partition(":")
+            if sep and head == key and not lang.startswith(":") and cell_text(text):
+                out[language_code(lang)[0]] = cell_text(text)
         return out
 
     def settings(self) -> dict[str, Any]:
-        sheet = self.sheets.get("settings")
-        values: dict[str, str] = {}
-        row, record = sheet.records[0] if sheet is not None and sheet.records else (2, {})
-        if sheet is not None:
-            for extra, _ in sheet.records[1:]:
-                self.warn("settings", extra, None, EXTRA_SETTINGS_ROW())
-            for column, value in record.items():
-                if column in SETTINGS:
-                    values[column] = cell_text(value)
-                elif cell_text(value) and not column.startswith("form_title::"):
-                    self.warn("settings", row, column, SETTING_IGNORED(setting=column))
-        if values.get("default_language"):
-            self.lang, known = language_code(values["default_language"])
+        raw = list(self.book.settings or ())
+        first = _lowered(raw[0]) if raw else {}
+        row = 2
+        for extra in range(1, len(raw)):
+            self.warn("settings", row + extra, None, EXTRA_SETTINGS_ROW())
+        for column, value in first.items():
+            if column not in SETTINGS and not column.startswith("form_title:") and cell_text(value):
+                self.warn("settings", row, column, SETTING_IGNORED(setting=column))
+        default = cell_text(first.get("default_language"))
+        if default:
+            self.lang, known = language_code(default)
             if not known:
                 self.warn("settings", row, "default_language", LANGUAGE_UNKNOWN(language=self.lang))
         else:
             self.lang = self._first_language()
-        title = self.texts(record, "form_title", None, "title")
+        title: dict[str, str] = {}
+        for column, value in first.items():
+            head, sep, lang = column.partition("::")
+            if head == "form_title" and cell_text(value):
+                title[language_code(lang)[0] if sep else self.lang] = cell_text(value)
+        form_id = cell_text(first.get("form_id"))
         if not title:
-            title = {self.lang: values.get("form_id") or "Untitled form"}
-            if not values.get("form_id"):
-                self.warn("settings", None, "form_title", NO_TITLE())
-        return {"title": title, "form_id": values.get("form_id") or None, "version": values.get("version") or None}
+            title = {self.lang: form_id or self.file_name or "Untitled form"}
+            if not form_id:
+                message = NO_TITLE_FILE(name=self.file_name) if self.file_name else NO_TITLE()
+                self.warn("settings", None, "form_title", message)
+        return {"title": title, "form_id": form_id or None, "version": cell_text(first.get("version")) or None}
 
     def _first_language(self) -> str:
-        survey = self.sheets.get("survey")
-        if survey is not None and "label" not in survey.headers:
-            for header in survey.headers:
-                if header.startswith("label::"):
-                    return language_code(header.partition("::")[2])[0]
+        headers = [str(h).strip() for h in _headers(self.book.survey_header)]
+        if "label" not in [h.lower() for h in headers]:
+            for header in headers:
+                head, sep, lang = header.partition("::")
+                if sep and head.lower() == "label":
+                    return language_code(lang)[0]
         return "en"
 
     def check_languages(self) -> None:
         seen: set[str] = set()
-        for name, sheet in self.sheets.items():
-            for header in sheet.headers:
-                head, sep, lang = header.partition("::")
-                if sep and head in TEXT_COLUMNS | {"form_title": ""} and lang not in seen:
+        for sheet, header_rows in (
+            ("survey", self.book.survey_header),
+            ("choices", self.book.choices_header),
+            ("settings", self.book.settings_header),
+        ):
+            for header in _headers(header_rows):
+                head, sep, lang = str(header).strip().partition("::")
+                if (
+                    sep
+                    and head.lower() in ("label", "hint", "constraint_message", "required_message", "form_title")
+                    and lang not in seen
+                ):
                     seen.add(lang)
-                    code, known = language_code(lang)
-                    if not known:
-                        self.warn(name, 1, header, LANGUAGE_UNKNOWN(language=lang))
+                    if not language_code(lang)[1]:
+                        self.warn(sheet, 1, str(header).strip(), LANGUAGE_UNKNOWN(language=lang))
+
+    # -- choices ------------------------------------------------------------------------------
 
     def choices(self) -> dict[str, list[dict[str, Any]]]:
-        sheet = self.sheets.get("choices")
         lists: dict[str, list[dict[str, Any]]] = {}
-        if sheet is None:
-            return lists
-        if len(sheet.records) > self.max_choice_rows:
-            self.problem("choices", None, None, SHEET_TOO_LONG(n=self.max_choice_rows))
-            return lists
-        for header in sheet.headers:
-            if header.partition("::")[0] not in ("list_name", "name", "label"):
-                self.warn("choices", 1, header, CHOICES_COLUMN_IGNORED(column=header))
-        seen: set[tuple[str, str]] = set()
-        for row, record in sheet.records:
-            list_name, name = cell_text(record.get("list_name")), cell_text(record.get("name"))
-            if not list_name or not name:
-                self.problem("choices", row, "list_name" if not list_name else "name", CHOICE_NEEDS_NAMES())
-                continue
-            if (list_name, name) in seen:
-                self.problem("choices", row, "name", CHOICE_TWICE(choice=name, list=list_name))
-                continue
-            if re.search(r"\s", name):
-                self.problem("choices", row, "name", CHOICE_NAME_SPACE(choice=name))
-                continue
-            seen.add((list_name, name))
-            entry: dict[str, Any] = {"name": name}
-            label = self.texts(record, "label", None, "label")
-            if label:
-                entry["label"] = label
-            lists.setdefault(list_name, []).append(entry)
+        filtered = self._filtered_lists(self.json.get("children", ()))
+        for header in _headers(self.book.choices_header):
+            base = str(header).strip().partition("::")[0].partition(":")[0].lower()
+            if base not in ("list_name", "list name", "name", "label") and not filtered:
+                self.warn("choices", 1, str(header).strip(), CHOICES_COLUMN_IGNORED(column=str(header).strip()))
+        for list_name, options in (self.json.get("choices") or {}).items():
+            entries: list[dict[str, Any]] = []
+            for option in options:
+                entry: dict[str, Any] = {"name": cell_text(option.get("name"))}
+                label = self.texts(option.get("label"))
+                if label:
+                    entry["label"] = label
+                entries.append(entry)
+            lists[str(list_name)] = entries
         return lists
 
-    def survey(self, lists: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-        sheet = self.sheets["survey"]
-        if len(sheet.records) > self.max_survey_rows:
-            self.problem("survey", None, None, SHEET_TOO_LONG(n=self.max_survey_rows))
-            return []
-        for header in sheet.headers:
-            base = header.partition("::")[0]
-            if base not in USED_COLUMNS and base not in TEXT_COLUMNS:
-                rows = [row for row, record in sheet.records if cell_text(record.get(header))]
-                for row in rows:
-                    self.warn("survey", row, header, SURVEY_COLUMN_IGNORED(column=header))
-        top: list[dict[str, Any]] = []
-        stack: list[tuple[dict[str, Any] | None, int, list[dict[str, Any]]]] = []  # (group, begin row, children)
-        current = top
-        for row, record in sheet.records:
-            kind = " ".join(cell_text(record.get("type")).split())
-            words = kind.replace("begin_", "begin ").replace("end_", "end ").split()
-            lowered = [w.lower() for w in words]
-            if not kind:
-                self.problem("survey", row, "type", NO_TYPE())
-                continue
-            if lowered[:1] == ["end"] and lowered[1:2] in (["group"], ["repeat"]):
-                if not stack:
-                    self.problem("survey", row, "type", END_WITHOUT_BEGIN(end=kind, kind=lowered[1]))
-                    continue
-                stack.pop()
-                current = stack[-1][2] if stack else top
-                continue
-            if lowered[:1] == ["begin"] and lowered[1:2] in (["group"], ["repeat"]):
-                if lowered[1] == "repeat":
-                    self.problem("survey", row, "type", REPEAT_UNSUPPORTED())
-                    group = None
-                else:
-                    group = self.field(row, record, "group", None)
-                children: list[dict[str, Any]] = []
-                if group is not None:
-                    group["children"] = children
-                    current.append(group)
-                stack.append((group, row, children))
-                current = children
-                continue
-            item = self.row_field(row, record, kind, lowered, lists)
-            if item is not None:
-                current.append(item)
-        for _group, begin_row, _children in stack:
-            self.problem("survey", begin_row, "type", GROUP_NOT_CLOSED())
-        return top
+    def _filtered_lists(self, elements: Sequence[Mapping[str, Any]]) -> bool:
+        for element in elements:
+            if element.get("choice_filter") or self._filtered_lists(element.get("children", ())):
+                return True
+        return False
 
-    def row_field(
-        self, row: int, record: dict[str, Any], kind: str, lowered: list[str], lists: dict[str, Any]
-    ) -> dict[str, Any] | None:
-        head = lowered[0]
-        if head in ("select_one", "select_multiple"):
-            if len(lowered) != 2:
-                unsupported = OR_OTHER_UNSUPPORTED if lowered[-1] == "or_other" else SELECT_FORM_UNSUPPORTED
-                self.problem("survey", row, "type", unsupported(select=head))
+    def check_choice_names(self, lists: dict[str, list[dict[str, Any]]]) -> None:
+        """A space inside a choice name is fine for select_one (pyxform allows it); a select_multiple
+        stores its answers separated by spaces, so there a space would split one answer in two."""
+        choice_rows: dict[tuple[str, str], int] = {}
+        for index, raw in enumerate(self.book.choices or ()):
+            row = _lowered(raw)
+            key = (cell_text(row.get("list_name", row.get("list name"))), cell_text(row.get("name")))
+            choice_rows.setdefault(key, index + 2)
+        for list_name in sorted(self.multiple_lists):
+            for entry in lists.get(list_name, ()):
+                if re.search(r"\s", entry["name"]):
+                    at = choice_rows.get((list_name, entry["name"]))
+                    self.problem("choices", at, "name", CHOICE_NAME_SPACE(choice=entry["name"], list=list_name))
+
+    # -- the survey ---------------------------------------------------------------------------
+
+    def survey(self, lists: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        self._report_columns()
+        return self._elements(self.json.get("children", ()), lists)
+
+    def _report_columns(self) -> None:
+        """A column Fieldbook does not use: one warning per row that has a value in it."""
+        used = {
+            "type", "name", "label", "hint", "required", "required_message", "required message", "constraint",
+            "constraint_message", "constraint message", "constraint-msg", "relevant", "relevance", "calculation",
+            "calculate", "default", "read_only", "readonly", "read only", "appearance", "parameters", "bind::relevant",
+            "bind::constraint", "bind::required", "bind::readonly", "bind::calculate", "bind:relevant", "bind:constraint",
+            "bind:required", "bind:readonly", "bind:calculate", "bind::jr:constraintmsg", "bind:jr:constraintmsg",
+            "bind::jr:requiredmsg", "bind:jr:requiredmsg", "body::appearance", "control::appearance",
+        }  # fmt: skip
+        for index, raw in enumerate(self.book.survey or ()):
+            select = cell_text(_lowered(raw).get("type")).lower().startswith("select")
+            for column, value in raw.items():
+                header = str(column).strip()
+                lowered = header.lower()
+                base = lowered.partition("::")[0]
+                single = lowered.partition(":")[0]
+                if lowered in used or base in used or (single in ("label", "hint") and ":" in lowered):
+                    continue
+                if select and base in ("choice_filter", "choice filter"):
+                    continue  # reported by the field (row_field)
+                if cell_text(value):
+                    self.warn("survey", index + 2, header, SURVEY_COLUMN_IGNORED(column=header))
+
+    def _row_of(self, name: str) -> int | None:
+        queue = self._row_queue.get(name)
+        if queue:
+            return queue.popleft()
+        generated = re.fullmatch(r"generated_note_name_(\d+)", name)  # pyxform names a nameless note by its row
+        return int(generated[1]) if generated else None
+
+    def _elements(self, elements: Sequence[Mapping[str, Any]], lists: dict[str, Any]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for element in elements:
+            kind = str(element.get("type", ""))
+            name = cell_text(element.get("name"))
+            if kind == "group" and name == "meta" and (element.get("control") or {}).get("bodyless"):
+                continue  # pyxform's own <meta><instanceID/>: Fieldbook gives every record its id
+            row = self._row_of(name)
+            if kind == "repeat":
+                self.problem("survey", row, "type", REPEAT_UNSUPPORTED())
+                continue
+            if kind == "group":
+                group = self.field(row, element, "group", None)
+                if group is not None:
+                    group["children"] = self._elements(element.get("children", ()), lists)
+                    out.append(group)
+                continue
+            item = self.row_field(row, element, kind, lists)
+            if item is not None:
+                out.append(item)
+        return out
+
+    def row_field(self, row: int | None, element: Mapping[str, Any], kind: str, lists: dict[str, Any]) -> dict[str, Any] | None:
+        if kind in SELECT_TYPES:
+            list_name = cell_text(element.get("itemset") or element.get("list_name"))
+            if FILE_LIST.search(list_name):
+                self.problem("survey", row, "type", FILE_LIST_UNSUPPORTED(file=list_name))
                 return None
-            list_name = kind.split()[1]
-            if list_name not in lists:
-                self.problem("survey", row, "type", NO_SUCH_LIST(list=list_name))
-                return None
-            return self.field(row, record, head, list_name)
-        if len(lowered) == 1 and head in METADATA:
-            self.warn("survey", row, "type", METADATA_SKIPPED(kind=head))
+            ftype = SELECT_TYPES[kind]
+            if ftype == "select_multiple":
+                self.multiple_lists.add(list_name)
+            if element.get("choice_filter"):
+                self.warn(
+                    "survey",
+                    row,
+                    "choice_filter",
+                    CHOICE_FILTER_IGNORED(filter=cell_text(element.get("choice_filter")), list=list_name),
+                )
+            return self.field(row, element, ftype, list_name)
+        if kind in METADATA:
+            self.warn("survey", row, "type", METADATA_SKIPPED(kind=kind))
             return None
-        if len(lowered) == 1 and head in SIMPLE_TYPES:
-            item = self.field(row, record, SIMPLE_TYPES[head], None, calculated=head == "calculate")
-            if head == "acknowledge":
+        if kind in SKIPPED:
+            self.warn("survey", row, "type", BACKGROUND_SKIPPED(kind=kind))
+            return None
+        if kind in SIMPLE_TYPES:
+            item = self.field(row, element, SIMPLE_TYPES[kind], None, calculated=kind in CALCULATED, hidden=kind == "hidden")
+            if kind in ACKNOWLEDGE:
                 self.warn("survey", row, "type", ACKNOWLEDGE_AS_YES_NO())
                 if item is not None:
                     self.acknowledged.append(item["name"])
@@ -321,44 +410,78 @@ class XlsMapper:
         return None
 
     def field(
-        self, row: int, record: dict[str, Any], ftype: str, list_name: str | None, *, calculated: bool = False
+        self,
+        row: int | None,
+        element: Mapping[str, Any],
+        ftype: str,
+        list_name: str | None,
+        *,
+        calculated: bool = False,
+        hidden: bool = False,
     ) -> dict[str, Any] | None:
-        name = cell_text(record.get("name"))
-        if not name:
-            self.problem("survey", row, "name", NO_NAME())
-            return None
-        if name in self.rows:
-            self.problem("survey", row, "name", NAME_TAKEN(name=name, row=str(self.rows[name])))
+        name = cell_text(element.get("name"))
+        if name in self.rows or name in self.duplicates:
+            first = self.rows.get(name)
+            message = NAME_TAKEN(name=name, row=str(first)) if first else NAME_TAKEN_UNKNOWN_ROW(name=name)
+            self.problem("survey", row, "name", message)
             self.duplicates.add(name)
             return None
-        self.rows[name] = row
+        if row is not None:
+            self.rows[name] = row
+        else:
+            self.rows.setdefault(name, 0)  # generated by pyxform (a note without a name, or_other's text)
         item: dict[str, Any] = {"name": name, "type": ftype}
-        for column, attribute in TEXT_COLUMNS.items():
-            texts = self.texts(record, column, name, attribute)
-            if texts:
-                item[attribute] = texts
-        for column in ("required", "read_only"):
-            flag = cell_text(record.get(column)).lower()
-            if flag in YES:
-                item[column] = True
+        for key, attribute in TEXT_KEYS.items():
+            found = self.element_texts(element, key)
+            if found:
+                item[attribute] = found
+        bind = element.get("bind") or {}
+        for key, attribute in BIND_TEXTS.items():
+            found = self.texts(bind.get(key))
+            if found:
+                item[attribute] = found
+        holds_value = ftype not in ("note", "group")
+        for key, attribute in (("required", "required"), ("readonly", "read_only")):
+            flag = cell_text(bind.get(key)).lower()
+            if flag in YES and holds_value:
+                item[attribute] = True
+            elif flag in YES:
+                self.warn("survey", row, attribute, NO_VALUE_FLAG(kind=ftype, column=attribute))
+                item.pop("required_message", None)
             elif flag not in NO:
-                self.problem("survey", row, column, NOT_YES_NO(value=flag))
-        for column in ("constraint", "relevant", "calculation"):
-            if cell_text(record.get(column)):
-                item[column] = cell_text(record.get(column))
-        if calculated:
+                self.problem("survey", row, attribute, NOT_YES_NO(value=flag))
+        for key, attribute in (("constraint", "constraint"), ("relevant", "relevant"), ("calculate", "calculation")):
+            text = cell_text(bind.get(key))
+            if text:
+                item[attribute] = text
+        if calculated or hidden:
             item["read_only"] = True
-            if "calculation" not in item:
+            if calculated and "calculation" not in item:
                 self.problem("survey", row, "calculation", CALCULATE_NEEDS_CALCULATION())
         if list_name is not None:
             item["choice_list"] = list_name
-        parameters = self.parameters(row, record, ftype)
+        parameters = self.parameters(row, element, ftype)
         if parameters:
             item["parameters"] = parameters
-        default = record.get("default")
+        default = element.get("default")
         if cell_text(default):
             item["default"] = self.default(row, Field(name, ftype, parameters=parameters), default)
         return item
+
+    def read_paths(self, fields: list[dict[str, Any]]) -> None:
+        """``../x`` and ``/data/…/x`` in expressions, read as ``${x}`` (see ``PATH``)."""
+        names = set(self.rows)
+
+        def swap(match: re.Match[str]) -> str:
+            last = match[1] or match[0].rsplit("/", 1)[-1]
+            return "${" + last + "}" if last in names and last not in self.duplicates else match[0]
+
+        for item in fields:
+            self.read_paths(item.get("children", []))
+            for attribute in EXPRESSIONS:
+                text = item.get(attribute)
+                if isinstance(text, str) and "/" in text:
+                    item[attribute] = PATH.sub(swap, text)
 
     def read_acknowledged(self, fields: list[dict[str, Any]]) -> None:
         """Expressions see an acknowledge field as ODK shows it to them: 'OK' when ticked, empty
@@ -383,26 +506,25 @@ class XlsMapper:
                 if names:
                     item[attribute] = text
                     which = ["${" + n + "}" for n in names]
-                    self.warn("survey", self.rows.get(item["name"]), attribute, ACKNOWLEDGE_READ_AS_OK(fields=which))
+                    self.warn("survey", self.rows.get(item["name"]) or None, attribute, ACKNOWLEDGE_READ_AS_OK(fields=which))
 
-    def parameters(self, row: int, record: dict[str, Any], ftype: str) -> dict[str, Any]:
+    def parameters(self, row: int | None, element: Mapping[str, Any], ftype: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        appearance = cell_text(record.get("appearance")).split()
+        appearance = cell_text((element.get("control") or {}).get("appearance")).split()
         if ftype == "text" and "multiline" in appearance:
             out["multiline"] = True
             appearance.remove("multiline")
         if appearance:
             out["appearance"] = " ".join(appearance)
-        raw = cell_text(record.get("parameters"))
-        for part in re.split(r"[\s,;]+", raw) if raw else []:
-            key, sep, value = part.partition("=")
-            if not sep or not key or not value:
-                self.problem("survey", row, "parameters", NOT_NAME_VALUE(part=part))
-            elif ftype == "range" and key in ("start", "end", "step"):
+        given = element.get("parameters") or {}
+        if isinstance(given, str):  # pyxform keeps the text as written where it moved the values into "control"
+            given = dict(part.partition("=")[::2] for part in re.split(r"[\s,;]+", given) if part)
+        for key, value in given.items():
+            if ftype == "range" and key in ("start", "end", "step"):
                 try:
-                    out[key] = parse_text(Field("parameter", "decimal"), value)
+                    out[key] = parse_text(Field("parameter", "decimal"), cell_text(value))
                 except ValidationError:
-                    self.problem("survey", row, "parameters", RANGE_NOT_NUMBER(setting=key, value=value))
+                    self.problem("survey", row, "parameters", RANGE_NOT_NUMBER(setting=key, value=cell_text(value)))
                     continue
                 if float(out[key]).is_integer():
                     out[key] = int(out[key])
@@ -410,17 +532,15 @@ class XlsMapper:
                 self.warn("survey", row, "parameters", PARAMETER_IGNORED(parameter=key))
         return out
 
-    def default(self, row: int, item: Field, value: Any) -> Any:
+    def default(self, row: int | None, item: Field, value: Any) -> Any:
         text = cell_text(value)
         if item.type in ("date", "time", "datetime") and text in ("today()", "now()"):
             return text
         try:
-            if isinstance(value, dt.datetime) and item.type in ("date", "time"):
-                value = value.date() if item.type == "date" else value.time()
-            if isinstance(value, (dt.date, dt.time)) or (isinstance(value, bool) and item.type == "boolean"):
-                return to_stored(item, value)
             if item.type == "select_multiple":
                 return text.split()
+            if item.type == "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2} 00:00:00", text):
+                text = text[:10]  # pyxform gives a date cell as a date-time at midnight
             return parse_text(item, text)
         except ValidationError as exc:
             self.problem("survey", row, "default", texts.of(exc))
@@ -428,7 +548,7 @@ class XlsMapper:
 
     def locate(self, found: Problem) -> Problem:
         """A FormDef problem placed at the spreadsheet cell its field came from."""
-        if found.field is None or found.field not in self.rows:
+        if found.field is None or not self.rows.get(found.field):
             return found
         attribute = found.attribute or "type"
         column = self.columns.get((found.field, attribute)) or COLUMN_OF.get(attribute, attribute)
@@ -437,5 +557,16 @@ class XlsMapper:
         return located("survey", self.rows[found.field], column, message)
 
 
+def _headers(header_rows: Any) -> list[str]:
+    """The column headers as written, from pyxform's ``*_header`` (a list of one dict)."""
+    if not header_rows:
+        return []
+    first = header_rows[0]
+    return [str(k) for k in first] if isinstance(first, Mapping) else [str(k) for k in header_rows]
+
+
 def located(sheet: str, row: int | None, column: str | None, message: str) -> Problem:
     return Problem(place(sheet, row, column), message, row=row, attribute=column)
+
+
+__all__ = ["XlsMapper", "language_code", "located"]

@@ -65,6 +65,29 @@ def open_row(page: Any, row: int = 0, label: Any = "Notes") -> Any:
     return notes
 
 
+def create_project(page: Any, name: str, form: Any) -> None:
+    """On the Projects page: a new project ``name`` from the form file ``form``, then open it (a form
+    without warnings opens at once; with warnings, the report offers to open it)."""
+    from playwright.sync_api import expect
+
+    m = main(page)
+    m.get_by_label("Project name").fill(name)
+    m.get_by_label("Project name").press("Enter")
+    settle(page)
+    m.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(form))
+    settle(page)
+    m.get_by_role("button", name="Create project").click()
+    expect(m.get_by_text(f"Project “{name}” created", exact=False)).to_be_visible()
+    settle(page)
+    offer = m.get_by_role("button", name="Open the new project")
+    opened = m.get_by_text(f"{name} · 0 records")
+    expect(offer.or_(opened).first).to_be_visible()
+    if offer.is_visible():
+        offer.click()
+        settle(page)
+    expect(m.get_by_text(f"{name} · 0 records")).to_be_visible()
+
+
 def choose(page: Any, label: str, option: str, scope: Any = None) -> None:
     """Open a select box's list (in ``scope``, else the main area) and pick ``option``
     (re-opening it if a rerun closed the list)."""

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import REPORT
-from tests.e2e.conftest import choose, layout_shift, main, settle, sidebar_button, type_segments
+from tests.e2e.conftest import choose, create_project, layout_shift, main, settle, sidebar_button, type_segments
 
 pytestmark = pytest.mark.e2e
 
@@ -62,26 +62,6 @@ def _xlsform(path: Path) -> Path:
     settings.append(["Hedge survey", "hedges", "English (en)"])
     book.save(path)
     return path
-
-
-def _create_project(page: Any, form: Path) -> None:
-    m = main(page)
-    m.get_by_label("Project name").fill("Hedges")
-    m.get_by_label("Project name").press("Enter")
-    settle(page)
-    m.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(form))
-    settle(page)
-    m.get_by_role("button", name="Create project").click()
-    # a form without warnings opens at once; with warnings, the report is shown and offers to open it
-    expect(m.get_by_text("Project “Hedges” created", exact=False)).to_be_visible()
-    settle(page)
-    offer = m.get_by_role("button", name="Open the new project")
-    opened = m.get_by_text("Hedges · 0 records")
-    expect(offer.or_(opened).first).to_be_visible()
-    if offer.is_visible():
-        offer.click()
-        settle(page)
-    expect(m.get_by_text("Hedges · 0 records")).to_be_visible()
 
 
 def _fill_record(page: Any, photo: Path, sketch: Path) -> None:
@@ -157,7 +137,7 @@ def test_xlsform_record_every_type_edit_history_export_and_import(start_app, pag
     app = start_app(None, FIELDBOOK_DEMO_PROJECT="false")
     page.goto(app.url)
     settle(page)
-    _create_project(page, form)  # and opened
+    create_project(page, "Hedges", form)  # and opened
 
     main(page).get_by_role("button", name="New record").click()
     settle(page)

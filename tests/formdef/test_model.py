@@ -128,11 +128,24 @@ def test_choice_list_problems() -> None:
     found = problems(
         form(
             {"name": "s", "type": "select_one", "choice_list": "l"},
-            choice_lists={"l": [{"name": "a b"}, {"name": "x"}, {"name": "x"}], "e": []},
+            {"name": "m", "type": "select_multiple", "choice_list": "multi"},
+            choice_lists={
+                "l": [{"name": "a b"}, {"name": "x"}, {"name": "x"}, {"name": " y"}],
+                "e": [],
+                "multi": [{"name": "a b"}],
+            },
         )
     )
-    assert "choice list 'l', choice 1: the choice name 'a b' must be 1 to 200 characters without spaces" in found
     assert "choice list 'l', choice 3: the choice name 'x' is used twice" in found
+    assert (
+        "choice list 'l', choice 4: the choice name ' y' must be 1 to 200 characters, without a space at its start or end, on one line"
+        in found
+    )
+    assert not [p for p in found if "'a b'" in p and "choice list 'l'" in p]  # a select_one's choice may hold a space (XLSForm)
+    assert (
+        "choice list 'multi', choice 1: the choice name 'a b' contains a space, and the list is used by a select_multiple, "
+        "whose answers are separated by spaces"
+    ) in found
     assert problems(form({"name": "s", "type": "select_one", "choice_list": "e"}, choice_lists={"e": []})) == [
         "choice list 'e': has no choices"
     ]

@@ -126,70 +126,148 @@ def test_zip_bombs_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_missing_survey_sheet() -> None:
-    result = import_xlsform(workbook({"questions": [["type", "name"], ["text", "a"]]}))
+    result = import_xlsform(workbook({"questions": [["type", "name"], ["text", "a"]], "notes": [["x"], ["y"]]}))
     assert lines(result.problems) == ["workbook: there is no 'survey' sheet; an XLSForm lists its questions there"]
-    assert lines(result.warnings) == ["questions sheet: is not part of an XLSForm and is ignored"]
+    assert lines(result.warnings) == [
+        "questions sheet: is not part of an XLSForm and is ignored",
+        "notes sheet: is not part of an XLSForm and is ignored",
+    ]
+    alone = import_xlsform(
+        workbook({"questions": [["type", "name"], ["text", "a"]]})
+    )  # as pyxform reads it: the one sheet is the survey
+    assert alone.form is not None and [f.name for f in alone.form.fields] == ["a"]
+    assert not [w for w in lines(alone.warnings) if "is ignored" in w]
 
 
-def test_sheet_names_match_ignoring_case_and_spaces_with_a_warning() -> None:
+def test_sheet_names_as_pyxform_reads_them() -> None:
+    """Case does not matter (pyxform); a space around the name does: ODK Central refuses such a form
+    too, and the report says which sheet to rename."""
     result = import_xlsform(
-        workbook({"Survey ": [["Type", "Name", "Label"], ["text", "a", "A"]], "CHOICES": [["list name", "name"]]})
+        workbook({"Survey": [["Type", "Name", "Label"], ["text", "a", "A"]], "CHOICES": [["list name", "name"]]})
     )
-    assert result.ok
-    assert "Survey  sheet: was read as the 'survey' sheet (the name should be exactly 'survey')" in lines(result.warnings)
-    assert "CHOICES sheet: was read as the 'choices' sheet (the name should be exactly 'choices')" in lines(result.warnings)
-    assert result.form is not None and result.form.field("a").label == {"en": "A"}
-    assert "settings sheet, column 'form_title': the form has no form_title; it is called 'Untitled form'" in lines(
-        result.warnings
-    )
+    assert result.ok and result.form is not None and result.form.field("a").label == {"en": "A"}
+    assert lines(result.warnings) == [
+        "settings sheet, column 'form_title': the form has no form_title; it is called 'Untitled form'"
+    ]
+    spaced = import_xlsform(workbook({"Survey ": [["type", "name"], ["text", "a"]], "choices": [["list_name", "name"]]}))
+    assert lines(spaced.problems) == [
+        "workbook: there is no 'survey' sheet; the sheet 'Survey ' looks like it: rename it to exactly 'survey'"
+    ]
 
 
-def test_every_unsupported_row_is_a_problem_with_its_row() -> None:
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (survey_row("select_one nolist", "d", "D"), "survey sheet, row 3: List name not in choices sheet: nolist"),
+        (survey_row("", "", "orphan label"), "survey sheet, row 3: Question with no type."),
+        (survey_row("text", "", "no name"), "survey sheet, row 3: Question or group with no name."),
+        (
+            survey_row("end group", ""),
+            "survey sheet, row 3: Unmatched 'end_group'. No matching 'begin_group' was found for the name 'unknown'.",
+        ),
+        (
+            survey_row("begin group", "open", "Never closed"),
+            "survey sheet, row 3: Unmatched 'begin_group'. No matching 'end_group' was found for the name 'open'.",
+        ),
+        (survey_row("calculate", "calc"), "survey sheet, row 3: Missing calculation."),
+        (survey_row("text", "a", "again"), "survey sheet, row 3: On the 'survey' sheet, the 'name' value 'a' is invalid."),
+        (survey_row("integer", "1bad", "x"), "survey sheet, row 3: On the 'survey' sheet, the 'name' value is invalid."),
+        (
+            survey_row("range", "rg", "R", parameters="start=0 end=x step"),
+            "survey sheet, row 3: On the 'survey' sheet, the 'parameters' value is invalid.",
+        ),
+    ],
+)
+def test_what_pyxform_refuses_is_refused_with_its_row(row: list[Any], message: str) -> None:
+    """pyxform reads the form (as ODK Central and Kobo do): what it refuses is refused here, with
+    its own words and the row it names (pyxform stops at the first)."""
+    result = survey_only(survey_row("integer", "a", "A"), row, choices=[["l", "a", "A"]])
+    assert result.form is None and len(result.problems) == 1
+    assert result.problems[0].row == 3 and lines(result.problems)[0].startswith(message)
+
+
+def test_every_row_fieldbook_cannot_carry_over_is_a_problem_with_its_row() -> None:
+    """What pyxform accepts but Fieldbook cannot record (yet) is reported all at once, row by row."""
     result = survey_only(
         survey_row("integer", "a", "A"),  # row 2
         survey_row("begin repeat", "r", "R"),  # 3
         survey_row("text", "inside", "In"),  # 4
         survey_row("end repeat", ""),  # 5
         survey_row("audio", "c", "C"),  # 6
-        survey_row("select_one nolist", "d", "D"),  # 7
-        survey_row("select_one_from_file trees.csv", "e", "E"),  # 8
-        survey_row("text", "a", "again"),  # 9
-        survey_row("integer", "1bad", "x"),  # 10
-        survey_row("select_one l or_other", "o", "O"),  # 11
-        survey_row("", "", "orphan label"),  # 12
-        survey_row("text", "", "no name"),  # 13
-        survey_row("end group", ""),  # 14
-        survey_row("text", "q", "Q", required="maybe"),  # 15
-        survey_row("range", "rg", "R", parameters="start=0 end=x step"),  # 16
-        survey_row("calculate", "calc"),  # 17
-        survey_row("begin group", "open", "Never closed"),  # 18
+        survey_row("select_one_from_file trees.csv", "e", "E"),  # 7
+        survey_row("begin group", "g", "G"),  # 8
+        survey_row("text", "a", "again"),  # 9: unique in its group (XLSForm), not in the form (Fieldbook)
+        survey_row("end group", ""),  # 10
+        survey_row("text", "q", "Q", required="maybe"),  # 11
         choices=[["l", "a", "A"]],
     )
     assert result.form is None
-    assert [(p.row, p.attribute) for p in result.problems] == [
-        (3, "type"), (6, "type"), (7, "type"), (8, "type"), (9, "name"), (11, "type"), (12, "type"), (13, "name"),
-        (14, "type"), (15, "required"), (16, "parameters"), (16, "parameters"), (17, "calculation"), (18, "type"), (10, "name"),
-    ]  # fmt: skip
-    text = lines(result.problems)
-    assert "survey sheet, row 3, column 'type': repeats (begin repeat) are not supported by Fieldbook" in text
-    assert "survey sheet, row 8, column 'type': the type 'select_one_from_file trees.csv' is not supported by Fieldbook" in text
-    assert "survey sheet, row 9, column 'name': the name 'a' is already used in row 2" in text
-    assert "survey sheet, row 14, column 'type': 'end group' has no matching 'begin group'" in text
-    assert "survey sheet, row 18, column 'type': this group or repeat is never closed with 'end group'" in text
+    assert lines(result.problems) == [
+        "survey sheet, row 3, column 'type': repeats (begin repeat) are not supported by Fieldbook",
+        "survey sheet, row 6, column 'type': the type 'audio' is not supported by Fieldbook",
+        "survey sheet, row 7, column 'type': choices from a file ('trees.csv') are not supported by Fieldbook yet",
+        "survey sheet, row 9, column 'name': the name 'a' is already used in row 2",
+        "survey sheet, row 11, column 'required': 'maybe' is not yes or no",
+    ]
+
+
+def test_spellings_pyxform_accepts() -> None:
+    """Old select syntax, type and column aliases, one-colon language headers, a note without a
+    name, smart quotes, required on a note, or_other (its text field, relevance by path), spaces in
+    select_one choice names, ':' in list names — as pyxform reads them."""
+    survey = [
+        ["type", "name", "label:English", "constraint message", "relevance", "required", "readonly", "hint::Deutsch (de)"],
+        ["select one from yn", "q1", "Q one", "", "", "", "", "Hinweis"],
+        ["select all that apply from yn", "q2", "Q two", "", "${q1} = \u2018yes\u2019", "yes", "", ""],
+        ["gps", "where", "Where", "", "", "", "", ""],
+        ["note", "", "A note", "", "", "yes", "", ""],
+        ["phone number", "ph", "Phone", "", "", "", "yes", ""],
+        ["integer", "age", "Age", "too old", "", "", "", ""],
+        [],
+        ["select_one building:material", "bm", "Material", "", "", "", "", ""],
+        ["select_one yn or_other", "oo", "Or other", "", "", "", "", ""],
+    ]
+    choices = [
+        ["list_name", "name", "label:English"],
+        ["yn", "yes", "Yes"],
+        ["yn", "no", "No"],
+        ["building:material", "wood stone", "Wood and stone"],
+    ]
+    result = import_xlsform(
+        workbook({"survey": survey, "choices": choices, "settings": [["form_title", "default_language"], ["T", "English"]]})
+    )
+    assert result.problems == [] and result.form is not None
+    form = result.form
+    types = {f.name: f.type for f in form.walk()}
+    assert types == {
+        "q1": "select_one", "q2": "select_multiple", "where": "geopoint", "generated_note_name_5": "note", "ph": "text",
+        "age": "integer", "bm": "select_one", "oo": "select_one", "oo_other": "text",
+    }  # fmt: skip
+    assert form.field("q1").label == {"en": "Q one"} and form.field("q1").hint == {"de": "Hinweis"}
+    assert form.field("q2").relevant == "${q1} = 'yes'" and form.field("q2").required
+    assert form.field("ph").read_only and form.field("age").constraint_message == {"en": "too old"}
+    assert [c.name for c in form.choice_lists["building:material"]] == ["wood stone"]
+    assert form.field("oo_other").relevant == "selected(${oo}, 'other')"
+    assert "survey sheet, row 5, column 'required': a note holds no value, so 'required' has no effect; it is ignored" in lines(
+        result.warnings
+    )
 
 
 def test_expression_problems_name_sheet_row_and_column() -> None:
     result = survey_only(
         survey_row("integer", "a", "A", constraint=". >"),
-        survey_row("text", "b", "B", relevant="${zz} = 1"),
+        survey_row("text", "b", "B", relevant="${a} > 1 and"),
         survey_row("text", "c", "C", calculation="${a} +* 1"),
-        survey_row("integer", "x", "X", calculation="${y}"),
-        survey_row("integer", "y", "Y", calculation="${x}"),
     )
     assert lines(result.problems) == [
         "survey sheet, row 2, column 'constraint': The expression has nothing more where a value should be (at character 4).",
+        "survey sheet, row 3, column 'relevant': The expression has nothing more where a value should be (at character 13).",
         "survey sheet, row 4, column 'calculation': The expression has '*' where a value should be (at character 7).",
-        "survey sheet, row 3, column 'relevant': refers to ${zz}, but the form has no field 'zz'",
+    ]
+    unknown = survey_only(survey_row("integer", "a", "A"), survey_row("text", "b", "B", relevant="${zz} = 1"))
+    assert lines(unknown.problems) == [  # pyxform's own check of references
+        "survey sheet, row 3: On the 'survey' sheet, the 'relevant' value is invalid. Reference variables must contain a name "
+        "from the 'survey' sheet. Could not find the name 'zz'."
     ]
     cycle = survey_only(survey_row("integer", "x", "X", calculation="${y}"), survey_row("integer", "y", "Y", calculation="${x}"))
     assert lines(cycle.problems) == [
@@ -198,16 +276,19 @@ def test_expression_problems_name_sheet_row_and_column() -> None:
 
 
 def test_choices_sheet_problems_have_rows() -> None:
-    result = survey_only(
-        survey_row("select_one l", "s", "S"),
-        choices=[["l", "a", "A"], ["l", "", "no name"], ["l", "a", "again"], ["", "b", "no list"], ["l", "with space", "x"]],
+    no_name = survey_only(survey_row("select_one l", "s", "S"), choices=[["l", "a", "A"], ["l", "", "no name"]])
+    assert lines(no_name.problems)[0].startswith(
+        "choices sheet, row 3: On the 'choices' sheet, the 'name' value is invalid. Choices must have a name."
     )
-    assert lines(result.problems) == [
-        "choices sheet, row 3, column 'name': every choice needs a list_name and a name",
-        "choices sheet, row 4, column 'name': the choice 'a' appears twice in list 'l'",
-        "choices sheet, row 5, column 'list_name': every choice needs a list_name and a name",
-        "choices sheet, row 6, column 'name': the choice name 'with space' contains a space; use _ instead",
-    ]
+    twice = survey_only(survey_row("select_one l", "s", "S"), choices=[["l", "a", "A"], ["l", "a", "again"]])
+    assert "Choice names must be unique for each choice list" in lines(twice.problems)[0] and twice.problems[0].row == 3
+    spaced = survey_only(survey_row("select_one l", "s", "S"), choices=[["l", "a", "A"], ["l", "with space", "x"]])
+    assert spaced.form is not None and [c.name for c in spaced.form.choice_lists["l"]] == ["a", "with space"]
+    multiple = survey_only(survey_row("select_multiple l", "s", "S"), choices=[["l", "a", "A"], ["l", "with space", "x"]])
+    assert (
+        multiple.form is None
+        and "Choice names with spaces cannot be added to multiple choice selects" in lines(multiple.problems)[0]
+    )
 
 
 def test_languages_and_unsupported_columns() -> None:
@@ -287,11 +368,14 @@ def test_load_form_file(tmp_path: Path) -> None:
     latin = tmp_path / "latin.json"
     latin.write_bytes(b'{"title": "\xe4"}')
     assert lines(load_form_file(latin).problems) == ["file: the file is not UTF-8 text"]
-    old = tmp_path / "form.xls"
-    old.write_bytes(b"x")
-    assert lines(load_form_file(old).problems) == [
-        "file: Fieldbook reads forms from .xlsx (XLSForm) or .json files, not '.xls' files"
+    other = tmp_path / "form.txt"
+    other.write_bytes(b"x")
+    assert lines(load_form_file(other).problems) == [
+        "file: Fieldbook reads forms from .xlsx, .xls or .csv (XLSForm) or .json files, not '.txt' files"
     ]
+    not_xls = tmp_path / "form.xls"
+    not_xls.write_bytes(full_workbook())
+    assert lines(load_form_file(not_xls).problems) == ["file: the file is not an Excel 97-2003 workbook (.xls)"]
     missing = load_form_file(tmp_path / "missing.xlsx")
     assert missing.form is None and missing.problems[0].message.startswith("the file cannot be read")
     xlsx = tmp_path / "trees.xlsx"
@@ -343,5 +427,34 @@ def test_an_acknowledge_field_is_read_by_expressions_as_odk_reads_it() -> None:
     assert not evaluate_record(form, {}).relevant["follow"]
     rewritten = [w for w in lines(result.warnings) if "as ODK does" in w]
     assert [w.split(":")[0] for w in rewritten] == [
-        "survey sheet, row 2, column 'constraint'", "survey sheet, row 3, column 'relevant'", "survey sheet, row 4, column 'relevant'", "survey sheet, row 5, column 'calculation'",
+        "survey sheet, row 2, column 'constraint'",
+        "survey sheet, row 3, column 'relevant'",
+        "survey sheet, row 4, column 'relevant'",
+        "survey sheet, row 5, column 'calculation'",
     ], lines(result.warnings)
+
+
+def test_xls_and_csv_forms_as_pyxform_reads_them(tmp_path: Path) -> None:
+    """An old Excel workbook (.xls: pyxform's own example form) and pyxform's CSV layout (the
+    sheet's name in the first column) are XLSForms too."""
+    xls = load_form_file(Path(__file__).parent / "corpus" / "pyxform" / "gps.xls")
+    assert xls.ok and xls.form is not None and [f.type for f in xls.form.value_fields()] == ["geopoint"]
+    csv = tmp_path / "trees.csv"
+    csv.write_text(
+        "survey,type,name,label::English (en),label::Deutsch (de)\n"
+        ",select_one species,tree,Tree,Baum\n"
+        ",integer,count,Count,Anzahl\n"
+        "choices,list_name,name,label::English (en),label::Deutsch (de)\n"
+        ",species,oak,Oak,Eiche\n"
+        ",species,beech,Beech,Buche\n"
+        "settings,form_title\n"
+        ",Trees\n",
+        encoding="utf-8",
+    )
+    result = load_form_file(csv)
+    assert result.ok and result.form is not None and result.form.title == {"en": "Trees"}
+    assert result.form.field("tree").label == {"en": "Tree", "de": "Baum"}
+    assert [c.name for c in result.form.choice_lists["species"]] == ["oak", "beech"]
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("survey,type,name\n,text,b\xe4\n".encode("latin-1"))
+    assert lines(load_form_file(latin).problems) == ["file: the file is not UTF-8 text"]

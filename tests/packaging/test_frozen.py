@@ -40,6 +40,19 @@ def test_doctor_is_healthy(frozen, tmp_path):
     assert "] keyring: keyrings.alt" in result.stdout  # the keyring backends' entry points are in the build
 
 
+def test_xlsforms_are_read_by_pyxform_in_the_build(frozen, tmp_path):
+    """pyxform (and its language-subtag files) travel in the build: a project from an .xls and an
+    .xlsx XLSForm (pyxform's own examples)."""
+    from pathlib import Path
+
+    corpus = Path(__file__).parents[1] / "formdef" / "corpus" / "pyxform"
+    for number, name in enumerate(("gps.xls", "yes_or_no_question.xlsx")):
+        made = run_frozen(frozen, tmp_path / "home", "project", "create", f"From {number}", "--form", str(corpus / name))
+        assert made.returncode == 0, made.stdout + made.stderr
+    listed = run_frozen(frozen, tmp_path / "home", "project", "list")
+    assert "From 0" in listed.stdout and "From 1" in listed.stdout, listed.stdout + listed.stderr
+
+
 def test_pages_render_input_persists_and_snapshots_work(start_frozen, frozen, page, tmp_path):
     app = start_frozen()
     page.goto(app.url)

@@ -12,7 +12,7 @@ from __future__ import annotations
 GERMAN: dict[str, str | tuple[str, str]] = {
     # store/formdef/model.py: FormDefError's summary, a form file of the wrong kind
     "formfile.not_utf8": "Die Datei ist kein UTF-8-Text und kann daher kein Fieldbook-Formular (.json) sein.",
-    "formfile.wrong_kind": "Nur XLSForm-Tabellen (.xlsx) und Fieldbook-Formulare (.json) lassen sich importieren.",
+    "formfile.wrong_kind": "Nur XLSForm-Tabellen (.xlsx, .xls, .csv) und Fieldbook-Formulare (.json) lassen sich importieren.",
     "formfile.unusable": "Die Formulardefinition lässt sich nicht verwenden.",
     "formfile.a_problem": "Die Formulardefinition hat ein Problem: {problem}.",
     "formfile.problems": "Die Formulardefinition hat {n} Probleme; das erste: {problem}.",
@@ -94,9 +94,12 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "formfile.no_value_default": "Ein Feld vom Typ {type} hat keinen Wert und kann daher keinen Vorgabewert haben",
     "formfile.not_calculated": "Ein Feld vom Typ {type} kann nicht berechnet werden",
     "formfile.default_not_a_choice": "„{choice}“ ist keine Auswahl der Liste „{list}“",
-    "formfile.list_name": "Ein Listenname muss mit einem Buchstaben beginnen und darf nur Buchstaben, Ziffern und _ enthalten",
+    "formfile.list_name": "Ein Listenname muss mit einem Buchstaben oder _ beginnen und darf nur Buchstaben, Ziffern, _, ., - und : enthalten",
     "formfile.list_empty": "hat keine Auswahlmöglichkeiten",
-    "formfile.choice_name_shape": "Der Auswahlname {name!r} muss 1 bis 200 Zeichen lang sein und darf keine Leerzeichen enthalten",
+    "formfile.choice_name_shape": "Der Auswahlname {name!r} muss 1 bis 200 Zeichen lang sein, einzeilig, ohne Leerzeichen am Anfang oder Ende",
+    "formfile.choice_name_space": (
+        "Der Auswahlname {name!r} enthält ein Leerzeichen, und die Liste wird von einem select_multiple verwendet, dessen Antworten durch Leerzeichen getrennt werden"
+    ),
     "formfile.choice_name_twice": "Der Auswahlname „{name}“ wird zweimal verwendet",
     "formfile.current_outside_constraint": (
         "„.“ (der Wert dieses Feldes) geht nur in einer Einschränkung (constraint); verwenden Sie hier ${{name}}"
@@ -163,7 +166,10 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "formfile.file_too_large": "Die Datei ist größer als {n} Bytes",
     "formfile.file_unreadable": "Die Datei kann nicht gelesen werden ({reason})",
     "formfile.file_not_utf8": "Die Datei ist kein UTF-8-Text",
-    "formfile.wrong_kind_of_file": "Fieldbook liest Formulare aus .xlsx-Dateien (XLSForm) oder .json-Dateien, nicht aus „{kind}“-Dateien",
+    "formfile.wrong_kind_of_file": (
+        "Fieldbook liest Formulare aus .xlsx-, .xls- oder .csv-Dateien (XLSForm) oder .json-Dateien, nicht aus „{kind}“-Dateien"
+    ),
+    "xls.not_xls": "Die Datei ist keine Excel-97-2003-Arbeitsmappe (.xls)",
     # store/formdef/edit.py (an edit in the form editor that is refused)
     "edit.no_such_field": "gibt es in diesem Formular nicht",
     "edit.not_a_group": "ist keine Gruppe, also lassen sich ihm keine Felder hinzufügen",
@@ -177,38 +183,38 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "xls.where.sheet_row": "Blatt „{sheet}“, Zeile {row}",
     "xls.where.sheet_row_column": "Blatt „{sheet}“, Zeile {row}, Spalte „{column}“",
     "xls.where.sheet_column": "Blatt „{sheet}“, Spalte „{column}“",
-    "xls.too_many_columns": "hat mehr als {n} Spalten",
-    "xls.column_twice": "Die Spalte „{column}“ kommt zweimal vor; nur die erste wird verwendet",
-    "xls.too_many_rows_scanned": "hat mehr als {n} Zeilen",
-    "xls.values_without_header": "hat Werte in Spalten ohne Überschrift; sie werden ignoriert",
     "xls.sheet_ignored": "gehört nicht zu einem XLSForm und wird ignoriert",
-    "xls.sheet_twice": "Es gibt mehr als ein Blatt „{sheet}“",
-    "xls.sheet_name_loose": "wurde als Blatt „{sheet}“ gelesen (der Name sollte genau „{sheet}“ lauten)",
     "xls.workbook_damaged": "Die Arbeitsmappe ist beschädigt und kann nicht gelesen werden",
     # store/formdef/xlsmapping.py (the rows of the sheets)
     "xls.extra_settings_row": "Nur die erste Zeile der Einstellungen wird verwendet; diese Zeile wird ignoriert",
     "xls.setting_ignored": "Die Einstellung „{setting}“ wird von Fieldbook nicht verwendet und ignoriert",
     "xls.language_unknown": "Für die Sprache „{language}“ ist kein Code bekannt; sie wird so übernommen, wie sie geschrieben ist",
     "xls.no_title": "Das Formular hat keinen form_title; es heißt „Untitled form“",
+    "xls.no_title_file": "Das Formular hat keinen form_title; es heißt nach seiner Datei „{name}“",
     "xls.sheet_too_long": "Das Blatt hat mehr als {n} Zeilen",
     "xls.choices_column_ignored": "Die Spalte „{column}“ wird von Fieldbook nicht verwendet und ignoriert",
-    "xls.choice_needs_names": "Jede Auswahl braucht einen list_name und einen name",
-    "xls.choice_twice": "Die Auswahl „{choice}“ kommt in der Liste „{list}“ zweimal vor",
-    "xls.choice_name_space": "Der Auswahlname „{choice}“ enthält ein Leerzeichen; verwenden Sie stattdessen _",
+    "xls.choice_name_space_multiple": (
+        "Der Auswahlname „{choice}“ enthält ein Leerzeichen, und die Liste „{list}“ wird von einem select_multiple verwendet, "
+        "dessen Antworten durch Leerzeichen getrennt werden; verwenden Sie stattdessen _"
+    ),
     "xls.survey_column_ignored": "Die Spalte „{column}“ wird nicht unterstützt; dieser Wert wird ignoriert",
-    "xls.no_type": "Die Zeile hat keinen Typ (type)",
-    "xls.end_without_begin": "Zu „{end}“ gibt es kein passendes „begin {kind}“",
     "xls.repeat_unsupported": "Wiederholungen (begin repeat) unterstützt Fieldbook nicht",
-    "xls.group_not_closed": "Diese Gruppe oder Wiederholung wird nie mit „end group“ geschlossen",
-    "xls.or_other_unsupported": "„or_other“ wird nicht unterstützt; schreiben Sie „{select} list_name“",
-    "xls.select_form_unsupported": "Diese Form von select wird nicht unterstützt; schreiben Sie „{select} list_name“",
-    "xls.no_such_list": "Die Auswahlliste „{list}“ steht nicht auf dem Blatt choices",
     "xls.metadata_skipped": (
         "„{kind}“ zeichnet Fieldbook selbst auf (Zeit, Gerät und Benutzer jedes Datensatzes); diese Zeile wird übersprungen"
     ),
     "xls.acknowledge_as_yes_no": "„acknowledge“ wird als Ja/Nein-Feld importiert",
     "xls.type_unsupported": "Den Typ „{kind}“ unterstützt Fieldbook nicht",
-    "xls.no_name": "Die Zeile hat keinen Namen (name)",
+    "xls.file_list_unsupported": "Auswahlen aus einer Datei („{file}“) unterstützt Fieldbook noch nicht",
+    "xls.background_skipped": (
+        "„{kind}“ zeichnet ODK Collect im Hintergrund auf; Fieldbook zeichnet es nicht auf, diese Zeile wird übersprungen"
+    ),
+    "xls.name_taken_elsewhere": (
+        "Der Name „{name}“ wird schon von einem anderen Feld verwendet; Fieldbook braucht jeden Namen nur einmal im Formular"
+    ),
+    "xls.no_value_flag": "Ein {kind} hat keinen Wert, daher wirkt „{column}“ nicht; es wird ignoriert",
+    "xls.choice_filter_ignored": (
+        "Den choice_filter „{filter}“ wendet Fieldbook noch nicht an: alle Auswahlen der Liste „{list}“ werden angeboten"
+    ),
     "xls.name_taken": "Der Name „{name}“ wird schon in Zeile {row} verwendet",
     "xls.not_yes_no": "„{value}“ ist weder yes noch no",
     "xls.calculate_needs_calculation": "Eine calculate-Zeile braucht eine Berechnung (calculation)",
@@ -216,7 +222,6 @@ GERMAN: dict[str, str | tuple[str, str]] = {
         "{fields} ist in Fieldbook ein Ja/Nein-Feld; dieser Ausdruck liest es wie ODK als „OK“, wenn es angekreuzt ist, "
         "und als leer, wenn nicht"
     ),
-    "xls.not_name_value": "„{part}“ ist nicht in der Form name=value geschrieben",
     "xls.range_not_number": "Der Bereichswert {setting} „{value}“ ist keine Zahl",
     "xls.parameter_ignored": "Der Parameter „{parameter}“ wird nicht unterstützt und ignoriert",
     # store/formdef/xlsform.py (the workbook as a whole)
@@ -226,4 +231,6 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "xls.unpacks_too_large": "Die Arbeitsmappe ist entpackt größer als {n} Bytes",
     "xls.zip_damaged": "Die Datei ist beschädigt und lässt sich nicht als Excel-Arbeitsmappe (.xlsx) lesen",
     "xls.no_survey": "Es gibt kein Blatt „survey“; dort listet ein XLSForm seine Fragen auf",
+    "xls.survey_misnamed": "Es gibt kein Blatt „survey“; das Blatt „{sheet}“ sieht danach aus: benennen Sie es genau „survey“",
+    "xls.pyxform_refused": "pyxform, der XLSForm-Konverter von ODK, lehnt das Formular ab: {reason}",
 }
