@@ -1,13 +1,14 @@
 """Import of XLSForm workbooks (the ODK / KoboToolbox spreadsheet convention) into a FormDef.
 
-Everything the import cannot carry over is reported, row by row: *problems* stop the import
-(the result has no form, nothing is half-imported), *warnings* do not (something is skipped or
-simplified and the form still works as written). Sheet names are matched ignoring case and
-surrounding spaces (``"Survey "`` works, with a warning), because spreadsheet tools make such
-slips easy and the intent is unambiguous.
+pyxform reads the file (``.xlsx``, ``.xls``, pyxform's ``.csv`` layout), so every spelling and
+row rule is the one ODK Central and KoboToolbox apply — sheet names too (case does not matter, a
+space around the name does: the report says which sheet to rename). Everything the import cannot
+carry over is reported, row by row: *problems* stop the import (the result has no form, nothing
+is half-imported), *warnings* do not (something is skipped or simplified and the form still works
+as written).
 
 Mapping: see the README, "Form definitions". Limits: ``max_bytes`` of file, 200 MB unpacked,
-5,000 survey rows, 20,000 choice rows, 200 columns.
+5,000 survey rows, 20,000 choice rows, groups nested 10 deep.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from store.core.texts import said
 from store.formdef.model import FormDef, FormDefError, Problem
-from store.formdef.schema import form_from_json, form_from_text
+from store.formdef.schema import GROUPS_TOO_DEEP, MAX_GROUP_DEPTH, form_from_json, form_from_text
 from store.formdef.xlsmapping import XlsMapper, language_code
 from store.formdef.xlsrows import FILE_PLACE, SHEET_IGNORED, WORKBOOK_DAMAGED, place
 
@@ -140,10 +142,16 @@ def _from_workbook(data: bytes, kind: str, stem: str | None) -> ImportResult:
     from pyxform.xls2json import workbook_to_json
     from pyxform.xls2json_backends import get_xlsform
 
+    if kind == ".csv" and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # Excel's "CSV UTF-8" starts with a byte-order mark, which pyxform would read as part of "survey"
     try:
         with warnings.catch_warnings():  # openpyxl warns about spreadsheet features a form does not use
             warnings.simplefilter("ignore")
             book = get_xlsform(data, file_type=kind)
+    except PyXFormError as exc:  # pyxform's own reason (a header twice, a CSV it cannot read as an XLSForm)
+        if "Error reading" not in str(exc) and "not recognized as a supported type" not in str(exc):
+            return ImportResult(None, [_refused(str(exc))], [])
+        return _fail(WORKBOOK_DAMAGED())
     except Exception:  # a third-party parser on an untrusted file: any failure means "unreadable"
         return _fail(WORKBOOK_DAMAGED())
     names = [str(name) for name in book.sheet_names or ()]
@@ -162,6 +170,9 @@ def _from_workbook(data: bytes, kind: str, stem: str | None) -> ImportResult:
     except Exception:  # pyxform failing on input it did not foresee: the form cannot be read
         log.exception("pyxform failed on a workbook")
         return _fail(WORKBOOK_DAMAGED())
+    deepest = _depth(survey_json.get("children", []))
+    if deepest > MAX_GROUP_DEPTH:  # before any walk of the tree: pyxform itself nests without limit
+        return ImportResult(None, [Problem(place("survey"), GROUPS_TOO_DEEP(n=MAX_GROUP_DEPTH))], notes)
     importer = XlsMapper(survey_json, book, stem)
     importer.warnings += notes
     meta = importer.settings()
@@ -185,12 +196,26 @@ def _from_workbook(data: bytes, kind: str, stem: str | None) -> ImportResult:
     return ImportResult(form, [], importer.warnings)
 
 
+def _depth(elements: list[Any]) -> int:
+    """How deep groups (and repeats) nest, without recursion."""
+    deepest, stack = 0, [(elements, 0)]
+    while stack:
+        items, level = stack.pop()
+        for element in items:
+            children = element.get("children") if isinstance(element, dict) else None
+            if children:
+                deepest = max(deepest, level + 1)
+                if level + 1 <= MAX_GROUP_DEPTH:
+                    stack.append((children, level + 1))
+    return deepest
+
+
 def _refused(message: str) -> Problem:
     """pyxform's reason for refusing the form, at the sheet and row it names (its first line: the
     rest is a dump of the row as pyxform holds it)."""
     found = re.match(r"\s*\[row\s*:\s*(\d+)\]\s*", message)
     row = int(found[1]) if found else None
-    text = (message[found.end() :] if found else message).strip().splitlines()[0].strip()
+    text = ((message[found.end() :] if found else message).strip().splitlines() or [""])[0].strip()
     sheet = re.match(r"On the '(\w+)' sheet", text)
     where = place(sheet[1] if sheet else "survey", row) if row is not None else WORKBOOK_PLACE()
     return Problem(where, PYXFORM_REFUSED(reason=text), row=row)

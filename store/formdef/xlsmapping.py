@@ -13,6 +13,7 @@ README ("Form definitions").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -94,8 +95,10 @@ COLUMN_OF = {
 }
 KNOWN_KEYS = {
     "type", "name", "label", "hint", "bind", "default", "_dynamic_default", "control", "parameters", "itemset",
-    "list_name", "choices", "children", "choice_filter", "actions", "sms_field", "trigger",
+    "list_name", "choices", "children", "choice_filter", "actions", "sms_field",
 }  # fmt: skip
+USED_BIND = {"relevant", "constraint", "required", "readonly", "calculate", "jr:constraintMsg", "jr:requiredMsg"}
+USED_CONTROL = {"appearance", "bodyless", "start", "end", "step"}
 SETTINGS = ("form_title", "form_id", "version", "default_language")
 EXPRESSIONS = ("relevant", "constraint", "calculation")
 YES = {"yes", "true", "1", "true()"}
@@ -103,6 +106,9 @@ NO = {"no", "false", "0", "false()", ""}
 # A path to a field in an expression (``../x``, ``/data/group/x``): read as ``${x}`` where x is a
 # field of the form — pyxform writes ``or_other``'s relevance this way, and forms do too.
 PATH = re.compile(r"(?<![\w}$])(?:\.\./)+([A-Za-z_][\w.-]*)|(?<![\w}$])/[A-Za-z_][\w.-]*(?:/[A-Za-z_][\w.-]*)+")
+TABLE_LIST_RESERVED = "reserved_name_for_field_list_labels_"  # pyxform's names inside a table-list group
+TABLE_LIST_LABEL = "generated_table_list_label_"
+QUOTED = re.compile(r"('[^']*'|\"[^\"]*\")")
 FILE_LIST = re.compile(r"\.(csv|xml|geojson)$", re.IGNORECASE)
 
 # What the mapping reports, placed at a sheet, row and column (``located``). Names from the
@@ -110,6 +116,9 @@ FILE_LIST = re.compile(r"\.(csv|xml|geojson)$", re.IGNORECASE)
 EXTRA_SETTINGS_ROW = said("xls.extra_settings_row", "only the first row of settings is used; this row is ignored")
 SETTING_IGNORED = said("xls.setting_ignored", "the setting '{setting}' is not used by Fieldbook and is ignored")
 LANGUAGE_UNKNOWN = said("xls.language_unknown", "the language '{language}' has no known code; it is kept as it is written")
+LANGUAGE_TWICE = said(
+    "xls.language_twice", "the texts '{first}' and '{second}' are both read as language '{lang}'; only '{second}' is kept"
+)
 NO_TITLE = said("xls.no_title", "the form has no form_title; it is called 'Untitled form'")
 NO_TITLE_FILE = said("xls.no_title_file", "the form has no form_title; it is called '{name}' after its file")
 CHOICES_COLUMN_IGNORED = said("xls.choices_column_ignored", "the column '{column}' is not used by Fieldbook and is ignored")
@@ -136,6 +145,9 @@ NAME_TAKEN_UNKNOWN_ROW = said(
 )
 NOT_YES_NO = said("xls.not_yes_no", "'{value}' is not yes or no")
 NO_VALUE_FLAG = said("xls.no_value_flag", "a {kind} holds no value, so '{column}' has no effect; it is ignored")
+DYNAMIC_DEFAULT = said(
+    "xls.dynamic_default", "the default '{default}' is an expression; Fieldbook takes only a fixed value, today() or now() as a default"
+)
 CALCULATE_NEEDS_CALCULATION = said("xls.calculate_needs_calculation", "a calculate row needs a calculation")
 CHOICE_FILTER_IGNORED = said(
     "xls.choice_filter_ignored",
@@ -150,7 +162,9 @@ PARAMETER_IGNORED = said("xls.parameter_ignored", "the parameter '{parameter}' i
 
 
 def language_code(name: str) -> tuple[str, bool]:
-    """The code for a language column suffix (``English (en)`` → ``en``) and whether it was known."""
+    """The code for a language column suffix and whether it was known: ``English (en)`` → ``en``;
+    a code in any case (``EN``); a language's name in English or in itself (``Swahili``,
+    ``Kiswahili``, ``العربية``), as Babel knows them, where the name means one language."""
     text = name.strip()
     bracket = re.search(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\)\s*$", text)
     if bracket:
@@ -159,11 +173,50 @@ def language_code(name: str) -> tuple[str, bool]:
         return LANGUAGES[text.lower()], True
     if re.fullmatch(r"[a-z]{2,3}", text):
         return text, True
-    return text, False
+    english = _language_names()
+    if re.fullmatch(r"[A-Za-z]{2,3}", text) and text.lower() in english.values():
+        return text.lower(), True
+    found = english.get(text.casefold()) or _native_names().get(text.casefold())
+    return (found, True) if found else (text, False)
+
+
+@functools.cache
+def _language_names() -> dict[str, str]:
+    """Babel's English names of languages (casefolded) → code, without names that mean two."""
+    from babel import Locale
+
+    by_name: dict[str, str] = {}
+    twice: set[str] = set()
+    for code, title in Locale("en").languages.items():
+        key = title.casefold()
+        if key in by_name and by_name[key] != code:
+            twice.add(key)
+        by_name.setdefault(key, code)
+    return {k: v for k, v in by_name.items() if k not in twice}
+
+
+@functools.cache
+def _native_names() -> dict[str, str]:
+    """Each language's name in itself (``Deutsch``, ``Kiswahili``) → code; read once, on first need
+    (≈ 1 s: every locale's data)."""
+    from babel import Locale, localedata
+
+    out: dict[str, str] = {}
+    for code in localedata.locale_identifiers():
+        if "_" in code:
+            continue
+        try:
+            title = Locale.parse(code).get_display_name(code)
+        except (ValueError, LookupError):
+            continue
+        if title:
+            out.setdefault(title.casefold(), code)
+    return out
 
 
 def _lowered(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {str(k).strip().lower(): v for k, v in row.items()}
+    """A row's columns as pyxform matches them: case and spaces do not matter (``Default Language``)."""
+    return {re.sub(r"\s+", "_", str(k).strip().lower()) if "::" not in str(k) else str(k).strip().lower(): v for k, v in row.items()}
 
 
 class XlsMapper:
@@ -186,10 +239,13 @@ class XlsMapper:
         self.lang = "en"
         self._row_queue: dict[str, deque[int]] = {}
         for index, raw in enumerate(rows.survey or ()):
-            name = cell_text(_lowered(raw).get("name"))
-            if name:
-                self._row_queue.setdefault(name, deque()).append(index + 2)
+            row = _lowered(raw)
+            name = cell_text(row.get("name"))
+            kind = cell_text(row.get("type")).lower().replace("_", " ")
+            if name and not kind.startswith("end ") and cell_text(row.get("disabled")).lower() not in YES:
+                self._row_queue.setdefault(name, deque()).append(index + 2)  # pyxform drops end rows and disabled rows
         self.multiple_lists: set[str] = set()
+        self.current_row: int | None = None  # the survey row being mapped, for warnings about its texts
 
     def problem(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(located(sheet, row, column, message))
@@ -207,6 +263,8 @@ class XlsMapper:
                 if isinstance(text, Mapping) or not cell_text(text):
                     continue
                 code = self.lang if lang == "default" else language_code(str(lang))[0]
+                if out.get(code) not in (None, cell_text(text)):  # "label" and "label::English (en)" when English is the default
+                    self.warn("survey", self.current_row, None, LANGUAGE_TWICE(first=out[code], second=cell_text(text), lang=code))
                 out[code] = cell_text(text)
             return out
         return {self.lang: cell_text(value)} if cell_text(value) else {}
@@ -240,6 +298,8 @@ class XlsMapper:
         title: dict[str, str] = {}
         for column, value in first.items():
             head, sep, lang = column.partition("::")
+            if not sep:
+                head, sep, lang = column.partition(":")  # form_title:English, as label:English
             if head == "form_title" and cell_text(value):
                 title[language_code(lang)[0] if sep else self.lang] = cell_text(value)
         form_id = cell_text(first.get("form_id"))
@@ -282,10 +342,16 @@ class XlsMapper:
     def choices(self) -> dict[str, list[dict[str, Any]]]:
         lists: dict[str, list[dict[str, Any]]] = {}
         filtered = self._filtered_lists(self.json.get("children", ()))
-        for header in _headers(self.book.choices_header):
-            base = str(header).strip().partition("::")[0].partition(":")[0].lower()
-            if base not in ("list_name", "list name", "name", "label") and not filtered:
-                self.warn("choices", 1, str(header).strip(), CHOICES_COLUMN_IGNORED(column=str(header).strip()))
+        extra: dict[str, None] = {}
+        for options in (self.json.get("choices") or {}).values():
+            for option in options:
+                for key, value in option.items():
+                    if key not in ("name", "label") and value:
+                        subs = [f"{key}::{sub}" for sub in value] if isinstance(value, Mapping) else [str(key)]
+                        extra.update((column, None) for column in subs)
+        if not filtered:  # a choice_filter may use any column of the choices
+            for column in extra:
+                self.warn("choices", 1, column, CHOICES_COLUMN_IGNORED(column=column))
         for list_name, options in (self.json.get("choices") or {}).items():
             entries: list[dict[str, Any]] = []
             for option in options:
@@ -320,32 +386,26 @@ class XlsMapper:
     # -- the survey ---------------------------------------------------------------------------
 
     def survey(self, lists: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-        self._report_columns()
         return self._elements(self.json.get("children", ()), lists)
 
-    def _report_columns(self) -> None:
-        """A column Fieldbook does not use: one warning per row that has a value in it."""
-        used = {
-            "type", "name", "label", "hint", "required", "required_message", "required message", "constraint",
-            "constraint_message", "constraint message", "constraint-msg", "relevant", "relevance", "calculation",
-            "calculate", "default", "read_only", "readonly", "read only", "appearance", "parameters", "bind::relevant",
-            "bind::constraint", "bind::required", "bind::readonly", "bind::calculate", "bind:relevant", "bind:constraint",
-            "bind:required", "bind:readonly", "bind:calculate", "bind::jr:constraintmsg", "bind:jr:constraintmsg",
-            "bind::jr:requiredmsg", "bind:jr:requiredmsg", "body::appearance", "control::appearance",
-        }  # fmt: skip
-        for index, raw in enumerate(self.book.survey or ()):
-            select = cell_text(_lowered(raw).get("type")).lower().startswith("select")
-            for column, value in raw.items():
-                header = str(column).strip()
-                lowered = header.lower()
-                base = lowered.partition("::")[0]
-                single = lowered.partition(":")[0]
-                if lowered in used or base in used or (single in ("label", "hint") and ":" in lowered):
-                    continue
-                if select and base in ("choice_filter", "choice filter"):
-                    continue  # reported by the field (row_field)
-                if cell_text(value):
-                    self.warn("survey", index + 2, header, SURVEY_COLUMN_IGNORED(column=header))
+    def report_unused(self, row: int | None, element: Mapping[str, Any]) -> None:
+        """A column pyxform keeps but Fieldbook does not use (``media::image``, ``bind:relevant``
+        when other headers use ``::``, ``constraint-msg``…): one warning per value, never a silent drop."""
+        unused: list[str] = []
+        for key, value in element.items():
+            head, sep, lang = str(key).partition(":")
+            if key in KNOWN_KEYS or (sep and head in TEXT_KEYS and not lang.startswith(":")):
+                continue
+            if isinstance(value, Mapping):
+                unused += [f"{key}::{sub}" for sub, text in value.items() if text]
+            elif cell_text(value):
+                unused.append(str(key))
+        unused += [f"bind::{k}" for k, v in (element.get("bind") or {}).items() if k not in USED_BIND and cell_text(v)]
+        unused += [f"control::{k}" for k, v in (element.get("control") or {}).items() if k not in USED_CONTROL and cell_text(v)]
+        if element.get("choice_filter") and str(element.get("type")) not in SELECT_TYPES:
+            unused.append("choice_filter")
+        for column in unused:
+            self.warn("survey", row, column, SURVEY_COLUMN_IGNORED(column=column))
 
     def _row_of(self, name: str) -> int | None:
         queue = self._row_queue.get(name)
@@ -361,20 +421,32 @@ class XlsMapper:
             name = cell_text(element.get("name"))
             if kind == "group" and name == "meta" and (element.get("control") or {}).get("bodyless"):
                 continue  # pyxform's own <meta><instanceID/>: Fieldbook gives every record its id
-            row = self._row_of(name)
-            if kind == "repeat":
-                self.problem("survey", row, "type", REPEAT_UNSUPPORTED())
+            if name.startswith(TABLE_LIST_RESERVED):
+                continue  # pyxform's header row of a table-list group: not a question
+            row = self.current_row = self._row_of(name)
+            if kind in ("repeat", "loop"):
+                self.problem("survey", row, "type", REPEAT_UNSUPPORTED() if kind == "repeat" else TYPE_UNSUPPORTED(kind=kind))
+                self._skip(element.get("children", ()))
                 continue
+            self.report_unused(row, element)
             if kind == "group":
-                group = self.field(row, element, "group", None)
+                children = list(element.get("children", ()))
+                title = children[0] if children and str(children[0].get("name", "")).startswith(TABLE_LIST_LABEL) else None
+                group = self.field(row, {**element, "label": title.get("label"), "hint": title.get("hint")} if title else element, "group", None)
                 if group is not None:
-                    group["children"] = self._elements(element.get("children", ()), lists)
+                    group["children"] = self._elements(children[1:] if title else children, lists)
                     out.append(group)
                 continue
             item = self.row_field(row, element, kind, lists)
             if item is not None:
                 out.append(item)
         return out
+
+    def _skip(self, elements: Sequence[Mapping[str, Any]]) -> None:
+        """Use up the rows of a part not carried over, so later names keep their own rows."""
+        for element in elements:
+            self._row_of(cell_text(element.get("name")))
+            self._skip(element.get("children", ()))
 
     def row_field(self, row: int | None, element: Mapping[str, Any], kind: str, lists: dict[str, Any]) -> dict[str, Any] | None:
         if kind in SELECT_TYPES:
@@ -464,7 +536,9 @@ class XlsMapper:
         if parameters:
             item["parameters"] = parameters
         default = element.get("default")
-        if cell_text(default):
+        if cell_text(default) and element.get("_dynamic_default") and cell_text(default) not in ("today()", "now()"):
+            self.problem("survey", row, "default", DYNAMIC_DEFAULT(default=cell_text(default)))
+        elif cell_text(default):
             item["default"] = self.default(row, Field(name, ftype, parameters=parameters), default)
         return item
 
@@ -480,8 +554,8 @@ class XlsMapper:
             self.read_paths(item.get("children", []))
             for attribute in EXPRESSIONS:
                 text = item.get(attribute)
-                if isinstance(text, str) and "/" in text:
-                    item[attribute] = PATH.sub(swap, text)
+                if isinstance(text, str) and "/" in text:  # not inside a text in quotes
+                    item[attribute] = "".join(part if QUOTED.fullmatch(part) else PATH.sub(swap, part) for part in QUOTED.split(text))
 
     def read_acknowledged(self, fields: list[dict[str, Any]]) -> None:
         """Expressions see an acknowledge field as ODK shows it to them: 'OK' when ticked, empty

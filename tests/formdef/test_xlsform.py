@@ -293,17 +293,17 @@ def test_choices_sheet_problems_have_rows() -> None:
 
 def test_languages_and_unsupported_columns() -> None:
     survey = [
-        ["type", "name", "label::English", "label::German", "label::Klingon", "hint::en", "media::image", "choice_filter"],
-        ["text", "a", "Tree", "Baum", "tlhIngan", "A hint", "tree.png", ""],
+        ["type", "name", "label::English", "label::German", "label::Martian", "hint::en", "media::image", "choice_filter"],
+        ["text", "a", "Tree", "Baum", "ulla", "A hint", "tree.png", ""],
         ["integer", "b", "Count", "Anzahl", "", "", "", "x = 1"],
     ]
     result = import_xlsform(workbook({"survey": survey, "settings": [["form_title", "style"], ["Bäume", "pages"]]}))
     assert result.ok and result.form is not None
-    assert result.form.field("a").label == {"en": "Tree", "de": "Baum", "Klingon": "tlhIngan"}
+    assert result.form.field("a").label == {"en": "Tree", "de": "Baum", "Martian": "ulla"}
     assert result.form.field("a").hint == {"en": "A hint"}
     assert lines(result.warnings) == [
         "settings sheet, row 2, column 'style': the setting 'style' is not used by Fieldbook and is ignored",
-        "survey sheet, row 1, column 'label::Klingon': the language 'Klingon' has no known code; it is kept as it is written",
+        "survey sheet, row 1, column 'label::Martian': the language 'Martian' has no known code; it is kept as it is written",
         "survey sheet, row 2, column 'media::image': the column 'media::image' is not supported; this value is ignored",
         "survey sheet, row 3, column 'choice_filter': the column 'choice_filter' is not supported; this value is ignored",
     ]
@@ -315,7 +315,10 @@ def test_language_codes() -> None:
     assert language_code("german") == ("de", True)
     assert language_code("de") == ("de", True)
     assert language_code("Português (pt-BR)") == ("pt-br", True)
-    assert language_code("Klingon") == ("Klingon", False)
+    assert language_code("Martian") == ("Martian", False)
+    # names without a code, as Babel knows them (issue 16, part 6): in English, in the language itself, a code in capitals
+    assert language_code("Swahili") == ("sw", True) and language_code("Kiswahili") == ("sw", True)
+    assert language_code("العربية") == ("ar", True) and language_code("EN") == ("en", True) and language_code("chinese") == ("zh", True)
 
 
 def test_settings_default_language_and_plain_label_column() -> None:
@@ -458,3 +461,91 @@ def test_xls_and_csv_forms_as_pyxform_reads_them(tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes("survey,type,name\n,text,b\xe4\n".encode("latin-1"))
     assert lines(load_form_file(latin).problems) == ["file: the file is not UTF-8 text"]
+
+
+def _csv(tmp_path: Path, text: str, name: str = "form.csv") -> ImportResult:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return load_form_file(path)
+
+
+def test_deep_nesting_is_a_problem_never_an_exception(tmp_path: Path) -> None:
+    """pyxform nests groups without limit; Fieldbook's walks must not overflow the stack."""
+    depth = 1200
+    rows = [f",begin group,g{i},G{i}" for i in range(depth)] + [",text,leaf,Leaf"] + [",end group,," for _ in range(depth)]
+    result = _csv(tmp_path, "survey,type,name,label\n" + "\n".join(rows) + "\n")
+    assert result.form is None and lines(result.problems) == ["survey sheet: groups are nested more than 10 levels deep"]
+
+
+def test_columns_pyxform_keeps_but_fieldbook_does_not_use_are_warned_never_dropped_silently() -> None:
+    """With '::' headers, pyxform leaves a one-colon 'bind:relevant' and 'constraint-msg' as they are:
+    Fieldbook cannot use them, so it says so per value (else a relevance would vanish unnoticed)."""
+    survey = [
+        ["type", "name", "label", "label::German (de)", "bind:relevant", "constraint-msg", "media::image", "disabled"],
+        ["integer", "age", "Age", "Alter", "", "", "", ""],
+        ["text", "x", "X", "X", "${age} > 10", "too old", "x.png", ""],
+        ["text", "gone", "Gone", "Weg", "", "", "", "yes"],
+        ["integer", "late", "Late", "Spät", "", "", "", ""],
+    ]
+    settings = [["form_title:English", "form_id"], ["My form", "myform"]]
+    result = import_xlsform(workbook({"survey": survey, "settings": settings}))
+    assert result.form is not None and result.form.title == {"en": "My form"}
+    assert "gone" not in {f.name for f in result.form.walk()}  # pyxform drops a disabled row
+    warned = lines(result.warnings)
+    assert "survey sheet, row 3, column 'bind:relevant': the column 'bind:relevant' is not supported; this value is ignored" in warned
+    assert "survey sheet, row 3, column 'constraint-msg': the column 'constraint-msg' is not supported; this value is ignored" in warned
+    assert "survey sheet, row 3, column 'media::image': the column 'media::image' is not supported; this value is ignored" in warned
+    assert not [w for w in warned if "disabled" in w]
+
+
+def test_rows_stay_right_past_repeats_end_rows_with_names_and_disabled_rows(tmp_path: Path) -> None:
+    repeat = survey_only(
+        survey_row("begin repeat", "r", "R"),  # 2
+        survey_row("text", "a", "A"),  # 3
+        survey_row("end repeat", ""),  # 4
+        survey_row("integer", "a", "again", required="maybe"),  # 5
+    )
+    assert [(p.row, p.attribute) for p in repeat.problems] == [(2, "type"), (5, "required")]
+    named_end = survey_only(
+        survey_row("begin group", "g", "G"),  # 2
+        survey_row("text", "q", "Q"),  # 3
+        survey_row("end group", "g"),  # 4: an end row with the group's name
+        survey_row("text", "z", "Z", required="maybe"),  # 5
+    )
+    assert [(p.row, p.attribute) for p in named_end.problems] == [(5, "required")]
+
+
+def test_a_table_list_group_keeps_its_label_and_no_header_field() -> None:
+    survey = [["type", "name", "label", "appearance"], ["begin group", "tl", "Rate these", "table-list"],
+              ["select_one yn", "a", "A", ""], ["select_one yn", "b", "B", ""], ["end group", "", "", ""]]  # fmt: skip
+    result = import_xlsform(workbook({"survey": survey, "choices": [["list_name", "name", "label"], ["yn", "y", "Yes"], ["yn", "n", "No"]]}))
+    assert result.form is not None
+    group = result.form.field("tl")
+    assert group.label == {"en": "Rate these"} and [c.name for c in group.children] == ["a", "b"]
+
+
+def test_an_expression_as_default_is_refused_not_stored_as_text() -> None:
+    result = survey_only(survey_row("text", "id", "Id", default="uuid()"), survey_row("date", "d", "D", default="today()"))
+    assert lines(result.problems) == [
+        "survey sheet, row 2, column 'default': the default 'uuid()' is an expression; Fieldbook takes only a fixed value, today() or now() as a default"
+    ]
+
+
+def test_paths_in_quotes_stay_text() -> None:
+    result = survey_only(survey_row("text", "home", "Home"), survey_row("text", "where", "Where", constraint=". != '/data/home' and ../home != ''"))
+    assert result.form is not None and result.form.field("where").constraint == ". != '/data/home' and ${home} != ''"
+
+
+def test_pyxform_reading_errors_are_its_sentence_and_a_bom_is_fine(tmp_path: Path) -> None:
+    twice = import_xlsform(workbook({"survey": [["type", "name", "label", "label"], ["text", "a", "A", "B"]]}))
+    assert lines(twice.problems) == ["workbook: Duplicate column header: label"]
+    bom = _csv(tmp_path, b"\xef\xbb\xbfsurvey,type,name,label\n,text,a,A\n")
+    assert bom.ok and bom.form is not None and bom.form.field("a").label == {"en": "A"}
+
+
+def test_two_texts_read_as_one_language_are_warned() -> None:
+    result = import_xlsform(workbook({"survey": [["type", "name", "label", "label::English (en)"], ["text", "a", "Plain", "English one"]]}))
+    assert result.form is not None and result.form.field("a").label == {"en": "English one"}
+    assert "survey sheet, row 2: the texts 'Plain' and 'English one' are both read as language 'en'; only 'English one' is kept" in lines(
+        result.warnings
+    )

@@ -211,6 +211,10 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "xls.name_taken_elsewhere": (
         "Der Name „{name}“ wird schon von einem anderen Feld verwendet; Fieldbook braucht jeden Namen nur einmal im Formular"
     ),
+    "xls.language_twice": "Die Texte „{first}“ und „{second}“ werden beide als Sprache „{lang}“ gelesen; nur „{second}“ bleibt",
+    "xls.dynamic_default": (
+        "Der Vorgabewert „{default}“ ist ein Ausdruck; Fieldbook nimmt als Vorgabe nur einen festen Wert, today() oder now()"
+    ),
     "xls.no_value_flag": "Ein {kind} hat keinen Wert, daher wirkt „{column}“ nicht; es wird ignoriert",
     "xls.choice_filter_ignored": (
         "Den choice_filter „{filter}“ wendet Fieldbook noch nicht an: alle Auswahlen der Liste „{list}“ werden angeboten"
