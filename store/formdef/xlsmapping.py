@@ -13,7 +13,6 @@ README ("Form definitions").
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -24,6 +23,7 @@ from store.core.errors import ValidationError
 from store.core.texts import said
 from store.formdef.convert import parse_text
 from store.formdef.expr import ExpressionError, parse, references, replace_current, replace_reference, uses_current
+from store.formdef.languages import language_code
 from store.formdef.model import PROBLEM_LINE, Field, Problem
 from store.formdef.xlsrows import cell_text, place
 
@@ -70,16 +70,6 @@ METADATA = {
     "uri:subscriberid", "background-geopoint",
 }  # fmt: skip
 SKIPPED = {"background-audio"}  # recorded in the background by ODK Collect: nothing to ask
-LANGUAGES = {
-    "english": "en",
-    "german": "de",
-    "deutsch": "de",
-    "french": "fr",
-    "français": "fr",
-    "francais": "fr",
-    "spanish": "es",
-    "español": "es",
-}
 # The element's keys (pyxform's names) that hold texts per language → Fieldbook's attributes;
 # and the spreadsheet column each came from, for problem reports.
 TEXT_KEYS = {"label": "label", "hint": "hint"}
@@ -159,59 +149,6 @@ ACKNOWLEDGE_READ_AS_OK = said(
 )
 RANGE_NOT_NUMBER = said("xls.range_not_number", "the range {setting} '{value}' is not a number")
 PARAMETER_IGNORED = said("xls.parameter_ignored", "the parameter '{parameter}' is not supported; it is ignored")
-
-
-def language_code(name: str) -> tuple[str, bool]:
-    """The code for a language column suffix and whether it was known: ``English (en)`` → ``en``;
-    a code in any case (``EN``); a language's name in English or in itself (``Swahili``,
-    ``Kiswahili``, ``العربية``), as Babel knows them, where the name means one language."""
-    text = name.strip()
-    bracket = re.search(r"\(([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\)\s*$", text)
-    if bracket:
-        return bracket[1].lower(), True
-    if text.lower() in LANGUAGES:
-        return LANGUAGES[text.lower()], True
-    if re.fullmatch(r"[a-z]{2,3}", text):
-        return text, True
-    english = _language_names()
-    if re.fullmatch(r"[A-Za-z]{2,3}", text) and text.lower() in english.values():
-        return text.lower(), True
-    found = english.get(text.casefold()) or _native_names().get(text.casefold())
-    return (found, True) if found else (text, False)
-
-
-@functools.cache
-def _language_names() -> dict[str, str]:
-    """Babel's English names of languages (casefolded) → code, without names that mean two."""
-    from babel import Locale
-
-    by_name: dict[str, str] = {}
-    twice: set[str] = set()
-    for code, title in Locale("en").languages.items():
-        key = title.casefold()
-        if key in by_name and by_name[key] != code:
-            twice.add(key)
-        by_name.setdefault(key, code)
-    return {k: v for k, v in by_name.items() if k not in twice}
-
-
-@functools.cache
-def _native_names() -> dict[str, str]:
-    """Each language's name in itself (``Deutsch``, ``Kiswahili``) → code; read once, on first need
-    (≈ 1 s: every locale's data)."""
-    from babel import Locale, localedata
-
-    out: dict[str, str] = {}
-    for code in localedata.locale_identifiers():
-        if "_" in code:
-            continue
-        try:
-            title = Locale.parse(code).get_display_name(code)
-        except (ValueError, LookupError):
-            continue
-        if title:
-            out.setdefault(title.casefold(), code)
-    return out
 
 
 def _lowered(row: Mapping[str, Any]) -> dict[str, Any]:
