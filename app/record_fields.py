@@ -7,7 +7,7 @@ the draft value if there is one, else the saved value. Notes and calculated fiel
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -16,7 +16,7 @@ from app import widgets
 from app.record_draft import TIME_SUFFIX
 from app.slots import label_escape, md_escape
 from store.core import FileRef
-from store.formdef import Field, FormDef, format_value, range_settings, to_widget
+from store.formdef import Choice, Field, FormDef, format_value, range_settings, to_widget
 
 AfterChange = Callable[[str, Any], None]
 EARLIEST = dt.date(1900, 1, 1)
@@ -25,9 +25,21 @@ IMAGE_TYPES = ("jpg", "jpeg", "png", "gif", "webp", "heic", "tif", "tiff")
 
 
 def render_field(
-    form: FormDef, field: Field, saved: Any, *, scope: str, lang: str, t: Callable[..., str], after: AfterChange, disabled: bool
+    form: FormDef,
+    field: Field,
+    saved: Any,
+    *,
+    scope: str,
+    lang: str,
+    t: Callable[..., str],
+    after: AfterChange,
+    disabled: bool,
+    offered: Sequence[Choice] | None = None,
 ) -> None:
-    """Draw ``field`` (not a group) with ``saved`` (its saved stored value) as the fallback."""
+    """Draw ``field`` (not a group) with ``saved`` (its saved stored value) as the fallback.
+
+    ``offered``: the choices a choice_filter lets through now (``Evaluation.options``); an answer
+    it no longer offers stays in the list, so the field shows it (and its message) until changed."""
     # Widget labels and help texts are Markdown: a label from a form file is shown as written.
     label = label_escape(form.label(field, lang)) + (" *" if field.required else "")
     hint = md_escape(form.text(field.hint, lang)) or None
@@ -48,7 +60,10 @@ def render_field(
         cast: Callable[[float], Any] = int if whole else float
         widgets.s_slider(field.name, label, cast(start), cast(end), default=shown if shown is not None else cast(start), step=cast(step), **common)
     elif kind in ("select_one", "select_multiple"):
-        labels = {c.name: form.text(c.label, lang) or c.name for c in form.choices(field)}
+        by_name = form.choices_by_name(field)
+        if offered is not None:  # a cascading select: each offered name with the label of the row that passed
+            by_name = {c.name: c for c in _with_answer(offered, widgets.stored_value(scope, field.name, saved), by_name)}
+        labels = {name: form.text(c.label, lang) or name for name, c in by_name.items()}
         options = list(labels)
         fmt = lambda name: labels.get(name, str(name))  # noqa: E731 (AppTest needs no session state here)
         if kind == "select_one":
@@ -80,6 +95,13 @@ def render_field(
         )
     else:
         st.caption(f"{md_escape(label)}: {t('record.unsupported', type=kind)}")
+
+
+def _with_answer(offered: Sequence[Choice], answer: Any, every: dict[str, Choice]) -> list[Choice]:
+    """The offered choices, and after them the given answer(s) not offered (any more)."""
+    given = answer if isinstance(answer, list) else [answer] if isinstance(answer, str) else []
+    names = {c.name for c in offered}
+    return [*offered, *(every[name] for name in given if name not in names and name in every)]
 
 
 def render_calculated(form: FormDef, field: Field, value: Any, lang: str) -> None:

@@ -92,8 +92,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Buchstaben, Ziffern und _; der Spaltenname in Exporten. Ohne Leerzeichen.",
     },
     "fe.rename_help": {
-        "en": "Renaming updates every ${name} in the form's conditions and calculations.",
-        "de": "Umbenennen passt jedes ${name} in den Bedingungen und Berechnungen des Formulars an.",
+        "en": "Renaming updates every ${name} in the form's conditions, calculations and choice filters.",
+        "de": "Umbenennen passt jedes ${name} in den Bedingungen, Berechnungen und Auswahlfiltern des Formulars an.",
     },
     "fe.group": {"en": "In group", "de": "In Gruppe"},
     "fe.group.top": {"en": "(no group)", "de": "(keine Gruppe)"},
@@ -110,6 +110,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "fe.required": {"en": "Required", "de": "Pflichtfeld"},
     "fe.read_only": {"en": "Read-only", "de": "Nur lesen"},
     "fe.constraint": {"en": "Check (condition the value must meet)", "de": "Prüfung (Bedingung für den Wert)"},
+    "fe.choice_filter": {"en": "Choice filter (which choices are offered)", "de": "Auswahlfilter (welche Auswahlmöglichkeiten angeboten werden)"},
+    "fe.choice_filter_help": {
+        "en": "Worked out for every choice; a bare word is a column of the choices, e.g. region = ${region}",
+        "de": "Wird für jede Auswahlmöglichkeit ausgewertet; ein einzelnes Wort ist eine Spalte der Auswahlmöglichkeiten, z. B. region = ${region}",
+    },
     "fe.constraint_help": {"en": "'.' is the value, e.g. . > 0 and . < 500", "de": "'.' ist der Wert, z. B. . > 0 and . < 500"},
     "fe.cmsg_en": {"en": "Message when the check fails (English)", "de": "Meldung bei nicht bestandener Prüfung (Englisch)"},
     "fe.cmsg_de": {"en": "Message when the check fails (German)", "de": "Meldung bei nicht bestandener Prüfung (Deutsch)"},

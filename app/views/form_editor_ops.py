@@ -141,7 +141,8 @@ def field_values(form: FormDef, name: str) -> dict[str, Any]:
         "range_start": _number_text(start),
         "range_end": _number_text(end),
         "range_step": _number_text(step),
-        "choices": [{"name": c.name, **{lang: c.label.get(lang, "") for lang in LANGS}} for c in form.choices(item)],
+        "choice_filter": item.choice_filter or "",
+        "choices": choice_rows(form.choices(item)),
     }
     for lang in LANGS:
         values[f"label_{lang}"] = item.label.get(lang, "")
@@ -201,6 +202,8 @@ def apply_edit(form: FormDef, values: Mapping[str, Any]) -> FormDef:
             calculation=_expression(values.get("calculation")),
             default=_default(form, item, values.get("default") or ""),
         )
+    if item.type in SELECT_TYPES:
+        changes["choice_filter"] = _expression(values.get("choice_filter"))
     if item.type == "range":
         params = dict(item.parameters)
         for key, default in RANGE_DEFAULTS.items():
@@ -229,16 +232,42 @@ def _default(form: FormDef, item: Field, text: str) -> Any:
     return parse_text(item, text)  # ValidationError names the field and the text
 
 
+DATA = "data."  # a choice's further column (what a choice_filter refers to) in the choices table
+
+
+def choice_rows(choices: Sequence[Choice]) -> list[dict[str, str]]:
+    """The choices as the table shows them: name, a label per language, then every further
+    column any of them has (``data.region``…), so that editing the table keeps those."""
+    extra = sorted({column for choice in choices for column in choice.data})
+    return [
+        {"name": c.name, **{lang: c.label.get(lang, "") for lang in LANGS}, **{DATA + k: c.data.get(k, "") for k in extra}}
+        for c in choices
+    ]
+
+
+def choice_columns(rows: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The table's columns: name, the labels, and the further columns the rows have."""
+    extra = sorted({key for row in rows for key in row if key.startswith(DATA)})
+    return ("name", *LANGS, *extra)
+
+
 def _choices(current: Sequence[Choice], rows: Sequence[Mapping[str, Any]]) -> list[Choice]:
-    """The table's rows as choices; labels in languages the UI does not show are kept by name."""
-    before = {c.name: c for c in current}
+    """The table's rows as choices; labels in languages the UI does not show are kept: from the
+    choice in the same place when it has the same name (a name may be given twice in a filtered
+    list), else from the first of that name."""
+    before: dict[str, Choice] = {}
+    for choice in current:
+        before.setdefault(choice.name, choice)
     out = []
-    for row in rows:
+    for position, row in enumerate(rows):
         name = str(row.get("name") or "").strip()
         if not name:
             continue  # an empty row of the table editor is not a choice yet
-        old = before.get(name)
-        out.append(Choice(name, _texts(old.label if old else {}, {lang: str(row.get(lang) or "") for lang in LANGS})))
+        same_place = current[position] if position < len(current) and current[position].name == name else None
+        old = same_place or before.get(name)
+        label = _texts(old.label if old else {}, {lang: str(row.get(lang) or "") for lang in LANGS})
+        data = {key[len(DATA) :]: str(value) for key, value in row.items() if key.startswith(DATA) and value not in (None, "")}
+        out.append(Choice(name, label, data))
     return out
 
 

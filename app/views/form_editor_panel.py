@@ -113,6 +113,7 @@ def _inputs(session: Session, pid: str, form: FormDef, name: str) -> None:
         with step:
             s_text("range_step", session.t("fe.range_step"), scope=scope)
     if item.type in SELECT_TYPES:
+        s_text("choice_filter", session.t("fe.choice_filter"), scope=scope, help=session.t("fe.choice_filter_help"))
         _choices(session, pid, item.choice_list or "")
 
 
@@ -138,7 +139,8 @@ def _choices(session: Session, pid: str, list_name: str) -> None:
     key = f"fe_choices_{digest}"
     import pandas as pd  # ~0.5 s with numpy: only when a choice list is edited, not at start-up
 
-    data = pd.DataFrame(rows, columns=["name", "en", "de"]).fillna("").astype(str)
+    columns = ops.choice_columns(rows)
+    data = pd.DataFrame(rows, columns=list(columns)).fillna("").astype(str)
     st.data_editor(
         data,
         key=key,
@@ -149,6 +151,8 @@ def _choices(session: Session, pid: str, list_name: str) -> None:
             "name": st.column_config.TextColumn(session.t("fe.choice.name"), required=True),
             "en": st.column_config.TextColumn(session.t("fe.label_en")),
             "de": st.column_config.TextColumn(session.t("fe.label_de")),
+            # a further column of the choices (what a choice filter refers to), by its own name
+            **{column: st.column_config.TextColumn(column[len(ops.DATA) :]) for column in columns[3:]},
         },
         on_change=fes.choices_changed,
         args=(pid, key, rows),

@@ -35,6 +35,7 @@ _PARSED = "_fb_form_editor_parsed"  # (draft JSON object, form or None, problems
 PANEL_KEYS = (
     "name", "group", "label_en", "label_de", "hint_en", "hint_de", "required", "read_only", "constraint",
     "cmsg_en", "cmsg_de", "relevant", "default", "calculation", "range_start", "range_end", "range_step",
+    "choice_filter",
 )  # fmt: skip
 
 
@@ -259,7 +260,7 @@ def _apply(session: Session, project_id: str) -> FormDef | None:
 
 def choices_changed(project_id: str, key: str, shown: list[dict[str, Any]]) -> None:
     """The choices table reported an edit: store the table as it is now."""
-    rows = ops.apply_editor_delta(shown, st.session_state.get(key) or {}, ("name", "en", "de"))
+    rows = ops.apply_editor_delta(shown, st.session_state.get(key) or {}, ops.choice_columns(shown))
     persist_input(edit_scope(project_id), "choices", rows)
 
 

@@ -285,7 +285,7 @@ def _fields(
             continue
         render_field(
             form, field, record.data.get(field.name), scope=scope, lang=session.lang, t=session.t,
-            after=_after_edit(session, record), disabled=record.deleted,
+            after=_after_edit(session, record), disabled=record.deleted, offered=evaluation.options.get(field.name),
         )
         message(f"rec-{field.name}", *messages.get(field.name, (None, None)))
 

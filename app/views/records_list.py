@@ -121,7 +121,7 @@ def _value_filter(session: Session, form: FormDef, field: str | None, common: di
     else free text."""
     item = form.field(field) if field in {f.name for f in form.value_fields()} else None
     if item is not None and item.choice_list:
-        labels = {c.name: form.text(c.label, session.lang) or c.name for c in form.choices(item)}
+        labels = {name: form.text(c.label, session.lang) or name for name, c in form.choices_by_name(item).items()}
     elif item is not None and item.type == "boolean":
         labels = {"true": session.t("record.yes"), "false": session.t("record.no")}
     else:

@@ -160,7 +160,9 @@ def _getter(plan: Plan, form: FormDef, column: Column) -> Callable[[Record], Any
     except KeyError:
         own = column.field
     if own.type in ("select_one", "select_multiple") and name not in plan.mixed:
-        shown = {c.name: (form.text(c.label, plan.lang) or c.name) if plan.labels else c.name for c in form.choices(own)}
+        shown = {
+            name: (form.text(c.label, plan.lang) or name) if plan.labels else name for name, c in form.choices_by_name(own).items()
+        }
         join = (MULTI_LABEL_SEPARATOR if plan.labels else " ").join
 
         def choice(record: Record) -> Any:

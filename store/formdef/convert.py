@@ -352,7 +352,7 @@ def format_value(form: FormDef, field: Field, stored: Any, lang: str, *, labels:
             names = [stored] if kind == "select_one" else list(stored)
             if not labels:
                 return " ".join(names)
-            by_name = {c.name: c for c in form.choices(field)}
+            by_name = form.choices_by_name(field)
             shown = [form.text(by_name[n].label, lang) or n if n in by_name else n for n in names]
             return ", ".join(shown)
         if kind == "boolean":

@@ -18,7 +18,7 @@ from store.formdef.plan import CHOICE_LIST_PLACE, field_place
 from store.formdef.schema import form_from_json
 
 Fields = tuple[Field, ...]
-EXPRESSIONS = ("relevant", "constraint", "calculation")
+EXPRESSIONS = ("relevant", "constraint", "calculation", "choice_filter")
 
 # Why an edit is refused, said at the field (or choice list) it is about.
 NO_SUCH_FIELD = said("edit.no_such_field", "does not exist in this form")
@@ -152,7 +152,7 @@ def remove_field(form: FormDef, name: str) -> FormDef:
             continue
         for key in EXPRESSIONS:
             text = getattr(item, key)
-            used = references(parse(text)) & removed if text is not None else set()
+            used = references(parse(text, columns=key == "choice_filter")) & removed if text is not None else set()
             if used:
                 names = sorted(used)
                 # one name is quoted by the sentence (German „…“); several are listed as written

@@ -14,7 +14,9 @@ the condition changes. ``clean_for_save`` drops them.
 Checks on a relevant field, first failing one wins: ``expression`` (its relevance or
 calculation failed), ``type`` (value not in the stored form), ``required`` (empty; a draft may
 be saved anyway, see ``Evaluation.blocking``), ``choice`` (not in its list), ``range`` (outside
-start..end or off the step), ``constraint`` (false; only checked for non-empty values, as in ODK).
+start..end or off the step), ``offered`` (a choice its field's choice_filter does not offer for
+the answers given: flagged, never dropped, so changing an earlier answer loses nothing),
+``constraint`` (false; only checked for non-empty values, as in ODK).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -30,8 +32,8 @@ from store.core import texts
 from store.core.errors import ValidationError
 from store.formdef import semantics
 from store.formdef.convert import check_stored, number_text, range_settings, to_stored, to_widget
-from store.formdef.expr import ExpressionError, evaluate
-from store.formdef.model import Field, FormDef
+from store.formdef.expr import ExpressionError, calls, columns, evaluate, references
+from store.formdef.model import Choice, Field, FormDef
 from store.formdef.plan import plan_for
 
 
@@ -52,13 +54,17 @@ class Evaluation:
     relevant: Mapping[str, bool]
     values: Mapping[str, Any]
     errors: Mapping[str, FieldError]
+    # for each relevant select field with a choice_filter: the choices it offers now, in list
+    # order (of a name given twice in the list, the first the filter lets through)
+    options: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
 
     def blocking(self, final: bool) -> dict[str, FieldError]:
-        """The errors that prevent saving: all of them for a final record, all but
-        ``required`` for a draft."""
-        return {name: error for name, error in self.errors.items() if final or error.code != "required"}
+        """The errors that prevent saving: all of them for a final record; for a draft, all but
+        ``required`` and ``offered`` (an answer an earlier change left behind, kept and flagged)."""
+        return {name: error for name, error in self.errors.items() if final or error.code not in DRAFT_MAY_HAVE}
 
 
+DRAFT_MAY_HAVE = ("required", "offered")
 RULE_FAILED = texts.said("value.rule_failed", "The form's rule for this field could not be worked out: {detail}")
 RULE_FAILED_DOT = texts.said("value.rule_failed_dot", "The form's rule for this field could not be worked out: {detail}.")
 NOT_WHOLE = texts.said("value.calculation_not_whole", "the calculation gave {number}, which is not a whole number")
@@ -180,21 +186,96 @@ def evaluate_record(
                 env[name] = _expr_value(item, check_stored(item, out.get(name)))
             except ValidationError:
                 errors.setdefault(name, _builtin("type", kind=item.type))
+    options: dict[str, tuple[Choice, ...]] = {}
     for item in form.value_fields():
         name = item.name
-        if not relevant[name] or name in errors:
+        if not relevant[name]:
             continue
-        error = _check_value(form, item, out.get(name), env, day, moment)
+        if plan.fields[name].choice_filter is not None and not item.calculation:
+            try:
+                options[name] = offered(form, item, env, today=day, now=moment)
+            except ExpressionError as exc:
+                errors.setdefault(name, _expression_error(exc))
+        if name in errors:
+            continue
+        allowed = options.get(name)
+        error = _check_value(form, item, out.get(name), env, day, moment, None if allowed is None else {c.name for c in allowed})
         if error is not None:
             errors[name] = error
     in_form_order = {item.name: out[item.name] for item in form.value_fields() if item.name in out}
     return Evaluation(
-        relevant=relevant, values=in_form_order, errors={n: errors[n] for n in fields if n in errors and relevant[n]}
+        relevant=relevant,
+        values=in_form_order,
+        errors={n: errors[n] for n in fields if n in errors and relevant[n]},
+        options=options,
     )
 
 
+OFFERED_CACHE_SIZE = 512
+
+
+def offered(
+    form: FormDef, item: Field, env: Mapping[str, Any], *, today: dt.date | None = None, now: dt.datetime | None = None
+) -> tuple[Choice, ...]:
+    """The choices of select ``item`` its choice_filter lets through, given the other fields'
+    values ``env`` (as expressions see them), in list order and each name once (the first of a
+    name given twice that passes, so its own label is shown).
+
+    Kept per plan by the values the filter refers to, so a rerun with the same answers does not
+    work out the filter for every choice again. A choice the filter cannot be worked out for (a
+    cell that is not a number where the filter compares numbers) is left out, as ODK leaves it
+    out; ``ExpressionError`` only when it can be worked out for none of them.
+    """
+    plan = plan_for(form)
+    expr = plan.fields[item.name].choice_filter
+    choices = form.choices(item)
+    if expr is None:
+        return tuple(form.choices_by_name(item).values())
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    day = today or moment.date()
+    used = sorted(references(expr))
+    key = (item.name, repr(([env.get(name) for name in used], day, moment if "now" in calls(expr) else None)))
+    hit = plan.offered.get(key)
+    if hit is not None:
+        return hit
+    # The filter is worked out once per distinct value of the columns it uses, not once per
+    # choice: 5,000 species filtered by one of 50 regions are 50 evaluations.
+    used_columns = sorted(columns(expr))
+    verdicts: dict[tuple[str | None, ...], bool] = {}
+    names: dict[str, Choice] = {}
+    failure: ExpressionError | None = None
+    failures = 0
+    for choice in choices:
+        if choice.name in names:
+            continue
+        seen = tuple(choice.name if column == "name" else choice.data.get(column) for column in used_columns)
+        verdict = verdicts.get(seen)
+        if verdict is None:
+            row = {column: value for column, value in zip(used_columns, seen, strict=True) if value is not None}
+            try:
+                verdict = semantics.truth(evaluate(expr, env, today=day, now=moment, choice=row))
+            except ExpressionError as exc:
+                failure, verdict, failures = exc, False, failures + 1
+            verdicts[seen] = verdict
+        if verdict:
+            names.setdefault(choice.name, choice)
+    if failure is not None and failures == len(verdicts):
+        raise failure  # not one choice could be worked out: the filter itself is wrong
+    found = tuple(names.values())
+    if len(plan.offered) >= OFFERED_CACHE_SIZE:
+        plan.offered.clear()
+    plan.offered[key] = found
+    return found
+
+
 def _check_value(
-    form: FormDef, item: Field, stored: Any, env: Mapping[str, Any], day: dt.date, moment: dt.datetime
+    form: FormDef,
+    item: Field,
+    stored: Any,
+    env: Mapping[str, Any],
+    day: dt.date,
+    moment: dt.datetime,
+    allowed: set[str] | None = None,
 ) -> FieldError | None:
     if semantics.is_empty(stored):
         return _message("required", item.required_message) if item.required else None
@@ -203,6 +284,8 @@ def _check_value(
         for value in [stored] if item.type == "select_one" else stored:
             if value not in names:
                 return _builtin("choice", value=str(value))
+            if allowed is not None and value not in allowed:
+                return _not_offered(form, item, value)
     if item.type == "range":
         error = _range_error(item, stored)
         if error is not None:
@@ -216,6 +299,19 @@ def _check_value(
         if not ok:
             return _message("constraint", item.constraint_message)
     return None
+
+
+def _not_offered(form: FormDef, item: Field, value: str) -> FieldError:
+    """An answer the choice_filter no longer offers (an earlier answer changed), named by its label."""
+    choice = form.choices_by_name(item)[value]
+    shown = {lang: form.text(choice.label, lang) or choice.name for lang in ("en", "de")}
+    return FieldError(
+        "offered",
+        {
+            "en": f"“{shown['en']}” does not fit the other answers and is no longer offered; choose again.",
+            "de": f"„{shown['de']}“ passt nicht zu den anderen Antworten und wird nicht mehr angeboten; bitte neu auswählen.",
+        },
+    )
 
 
 def _default(item: Field, day: dt.date, moment: dt.datetime) -> Any:

@@ -9,7 +9,9 @@ Syntax
     ``.`` (the field's own value, in constraints), ``${name}``, numbers (``12``, ``3.5``),
     strings ``'...'`` or ``"..."`` (no escapes, as in XPath), operators by rising precedence
     ``or``; ``and``; ``=`` ``!=``; ``<`` ``<=`` ``>`` ``>=``; ``+`` ``-``; ``*`` ``div`` ``mod``;
-    unary ``-``; parentheses; function calls. There is deliberately no power operator.
+    unary ``-``; parentheses; function calls. There is deliberately no power operator. In a
+    select field's ``choice_filter`` a bare word is a column of the choice being filtered
+    (``name``, or a column of the choices sheet: ``state = ${state}``).
 
 Functions
     ``not(x)``, ``true()``, ``false()``, ``selected(v, 'x')``, ``count-selected(v)``,
@@ -26,7 +28,7 @@ number literals <= 10**15 in magnitude, ``regex`` patterns must be literal strin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from store.core import texts
@@ -40,6 +42,7 @@ from store.formdef.syntax import (
     MAX_TREE_DEPTH,
     Binary,
     Call,
+    Column,
     Current,
     Expr,
     ExpressionError,
@@ -62,6 +65,7 @@ __all__ = [
     "MAX_TREE_DEPTH",
     "Binary",
     "Call",
+    "Column",
     "Current",
     "Expr",
     "ExpressionError",
@@ -69,6 +73,8 @@ __all__ = [
     "Ref",
     "String",
     "Unary",
+    "calls",
+    "columns",
     "evaluate",
     "parse",
     "references",
@@ -89,27 +95,33 @@ def _children(node: Expr) -> tuple[Expr, ...]:
     return ()
 
 
-def references(expr: Expr) -> set[str]:
-    """The names of every ``${name}`` in ``expr``."""
-    found: set[str] = set()
+def _nodes(expr: Expr) -> Iterator[Expr]:
+    """Every node of ``expr`` (iteratively: trees are bounded, but deep)."""
     stack = [expr]
     while stack:
         node = stack.pop()
-        if isinstance(node, Ref):
-            found.add(node.name)
+        yield node
         stack.extend(_children(node))
-    return found
+
+
+def references(expr: Expr) -> set[str]:
+    """The names of every ``${name}`` in ``expr``."""
+    return {node.name for node in _nodes(expr) if isinstance(node, Ref)}
+
+
+def columns(expr: Expr) -> set[str]:
+    """The names of every choice column (a bare word of a choice_filter) in ``expr``."""
+    return {node.name for node in _nodes(expr) if isinstance(node, Column)}
+
+
+def calls(expr: Expr) -> set[str]:
+    """The names of every function ``expr`` calls."""
+    return {node.name for node in _nodes(expr) if isinstance(node, Call)}
 
 
 def uses_current(expr: Expr) -> bool:
     """True when ``expr`` contains ``.`` (the field's own value)."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Current):
-            return True
-        stack.extend(_children(node))
-    return False
+    return any(isinstance(node, Current) for node in _nodes(expr))
 
 
 def rename_reference(text: str, old: str, new: str) -> str:
@@ -154,15 +166,17 @@ def evaluate(
     current: Any = None,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
+    choice: Mapping[str, str] | None = None,
 ) -> Any:
-    """The value of ``expr`` with ``${name}`` taken from ``env`` (missing names are empty).
+    """The value of ``expr`` with ``${name}`` taken from ``env`` (missing names are empty) and a
+    choice column (in a choice_filter) from ``choice`` (a missing column is empty).
 
     Returns None (empty), bool, int, float, str, ``datetime.date``/``datetime``/``time``, or a
     value from ``env`` unchanged. ``ExpressionError`` for type mismatches and results out of
     bounds; no other exception escapes.
     """
     moment = now or dt.datetime.now().replace(microsecond=0)
-    context = semantics.Context(env, current, today or moment.date(), moment)
+    context = semantics.Context(env, current, today or moment.date(), moment, choice)
     try:
         return _eval(expr, context)
     except semantics.SemanticError as exc:
@@ -180,6 +194,8 @@ def _eval(node: Expr, ctx: semantics.Context) -> Any:
         return ctx.env.get(node.name)
     if isinstance(node, Current):
         return ctx.current
+    if isinstance(node, Column):
+        return ctx.choice.get(node.name) if ctx.choice is not None else None
     if isinstance(node, Unary):
         return semantics.negate(_eval(node.operand, ctx))
     if isinstance(node, Binary):

@@ -76,10 +76,15 @@ class Problem:
 
 @dataclass(frozen=True)
 class Choice:
-    """One option of a choice list: ``name`` is what is stored, ``label`` what is shown."""
+    """One option of a choice list: ``name`` is what is stored, ``label`` what is shown.
+
+    ``data`` holds the choice's further columns (an XLSForm choices sheet's ``state``, ``cf``…),
+    which a select field's ``choice_filter`` refers to by their bare names.
+    """
 
     name: str
     label: Mapping[str, str] = field(default_factory=dict)
+    data: Mapping[str, str] = field(default_factory=dict)
 
     def __hash__(self) -> int:
         return hash(self.name)
@@ -92,7 +97,9 @@ class Field:
     ``default`` is in the stored-value form of the field's type; date, time and datetime fields
     also accept the dynamic defaults ``"today()"`` and ``"now()"``. ``parameters`` holds type
     specific settings: ``start``/``end``/``step`` for ranges, ``multiline`` for text,
-    ``appearance`` (a display hint carried over from XLSForm) for any type.
+    ``appearance`` (a display hint carried over from XLSForm) for any type. ``choice_filter``
+    (select fields only) is an expression worked out for every choice of the list: only the
+    choices for which it is true are offered (a cascading select: ``state = ${state}``).
     """
 
     name: str
@@ -110,6 +117,7 @@ class Field:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     children: tuple[Field, ...] = ()
     required_message: Mapping[str, str] = field(default_factory=dict)
+    choice_filter: str | None = None
 
     def __hash__(self) -> int:
         # Consistent with the generated __eq__ (equal fields share name and type); the mapping
@@ -205,6 +213,14 @@ class FormDef:
             return ()
         return tuple(self.choice_lists.get(field.choice_list, ()))
 
+    def choices_by_name(self, field: Field) -> dict[str, Choice]:
+        """The options of a select field by name; of a name given twice in a list (a cascading
+        select's, see ``choice_filter``), the first."""
+        found: dict[str, Choice] = {}
+        for choice in self.choices(field):
+            found.setdefault(choice.name, choice)
+        return found
+
     def text(self, mapping: Mapping[str, str], lang: str) -> str:
         """The text for ``lang``, else for the default language, else any text, else ``""``."""
         for key in (lang, self.default_language):
@@ -251,6 +267,7 @@ FIELD_KEYS = (
     "read_only",
     "calculation",
     "choice_list",
+    "choice_filter",
     "parameters",
     "children",
 )
@@ -290,8 +307,15 @@ def form_to_json(form: FormDef) -> dict[str, Any]:
     if form.version:
         out["version"] = form.version
     out["fields"] = [field_to_json(item) for item in form.fields]
-    out["choice_lists"] = {
-        name: [{"name": c.name, "label": _texts_json(c.label)} if c.label else {"name": c.name} for c in options]
-        for name, options in form.choice_lists.items()
-    }
+    out["choice_lists"] = {name: [choice_to_json(c) for c in options] for name, options in form.choice_lists.items()}
+    return out
+
+
+def choice_to_json(choice: Choice) -> dict[str, Any]:
+    """The canonical JSON of one choice: its name, then its label and data when it has them."""
+    out: dict[str, Any] = {"name": choice.name}
+    if choice.label:
+        out["label"] = _texts_json(choice.label)
+    if choice.data:
+        out["data"] = dict(sorted(choice.data.items()))
     return out

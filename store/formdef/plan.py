@@ -12,14 +12,14 @@ from __future__ import annotations
 import heapq
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from store.core import texts
 from store.core.texts import said
 from store.formdef.expr import Expr, ExpressionError, parse, references
-from store.formdef.model import FormDef, FormDefError, Problem
+from store.formdef.model import Choice, FormDef, FormDefError, Problem
 
-EXPRESSION_ATTRIBUTES = ("relevant", "constraint", "calculation")
+EXPRESSION_ATTRIBUTES = ("relevant", "constraint", "calculation", "choice_filter")
 DYNAMIC_DEFAULTS = {"today()", "now()"}
 
 # Places in a form a problem is about (also used by validate, schema and edit); a part such as
@@ -43,12 +43,16 @@ class FieldPlan:
     relevant: Expr | None
     constraint: Expr | None
     calculation: Expr | None
+    choice_filter: Expr | None = None
 
 
 @dataclass(frozen=True)
 class Plan:
     fields: Mapping[str, FieldPlan]
     order: tuple[str, ...]  # every field, groups included: dependencies first, else form order
+    # the choices a choice_filter lets through, by field and the values it refers to (filled by
+    # ``evaluate.offered``: a rerun with the same answers does not filter 5,000 choices again)
+    offered: dict[tuple[str, str], tuple[Choice, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def dependencies(form: FormDef, parsed: Mapping[str, FieldPlan]) -> dict[str, list[str]]:
@@ -131,10 +135,12 @@ def parse_field_expressions(form: FormDef) -> tuple[dict[str, FieldPlan], list[P
             if text is None:
                 continue
             try:
-                parsed[attribute] = parse(text)
+                parsed[attribute] = parse(text, columns=attribute == "choice_filter")
             except ExpressionError as exc:
                 problems.append(Problem(field_place(item.name, attribute), texts.of(exc), field=item.name, attribute=attribute))
-        plans[item.name] = FieldPlan(parents.get(item.name), parsed["relevant"], parsed["constraint"], parsed["calculation"])
+        plans[item.name] = FieldPlan(
+            parents.get(item.name), parsed["relevant"], parsed["constraint"], parsed["calculation"], parsed["choice_filter"]
+        )
     return plans, problems
 
 

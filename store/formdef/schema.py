@@ -13,6 +13,7 @@ canonical form never contains them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,7 +30,9 @@ MAX_CHOICES = 5_000
 MAX_TEXT_CHARS = 5_000
 MAX_LANGUAGE_CHARS = 40
 
-EXPRESSION_KEYS = ("constraint", "relevant", "calculation")
+EXPRESSION_KEYS = ("constraint", "relevant", "calculation", "choice_filter")
+# A choice's column as a choice_filter names it (the expression language's bare words).
+COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*")
 FORM_KEYS = ("title", "default_language", "form_id", "version", "fields", "choice_lists")
 
 # Places (besides fields and choice lists, in plan.py; a form file's own keys such as "title"
@@ -61,6 +64,11 @@ TOO_MANY_LISTS = said("formfile.too_many_lists", "there are more than {n} choice
 CHOICES_NOT_LIST = said("formfile.choices_not_list", "must be a list of choices")
 TOO_MANY_CHOICES = said("formfile.too_many_choices", "has more than {limit} choices")
 CHOICE_NOT_OBJECT = said("formfile.choice_not_object", "must be an object with a 'name'")
+BAD_COLUMN_NAME = said(
+    "formfile.bad_column_name",
+    "the column name {column!r} must start with a letter or _, use only letters, digits, _ and - (followed by a letter), be at most 64 characters and not be 'name' or 'label'",
+)
+COLUMN_NOT_TEXT = said("formfile.column_not_text", "the value of column '{column}' must be a text of at most {limit} characters")
 FORM_NOT_OBJECT = said("formfile.form_not_object", "must be a JSON object with 'title' and 'fields'")
 BAD_DEFAULT_LANGUAGE = said("formfile.bad_default_language", "must be a language code such as 'en' or 'de'")
 NEEDS_TITLE = said("formfile.needs_title", "the form needs a title")
@@ -210,6 +218,7 @@ class _Reader:
             parameters=dict(sorted(parameters.items())),
             children=children,
             required_message=texts["required_message"],
+            choice_filter=exprs["choice_filter"],
         )
 
     def choice_lists(self, value: Any) -> dict[str, tuple[Choice, ...]]:
@@ -236,13 +245,33 @@ class _Reader:
                 if not isinstance(choice, Mapping) or not isinstance(choice.get("name"), str):
                     self.add(place, CHOICE_NOT_OBJECT())
                     continue
-                extra = sorted(set(choice) - {"name", "label"})
+                extra = sorted(set(choice) - {"name", "label", "data"})
                 if extra:
                     self.add(place, UNKNOWN_KEY(key=extra[0]))
                     continue
-                choices.append(Choice(choice["name"], self.texts(choice.get("label"), PART_PLACE(where=place, part="label"))))
+                data = self.choice_data(choice.get("data", {}), PART_PLACE(where=place, part="data"))
+                if data is None:
+                    continue
+                label = self.texts(choice.get("label"), PART_PLACE(where=place, part="label"))
+                choices.append(Choice(choice["name"], label, data))
             out[str(list_name)] = tuple(choices)
         return out
+
+    def choice_data(self, value: Any, where: str) -> dict[str, str] | None:
+        """A choice's further columns: names as a choice_filter writes them, values as text."""
+        if not isinstance(value, Mapping):
+            self.add(where, NOT_AN_OBJECT())
+            return None
+        out: dict[str, str] = {}
+        for column, text in value.items():
+            if not isinstance(column, str) or len(column) > 64 or not COLUMN_NAME.fullmatch(column) or column in ("name", "label"):
+                self.add(where, BAD_COLUMN_NAME(column=str(column)))
+                return None
+            if not isinstance(text, str) or len(text) > MAX_TEXT_CHARS:
+                self.add(where, COLUMN_NOT_TEXT(column=column, limit=str(MAX_TEXT_CHARS)))
+                return None
+            out[column] = text
+        return dict(sorted(out.items()))
 
 
 def _str(value: Any) -> str | None:

@@ -70,6 +70,7 @@ class Context:
     current: Any
     today: dt.date
     now: dt.datetime
+    choice: Mapping[str, str] | None = None  # the columns of the choice a choice_filter is worked out for
 
 
 def is_empty(value: Any) -> bool:

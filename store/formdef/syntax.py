@@ -133,6 +133,13 @@ class Current(Expr):
 
 
 @dataclass(frozen=True)
+class Column(Expr):
+    """A bare word in a choice_filter: the column of that name of the choice being filtered."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Call(Expr):
     name: str
     args: tuple[Expr, ...]
@@ -186,10 +193,11 @@ def tokenize(text: str) -> list[_Token]:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, columns: bool = False) -> None:
         self.tokens = tokenize(text)
         self.index = 0
         self.nesting = 0
+        self.columns = columns
 
     def peek(self) -> _Token:
         return self.tokens[self.index]
@@ -263,6 +271,8 @@ class _Parser:
         if self.peek().text != "(":
             if name in ("true", "false"):
                 raise ExpressionError(BARE_BOOLEAN(name=name), token.pos)
+            if self.columns:
+                return Column(name)
             raise ExpressionError(BARE_WORD(name=name), token.pos)
         if name not in FUNCTIONS:
             raise ExpressionError(UNKNOWN_FUNCTION(name=name), token.pos)
@@ -306,11 +316,14 @@ def _describe(token: _Token) -> str:
     return FOUND_SYMBOL(symbol=token.text)
 
 
-def parse(text: str) -> Expr:
-    """Parse ``text``; ``ExpressionError`` with the character position of the first mistake."""
+def parse(text: str, *, columns: bool = False) -> Expr:
+    """Parse ``text``; ``ExpressionError`` with the character position of the first mistake.
+
+    With ``columns`` (a choice_filter), a bare word is a ``Column`` of the choice being filtered
+    (``state = ${state}``, ``selected(${kinds}, name)``) instead of a mistake."""
     if not isinstance(text, str):
         raise ExpressionError(NOT_TEXT())
-    parser = _Parser(text)
+    parser = _Parser(text, columns)
     if parser.peek().kind == "end":
         raise ExpressionError(EMPTY())
     tree = parser.expression()

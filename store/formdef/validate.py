@@ -4,8 +4,8 @@ Checked: names (valid, unique across the whole form), types, choice lists (exist
 select fields only, unique valid choice names), type-specific parameters (range start < end,
 step > 0), which attributes each type may have, defaults (in the stored form of the type, or
 ``today()``/``now()`` for date and time fields, choices from the list), expressions (parse,
-``.`` only in constraints, references to existing fields that hold a value) and circles among
-calculations and relevance conditions.
+``.`` only in constraints, references to existing fields that hold a value; a choice_filter's
+columns exist in its list) and circles among calculations and relevance conditions.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from store.core import texts
 from store.core.errors import ValidationError
 from store.core.texts import said
 from store.formdef.convert import check_stored
-from store.formdef.expr import Expr, references, uses_current
+from store.formdef.expr import Expr, columns, references, uses_current
 from store.formdef.model import FIELD_TYPES, SELECT_TYPES, Field, FormDef, Problem
 from store.formdef.plan import (
     CHOICE_LIST_PLACE,
@@ -49,6 +49,9 @@ RANGE_NOT_NUMBERS = said("formfile.range_not_numbers", "start, end and step of a
 RANGE_STEP = said("formfile.range_step", "the step of a range must be greater than 0")
 RANGE_START = said("formfile.range_start", "the start of a range must be smaller than its end")
 RANGE_TOO_MANY_STEPS = said("formfile.range_too_many_steps", "a range may have at most {n} steps")
+FILTER_WITHOUT_SELECT = said("formfile.filter_without_select", "only select_one and select_multiple fields can have a choice_filter")
+FILTER_ON_ITSELF = said("formfile.filter_on_itself", "the choice_filter refers to the field's own answer; it can only depend on other fields")
+NO_SUCH_COLUMN = said("formfile.no_such_column", "the choice_filter uses the column '{column}', which the choices of list '{list}' do not have")
 CHILDREN_OUTSIDE_GROUP = said("formfile.children_outside_group", "only a group can contain fields")
 SELECT_NEEDS_LIST = said("formfile.select_needs_list", "a {type} field needs a choice list")
 LIST_WITHOUT_SELECT = said("formfile.list_without_select", "only select_one and select_multiple fields use a choice list")
@@ -125,6 +128,8 @@ def _check_attributes(item: Field) -> list[Problem]:
         problems.append(_problem(item, "choice_list", SELECT_NEEDS_LIST(type=item.type)))
     if item.type not in SELECT_TYPES and item.choice_list:
         problems.append(_problem(item, "choice_list", LIST_WITHOUT_SELECT()))
+    if item.type not in SELECT_TYPES and item.choice_filter:
+        problems.append(_problem(item, "choice_filter", FILTER_WITHOUT_SELECT()))
     if not item.holds_value:
         for attribute in ("required", "read_only", "constraint", "calculation"):
             if getattr(item, attribute):
@@ -157,6 +162,9 @@ def _check_default(form: FormDef, item: Field) -> list[Problem]:
 def _check_choice_lists(form: FormDef, used: set[str]) -> list[Problem]:
     problems = []
     multiple = {item.choice_list for item in form.walk() if item.type == "select_multiple" and item.choice_list}
+    # A name may be given twice in a list only where a choice_filter picks one of them (XLSForm's
+    # allow_choice_duplicates: "king" in Texas and in Washington); elsewhere it would be ambiguous.
+    unfiltered = {item.choice_list for item in form.walk() if item.choice_list and not item.choice_filter}
     for list_name, options in form.choice_lists.items():
         where = CHOICE_LIST_PLACE(name=list_name)
         if not LIST_NAME_RE.fullmatch(list_name):
@@ -169,10 +177,19 @@ def _check_choice_lists(form: FormDef, used: set[str]) -> list[Problem]:
                 problems.append(Problem(CHOICE_PLACE(where=where, position=str(position)), CHOICE_NAME_SHAPE(name=choice.name)))
             elif list_name in multiple and not CHOICE_NAME_MULTIPLE.fullmatch(choice.name):
                 problems.append(Problem(CHOICE_PLACE(where=where, position=str(position)), CHOICE_NAME_SPACE(name=choice.name)))
-            elif choice.name in seen:
+            elif choice.name in seen and list_name in unfiltered:
                 problems.append(Problem(CHOICE_PLACE(where=where, position=str(position)), CHOICE_NAME_TWICE(name=choice.name)))
             seen.add(choice.name)
     return problems
+
+
+def _check_columns(form: FormDef, item: Field, expr: Expr) -> list[Problem]:
+    """Every column a choice_filter names must be ``name`` or a column of the list's choices."""
+    known = {"name"} | {column for choice in form.choices(item) for column in choice.data}
+    return [
+        _problem(item, "choice_filter", NO_SUCH_COLUMN(column=column, list=item.choice_list))
+        for column in sorted(columns(expr) - known)
+    ]
 
 
 def _check_expression(item: Field, attribute: str, expr: Expr, by_name: dict[str, Field]) -> list[Problem]:
@@ -233,10 +250,14 @@ def check_form(form: FormDef) -> list[Problem]:
         plan = parsed.get(item.name)
         if plan is None or by_name.get(item.name) is not item:
             continue
-        for attribute in ("relevant", "constraint", "calculation"):
+        for attribute in ("relevant", "constraint", "calculation", "choice_filter"):
             expr = getattr(plan, attribute)
             if expr is not None:
                 problems += _check_expression(item, attribute, expr, by_name)
+        if plan.choice_filter is not None and item.type in SELECT_TYPES and item.choice_list in form.choice_lists:
+            problems += _check_columns(form, item, plan.choice_filter)
+        if plan.choice_filter is not None and item.name in references(plan.choice_filter):
+            problems.append(_problem(item, "choice_filter", FILTER_ON_ITSELF()))
     if not problems:
         cycle = find_cycle(dependencies(form, parsed))
         if cycle is not None:

@@ -25,6 +25,7 @@ from store.formdef.convert import parse_text
 from store.formdef.expr import ExpressionError, parse, references, replace_current, replace_reference, uses_current
 from store.formdef.languages import language_code
 from store.formdef.model import PROBLEM_LINE, Field, Problem
+from store.formdef.schema import COLUMN_NAME
 from store.formdef.xlsrows import cell_text, place
 
 # pyxform's question types (its aliases already resolved to these names by its reading, or
@@ -89,8 +90,9 @@ KNOWN_KEYS = {
 }  # fmt: skip
 USED_BIND = {"relevant", "constraint", "required", "readonly", "calculate", "jr:constraintMsg", "jr:requiredMsg"}
 USED_CONTROL = {"appearance", "bodyless", "start", "end", "step"}
-SETTINGS = ("form_title", "form_id", "version", "default_language")
-EXPRESSIONS = ("relevant", "constraint", "calculation")
+# allow_choice_duplicates: a name twice in a list is accepted where a choice_filter picks one
+SETTINGS = ("form_title", "form_id", "version", "default_language", "allow_choice_duplicates")
+EXPRESSIONS = ("relevant", "constraint", "calculation", "choice_filter")
 YES = {"yes", "true", "1", "true()"}
 NO = {"no", "false", "0", "false()", ""}
 # A path to a field in an expression (``../x``, ``/data/group/x``): read as ``${x}`` where x is a
@@ -139,10 +141,6 @@ DYNAMIC_DEFAULT = said(
     "xls.dynamic_default", "the default '{default}' is an expression; Fieldbook takes only a fixed value, today() or now() as a default"
 )
 CALCULATE_NEEDS_CALCULATION = said("xls.calculate_needs_calculation", "a calculate row needs a calculation")
-CHOICE_FILTER_IGNORED = said(
-    "xls.choice_filter_ignored",
-    "the choice_filter '{filter}' is not applied by Fieldbook yet: every choice of list '{list}' is offered",
-)
 ACKNOWLEDGE_READ_AS_OK = said(
     "xls.acknowledge_read_as_ok",
     "{fields} is a yes/no field in Fieldbook; this expression reads it as 'OK' when ticked and empty when not, as ODK does",
@@ -277,18 +275,11 @@ class XlsMapper:
     # -- choices ------------------------------------------------------------------------------
 
     def choices(self) -> dict[str, list[dict[str, Any]]]:
+        """The choice lists; a list some select filters (choice_filter) keeps its further columns
+        as each choice's ``data``, which the filter refers to. Any other column is reported."""
         lists: dict[str, list[dict[str, Any]]] = {}
         filtered = self._filtered_lists(self.json.get("children", ()))
-        extra: dict[str, None] = {}
-        for options in (self.json.get("choices") or {}).values():
-            for option in options:
-                for key, value in option.items():
-                    if key not in ("name", "label") and value:
-                        subs = [f"{key}::{sub}" for sub in value] if isinstance(value, Mapping) else [str(key)]
-                        extra.update((column, None) for column in subs)
-        if not filtered:  # a choice_filter may use any column of the choices
-            for column in extra:
-                self.warn("choices", 1, column, CHOICES_COLUMN_IGNORED(column=column))
+        ignored: dict[str, None] = {}
         for list_name, options in (self.json.get("choices") or {}).items():
             entries: list[dict[str, Any]] = []
             for option in options:
@@ -296,15 +287,32 @@ class XlsMapper:
                 label = self.texts(option.get("label"))
                 if label:
                     entry["label"] = label
+                data: dict[str, str] = {}
+                for key, value in option.items():
+                    if key in ("name", "label") or not value:
+                        continue
+                    if isinstance(value, Mapping):  # media::image::English… (shown by ODK, not by Fieldbook)
+                        ignored.update((f"{key}::{sub}", None) for sub in value)
+                    elif str(list_name) in filtered and COLUMN_NAME.fullmatch(str(key)):
+                        data[str(key)] = cell_text(value)
+                    else:
+                        ignored[str(key)] = None
+                if data:
+                    entry["data"] = data
                 entries.append(entry)
             lists[str(list_name)] = entries
+        for column in ignored:
+            self.warn("choices", 1, column, CHOICES_COLUMN_IGNORED(column=column))
         return lists
 
-    def _filtered_lists(self, elements: Sequence[Mapping[str, Any]]) -> bool:
+    def _filtered_lists(self, elements: Sequence[Mapping[str, Any]]) -> set[str]:
+        """The names of the lists some select's choice_filter filters."""
+        found: set[str] = set()
         for element in elements:
-            if element.get("choice_filter") or self._filtered_lists(element.get("children", ())):
-                return True
-        return False
+            if element.get("choice_filter") and str(element.get("type")) in SELECT_TYPES:
+                found.add(cell_text(element.get("itemset") or element.get("list_name")))
+            found |= self._filtered_lists(element.get("children", ()))
+        return found
 
     def check_choice_names(self, lists: dict[str, list[dict[str, Any]]]) -> None:
         """A space inside a choice name is fine for select_one (pyxform allows it); a select_multiple
@@ -394,14 +402,10 @@ class XlsMapper:
             ftype = SELECT_TYPES[kind]
             if ftype == "select_multiple":
                 self.multiple_lists.add(list_name)
-            if element.get("choice_filter"):
-                self.warn(
-                    "survey",
-                    row,
-                    "choice_filter",
-                    CHOICE_FILTER_IGNORED(filter=cell_text(element.get("choice_filter")), list=list_name),
-                )
-            return self.field(row, element, ftype, list_name)
+            item = self.field(row, element, ftype, list_name)
+            if item is not None and cell_text(element.get("choice_filter")):
+                item["choice_filter"] = cell_text(element.get("choice_filter"))
+            return item
         if kind in METADATA:
             self.warn("survey", row, "type", METADATA_SKIPPED(kind=kind))
             return None
@@ -505,7 +509,7 @@ class XlsMapper:
                 if not isinstance(text, str):
                     continue
                 try:
-                    tree = parse(text)
+                    tree = parse(text, columns=attribute == "choice_filter")
                 except ExpressionError:
                     continue  # reported as it is, by the form's own check
                 names = [n for n in self.acknowledged if n in references(tree)]

@@ -86,6 +86,36 @@ def test_range_parameters_and_choices_edit() -> None:
     assert edited.choices(edited.field("health"))[2].label == {"en": "Stump", "de": "Stumpf"}
 
 
+def test_a_choice_filter_and_the_columns_it_uses_are_edited_and_kept() -> None:
+    cascade = {
+        "title": "Cascade",
+        "fields": [
+            {"name": "region", "type": "select_one", "choice_list": "regions"},
+            {"name": "district", "type": "select_one", "choice_list": "districts", "choice_filter": "region = ${region}"},
+        ],
+        "choice_lists": {
+            "regions": [{"name": "north"}, {"name": "south"}],
+            "districts": [{"name": "hill", "data": {"region": "north"}}, {"name": "lake", "data": {"region": "south"}}],
+        },
+    }
+    form = form_from_json(cascade)
+    assert ops.same_form(ops.apply_edit(form, ops.field_values(form, "district")), form)  # nothing lost untouched
+    values = ops.field_values(form, "district")
+    assert values["choice_filter"] == "region = ${region}"
+    assert values["choices"][0] == {"name": "hill", "en": "", "de": "", "data.region": "north"}
+    assert ops.choice_columns(values["choices"]) == ("name", "en", "de", "data.region")
+    values["choices"] = [*values["choices"], {"name": "moor", "en": "Moor", "de": "Moor", "data.region": "north"}]
+    values["choice_filter"] = "region = ${region} or region = ''"
+    edited = ops.apply_edit(form, values)
+    district = edited.field("district")
+    assert district.choice_filter == "region = ${region} or region = ''"
+    assert [dict(c.data) for c in edited.choices(district)] == [{"region": "north"}, {"region": "south"}, {"region": "north"}]
+    values["choice_filter"] = "nowhere = ${region}"
+    with pytest.raises(FormDefError) as caught:
+        ops.apply_edit(form, values)
+    assert any("nowhere" in line for line in ops.problem_lines(caught.value))
+
+
 def test_move_to_group_and_back() -> None:
     form = ops.move_to_group(demo_form(), "notes", "measurements")
     assert form.parent_of("notes").name == "measurements"  # type: ignore[union-attr]

@@ -30,13 +30,18 @@ settings,form_title,form_id
 """
 
 
-def test_an_odk_form_in_pyxform_spelling_is_imported_and_works(start_app, page, tmp_path: Path):
-    form = tmp_path / "nests.csv"
-    form.write_text(FORM, encoding="utf-8")
+def project_from(start_app, page, form: Path, text: str, name: str):
+    """A fresh app (no demo project) with project ``name`` created from the form ``text``, opened."""
+    form.write_text(text, encoding="utf-8")
     app = start_app(None, FIELDBOOK_DEMO_PROJECT="false")
     page.goto(app.url)
     settle(page)
-    create_project(page, "Nests", form)  # and opened
+    create_project(page, name, form)
+    return app
+
+
+def test_an_odk_form_in_pyxform_spelling_is_imported_and_works(start_app, page, tmp_path: Path):
+    project_from(start_app, page, tmp_path / "nests.csv", FORM, "Nests")
     m = main(page)
 
     m.get_by_role("button", name="New record").click()
@@ -64,3 +69,75 @@ def test_an_odk_form_in_pyxform_spelling_is_imported_and_works(start_app, page, 
     expect(m.get_by_role("combobox", name="Habitat")).to_have_value("Other")
     expect(m.get_by_label("Specify other.")).to_have_value("reed bed")
     expect(m.get_by_label("Nests")).to_have_value("5")
+
+
+CASCADE = """survey,type,name,label,choice_filter
+,select_one region,region,Region,
+,select_one district,district,District,region=${region}
+,text,remark,Remark,
+choices,list_name,name,label,region
+,region,north,North,
+,region,south,South,
+,district,hill,Hill,north
+,district,moor,Moor,north
+,district,lake,Lake,south
+,district,dune,Dune,south
+settings,form_title,form_id
+,Districts,districts
+"""
+
+
+def offered(page) -> list[str]:
+    """The options the District list offers, read with the list open, then closed again."""
+    box = main(page).get_by_role("combobox", name="District")
+    for _ in range(5):
+        box.click()
+        try:
+            page.get_by_role("option").first.wait_for(state="visible", timeout=2000)
+            break
+        except Exception:
+            settle(page)
+    names = page.get_by_role("option").all_inner_texts()
+    page.mouse.click(1, 300)  # a click beside it closes the list, as a user does
+    page.get_by_role("option").first.wait_for(state="hidden")
+    settle(page)
+    return names
+
+
+def test_a_cascading_select_follows_the_earlier_answer_and_flags_one_left_behind(start_app, page, tmp_path: Path):
+    app = project_from(start_app, page, tmp_path / "districts.csv", CASCADE, "Districts")
+    m = main(page)
+    m.get_by_role("button", name="New record").click()
+    settle(page)
+    page.wait_for_timeout(1500)
+    before = layout_shift(page)
+
+    choose(page, "Region", "North")
+    assert offered(page) == ["Hill", "Moor"]
+    choose(page, "District", "Moor")
+    choose(page, "Region", "South")  # the earlier answer changes: Moor is no longer offered
+    flag = "“Moor” does not fit the other answers and is no longer offered; choose again."
+    expect(m.get_by_text(flag)).to_be_visible()
+    expect(m.get_by_role("combobox", name="District")).to_have_value("Moor")  # kept, not dropped
+    assert offered(page)[:2] == ["Lake", "Dune"]
+    REPORT.append(f"layout shift (CLS), a cascading select: filtering and flagging: {layout_shift(page) - before:.3f}")
+
+    m.get_by_role("button", name="Save as final").click()  # refused: the flagged answer must be chosen again
+    expect(m.get_by_text("Not saved: “District” needs attention (see the message below it).")).to_be_visible()
+    m.get_by_role("button", name="Save as draft").click()  # a draft keeps it, flagged
+    expect(m.get_by_text("Saved as draft (version 2).")).to_be_visible()
+    page.reload()
+    settle(page)
+    expect(m.get_by_role("combobox", name="District")).to_have_value("Moor")
+    expect(m.get_by_text(flag)).to_be_visible()
+
+    choose(page, "District", "Dune")
+    expect(m.get_by_text(flag)).to_have_count(0)
+    app.kill()  # kill -9 with the new answer not saved: it is in the draft
+    app = start_app(app.home)
+    page.goto(app.url)
+    settle(page)
+    expect(m.get_by_role("combobox", name="Region")).to_have_value("South")
+    expect(m.get_by_role("combobox", name="District")).to_have_value("Dune")
+    m.get_by_role("button", name="Save as final").click()
+    expect(m.get_by_text("Saved as final (version 3).")).to_be_visible()

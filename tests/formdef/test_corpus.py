@@ -29,7 +29,6 @@ NOT_YET = {
     "calculate.xls": ("a note, which holds no value",),
     "case_insensitivity.xls": ("'select one external'", "'osm'", "'barcode'", "'audio'", "'video'", "repeats"),
     "case_insensitivity.xlsx": ("'select one external'", "'osm'", "'barcode'", "'audio'", "'video'", "repeats"),
-    "choice_filter_test.xlsx": ("is used twice",),
     "choice_name_as_type.xls": ("'select one external'",),
     "flat_xlsform_test.xlsx": ("'barcode'", "'audio'", "'video'", "'geoshape'", "'geotrace'", "repeats"),
     "include.xls": ("'include'",),
@@ -37,6 +36,8 @@ NOT_YET = {
     "include_json.xls": ("'include'",),
     "include_json.xlsx": ("'include'",),
     "loop.xls": ("'loop'",),
+    # "pastel=yes": a column 'yes' the choices do not have (ODK would offer nothing; 'yes' was meant)
+    "or_other.xlsx": ("do not have",),
     "loop.xlsx": ("'loop'",),
     "pull_data.xlsx": ("'pulldata'",),
     "repeat_date_test.xls": ("repeats",),
@@ -110,6 +111,10 @@ def test_a_real_form_is_kept_as_pyxform_reads_it(path: Path) -> None:
         if kind in SELECT_TYPES:
             names = [c["name"] for c in reading["choices"][element["itemset"]]]
             assert [c.name for c in form.choices(field)] == names, name
+            assert field.choice_filter == (element.get("choice_filter") or None), name
+            if field.choice_filter:  # the columns it filters on are kept with every choice
+                own = [{k: str(v) for k, v in c.items() if k not in ("name", "label")} for c in reading["choices"][element["itemset"]]]
+                assert [dict(c.data) for c in form.choices(field)] == own, name
 
 
 def test_how_much_of_the_corpus_imports() -> None:

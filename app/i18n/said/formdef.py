@@ -135,6 +135,18 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "formfile.not_boolean": "muss true oder false sein",
     "formfile.not_a_list_name": "muss der Name einer Auswahlliste sein",
     "formfile.not_an_object": "muss ein Objekt sein",
+    "formfile.bad_column_name": (
+        "der Spaltenname {column!r} muss mit einem Buchstaben oder _ beginnen, darf nur Buchstaben, Ziffern, _ und - "
+        "(gefolgt von einem Buchstaben) enthalten, höchstens 64 Zeichen lang sein und nicht „name“ oder „label“ heißen"
+    ),
+    "formfile.column_not_text": "der Wert der Spalte „{column}“ muss ein Text von höchstens {limit} Zeichen sein",
+    "formfile.filter_without_select": "nur Felder vom Typ select_one und select_multiple können einen choice_filter haben",
+    "formfile.no_such_column": (
+        "der choice_filter verwendet die Spalte „{column}“, die die Auswahlmöglichkeiten der Liste „{list}“ nicht haben"
+    ),
+    "formfile.filter_on_itself": (
+        "der choice_filter bezieht sich auf die eigene Antwort des Feldes; er kann nur von anderen Feldern abhängen"
+    ),
     "formfile.lists_not_object": "„choice_lists“ muss ein Objekt aus Listen sein",
     "formfile.too_many_lists": "Es gibt mehr als {n} Auswahllisten",
     "formfile.choices_not_list": "muss eine Liste von Auswahlmöglichkeiten sein",
@@ -216,9 +228,6 @@ GERMAN: dict[str, str | tuple[str, str]] = {
         "Der Vorgabewert „{default}“ ist ein Ausdruck; Fieldbook nimmt als Vorgabe nur einen festen Wert, today() oder now()"
     ),
     "xls.no_value_flag": "Ein {kind} hat keinen Wert, daher wirkt „{column}“ nicht; es wird ignoriert",
-    "xls.choice_filter_ignored": (
-        "Den choice_filter „{filter}“ wendet Fieldbook noch nicht an: alle Auswahlen der Liste „{list}“ werden angeboten"
-    ),
     "xls.name_taken": "Der Name „{name}“ wird schon in Zeile {row} verwendet",
     "xls.not_yes_no": "„{value}“ ist weder yes noch no",
     "xls.calculate_needs_calculation": "Eine calculate-Zeile braucht eine Berechnung (calculation)",
