@@ -246,7 +246,7 @@ def _messages(
             continue
         if field.type == "group":
             found |= _messages(session, scope, field.children, draft, evaluation, tried_final)
-        elif field.type != "note" and not field.calculation:
+        elif field.type != "note" and not field.calculation and not field.metadata:
             found[field.name] = _field_message(session, scope, field, draft, evaluation, tried_final)
     return found
 
@@ -280,6 +280,8 @@ def _fields(
         if field.type == "note":
             render_note(form, field, session.lang)
             continue
+        if field.metadata:
+            continue  # recorded by Fieldbook (start, end, device, person): nothing to ask, as in ODK
         if field.calculation:
             render_calculated(form, field, evaluation.values.get(field.name), session.lang)
             continue

@@ -30,6 +30,7 @@ from store.fielddata.projects import GONE as PROJECT_GONE
 from store.fielddata.projects import PROJECTS_TAG, ProjectNotFound, load_form, project_tag
 from store.formdef import FormDef, initial_values
 from store.formdef.convert import format_value
+from store.formdef.evaluate import stamp_saved
 
 STATUSES = ("draft", "final")
 
@@ -211,7 +212,8 @@ def start_record(store: Store, record_id: str, project_id: str, *, user: str) ->
     callback, a closing page's flush and a second window may all ask). "New record" itself
     writes nothing: an editor left untouched leaves no record behind."""
     _, form = load_form(store, project_id)
-    return _create(store, record_id, project_id, initial_values(form), user=user, existing_ok=True)
+    data = initial_values(form, device=device_of(store).id, user=user)  # and start, today, device, person
+    return _create(store, record_id, project_id, data, user=user, existing_ok=True)
 
 
 def unsaved_record(store: Store, record_id: str, project_id: str, *, user: str) -> Record:
@@ -220,7 +222,8 @@ def unsaved_record(store: Store, record_id: str, project_id: str, *, user: str) 
     version, form = load_form(store, project_id)
     now = datetime.now().astimezone()
     return Record(
-        id=record_id, project_id=project_id, form_version=version, data=initial_values(form), status="draft", version=0,
+        id=record_id, project_id=project_id, form_version=version, data=initial_values(form, device=device_of(store).id, user=user),
+        status="draft", version=0,
         created_at=now, created_by=user, updated_at=now, updated_by=user, device_id=device_of(store).id, hlc="", deleted_at=None,
     )
 
@@ -337,8 +340,12 @@ def save_record(
     expected_version: int | None = None,
     form_version: int | None = None,
 ) -> Record:
-    """Store ``data`` as the record's next version (``StaleRecord`` if ``expected_version`` is old)."""
+    """Store ``data`` as the record's next version (``StaleRecord`` if ``expected_version`` is old);
+    the form's ``end`` metadata fields get the moment of the save."""
     _check_status(status)
+    current = get_record(store, record_id)
+    _, form = load_form(store, current.project_id, form_version if form_version is not None else current.form_version)
+    data = stamp_saved(form, data)
     return change_record(
         store, record_id, user=user, action="save", data=data, status=status, expected_version=expected_version, form_version=form_version
     )

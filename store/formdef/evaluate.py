@@ -325,11 +325,35 @@ def _default(item: Field, day: dt.date, moment: dt.datetime) -> Any:
     return to_stored(item, item_default)
 
 
-def initial_values(form: FormDef, *, today: dt.date | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The data of a new record: every field's default (``today()``/``now()`` worked out)."""
+def initial_values(
+    form: FormDef,
+    *,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    device: str | None = None,
+    user: str | None = None,
+) -> dict[str, Any]:
+    """The data of a new record: every field's default (``today()``/``now()`` worked out), and
+    the metadata Fieldbook records when a record is started: ``start`` (now), ``today``, the
+    ``deviceid`` and the ``username`` (``device``, ``user``)."""
     moment = now or dt.datetime.now().replace(microsecond=0)
     day = today or moment.date()
-    return {item.name: _default(item, day, moment) for item in form.value_fields() if item.default is not None}
+    values = {item.name: _default(item, day, moment) for item in form.value_fields() if item.default is not None}
+    started = {"start": moment.isoformat(), "today": day.isoformat(), "deviceid": device, "username": user}
+    for item in form.value_fields():
+        if item.metadata in started and started[item.metadata] is not None:
+            values[item.name] = started[item.metadata]
+    return values
+
+
+def stamp_saved(form: FormDef, data: Mapping[str, Any], *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """``data`` as it is saved: every ``end`` metadata field set to the moment of the save."""
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    stamped = dict(data)
+    for item in form.value_fields():
+        if item.metadata == "end":
+            stamped[item.name] = moment.isoformat()
+    return stamped
 
 
 def clean_for_save(

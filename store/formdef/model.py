@@ -47,6 +47,13 @@ FIELD_TYPES = (
     "group",
 )
 SELECT_TYPES = ("select_one", "select_multiple")
+# What Fieldbook records by itself into a field with ``parameters.metadata`` (ODK's metadata
+# questions), and the field's type: the moment the record was started and last saved, the day
+# it was started, this device, the person; the rest no desktop knows, so they stay empty.
+METADATA_KINDS = {
+    "start": "datetime", "end": "datetime", "today": "date", "deviceid": "text", "username": "text",
+    "email": "text", "phonenumber": "text", "simserial": "text", "subscriberid": "text",
+}  # fmt: skip
 # Types that never hold a value in a record.
 NO_VALUE_TYPES = ("note", "group")
 
@@ -123,6 +130,12 @@ class Field:
         # Consistent with the generated __eq__ (equal fields share name and type); the mapping
         # attributes themselves are not hashable.
         return hash((self.name, self.type))
+
+    @property
+    def metadata(self) -> str | None:
+        """What Fieldbook records into this field by itself (``METADATA_KINDS``), or None."""
+        kind = self.parameters.get("metadata")
+        return kind if isinstance(kind, str) else None
 
     @property
     def holds_value(self) -> bool:

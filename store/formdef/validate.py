@@ -19,7 +19,7 @@ from store.core.errors import ValidationError
 from store.core.texts import said
 from store.formdef.convert import check_stored
 from store.formdef.expr import Expr, columns, references, uses_current
-from store.formdef.model import FIELD_TYPES, SELECT_TYPES, Field, FormDef, Problem
+from store.formdef.model import FIELD_TYPES, METADATA_KINDS, SELECT_TYPES, Field, FormDef, Problem
 from store.formdef.plan import (
     CHOICE_LIST_PLACE,
     CHOICE_PLACE,
@@ -38,11 +38,14 @@ CHOICE_NAME_MULTIPLE = re.compile(r"\S{1,200}")  # a select_multiple's answers a
 MAX_RANGE_STEPS = 100_000
 CALCULATED_TYPES = ("text", "integer", "decimal", "select_one", "date", "time", "datetime", "boolean")
 PARAMETERS: dict[str, tuple[str, ...]] = {"text": ("multiline",), "range": ("start", "end", "step")}
-COMMON_PARAMETERS = ("appearance",)
+COMMON_PARAMETERS = ("appearance", "metadata")
 
 # Problems of a form, placed at a field (and its attribute) or a choice list. A {type} is the
 # form file's own name for a field type (text, range, note…) and stays as it is written.
 NOT_A_SETTING = said("formfile.not_a_setting", "'{key}' is not a setting of a {type} field")
+METADATA_UNKNOWN = said("formfile.metadata_unknown", "metadata must be one of {kinds}")
+METADATA_TYPE = said("formfile.metadata_type", "the metadata '{kind}' is recorded in a {type} field")
+METADATA_CALCULATED = said("formfile.metadata_calculated", "the metadata '{kind}' is recorded by Fieldbook, so it cannot be calculated")
 APPEARANCE_NOT_TEXT = said("formfile.appearance_not_text", "appearance must be text")
 MULTILINE_NOT_BOOLEAN = said("formfile.multiline_not_boolean", "multiline must be true or false")
 RANGE_NOT_NUMBERS = said("formfile.range_not_numbers", "start, end and step of a range must be numbers")
@@ -104,6 +107,12 @@ def _check_parameters(item: Field) -> list[Problem]:
             problems.append(_problem(item, "parameters", APPEARANCE_NOT_TEXT()))
         elif key == "multiline" and not isinstance(value, bool):
             problems.append(_problem(item, "parameters", MULTILINE_NOT_BOOLEAN()))
+        elif key == "metadata" and value not in METADATA_KINDS:
+            problems.append(_problem(item, "parameters", METADATA_UNKNOWN(kinds=", ".join(METADATA_KINDS))))
+        elif key == "metadata" and METADATA_KINDS[value] != item.type:
+            problems.append(_problem(item, "parameters", METADATA_TYPE(kind=value, type=METADATA_KINDS[value])))
+        elif key == "metadata" and item.calculation:
+            problems.append(_problem(item, "calculation", METADATA_CALCULATED(kind=value)))
     if item.type == "range":
         params = item.parameters
         values = [params.get(k, d) for k, d in (("start", 0), ("end", 10), ("step", 1))]

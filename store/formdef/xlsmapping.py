@@ -24,7 +24,7 @@ from store.core.texts import said
 from store.formdef.convert import parse_text
 from store.formdef.expr import ExpressionError, parse, references, replace_current, replace_reference, uses_current
 from store.formdef.languages import language_code
-from store.formdef.model import PROBLEM_LINE, Field, Problem
+from store.formdef.model import METADATA_KINDS, PROBLEM_LINE, Field, Problem
 from store.formdef.schema import COLUMN_NAME
 from store.formdef.xlsrows import cell_text, place
 
@@ -70,6 +70,7 @@ METADATA = {
     "get phone number", "uri:deviceid", "uri:username", "uri:email", "uri:phonenumber", "uri:simserial",
     "uri:subscriberid", "background-geopoint",
 }  # fmt: skip
+RECORDED = {"start", "end", "today", "deviceid", "username"}  # the rest of METADATA_KINDS stays empty
 SKIPPED = {"background-audio"}  # recorded in the background by ODK Collect: nothing to ask
 # The element's keys (pyxform's names) that hold texts per language → Fieldbook's attributes;
 # and the spreadsheet column each came from, for problem reports.
@@ -120,9 +121,9 @@ CHOICE_NAME_SPACE = said(
 )
 SURVEY_COLUMN_IGNORED = said("xls.survey_column_ignored", "the column '{column}' is not supported; this value is ignored")
 REPEAT_UNSUPPORTED = said("xls.repeat_unsupported", "repeats (begin repeat) are not supported by Fieldbook")
-METADATA_SKIPPED = said(
-    "xls.metadata_skipped",
-    "'{kind}' is recorded automatically by Fieldbook (time, device and user of every record); this row is skipped",
+METADATA_SKIPPED = said("xls.metadata_not_recorded", "'{kind}' is not recorded by Fieldbook; this row is skipped")
+METADATA_EMPTY = said(
+    "xls.metadata_empty", "'{kind}' is not known on a computer; Fieldbook keeps the field '{name}', but it stays empty"
 )
 BACKGROUND_SKIPPED = said(
     "xls.background_skipped",
@@ -365,7 +366,13 @@ class XlsMapper:
             kind = str(element.get("type", ""))
             name = cell_text(element.get("name"))
             if kind == "group" and name == "meta" and (element.get("control") or {}).get("bodyless"):
-                continue  # pyxform's own <meta><instanceID/>: Fieldbook gives every record its id
+                # pyxform's own <meta><instanceID/>: Fieldbook gives every record its id; what
+                # else pyxform put there (an audit log of ODK Collect) is not recorded
+                for inner in element.get("children", ()):
+                    inner_name = cell_text(inner.get("name"))
+                    if inner_name not in ("instanceID", "instanceName"):
+                        self.warn("survey", self._row_of(inner_name), "type", METADATA_SKIPPED(kind=cell_text(inner.get("type"))))
+                continue
             if name.startswith(TABLE_LIST_RESERVED):
                 continue  # pyxform's header row of a table-list group: not a question
             row = self.current_row = self._row_of(name)
@@ -407,8 +414,7 @@ class XlsMapper:
                 item["choice_filter"] = cell_text(element.get("choice_filter"))
             return item
         if kind in METADATA:
-            self.warn("survey", row, "type", METADATA_SKIPPED(kind=kind))
-            return None
+            return self.metadata(row, element, kind)
         if kind in SKIPPED:
             self.warn("survey", row, "type", BACKGROUND_SKIPPED(kind=kind))
             return None
@@ -481,6 +487,23 @@ class XlsMapper:
             self.problem("survey", row, "default", DYNAMIC_DEFAULT(default=cell_text(default)))
         elif cell_text(default):
             item["default"] = self.default(row, Field(name, ftype, parameters=parameters), default)
+        return item
+
+    def metadata(self, row: int | None, element: Mapping[str, Any], kind: str) -> dict[str, Any] | None:
+        """ODK's metadata questions (``start``, ``today``, ``imei``…, as pyxform names them): a field
+        Fieldbook fills by itself, hidden in the editor, referable as ``${start}``; or, for what it
+        cannot record (``audit``, ``start-geopoint``), a skipped row with a warning."""
+        preload = cell_text((element.get("bind") or {}).get("jr:preloadParams")) or kind
+        recorded = preload.removeprefix("uri:")
+        if recorded not in METADATA_KINDS:
+            self.warn("survey", row, "type", METADATA_SKIPPED(kind=kind))
+            return None
+        item = self.field(row, {**element, "bind": {}}, METADATA_KINDS[recorded], None)
+        if item is not None:
+            item["read_only"] = True
+            item["parameters"] = {**item.get("parameters", {}), "metadata": recorded}
+            if recorded not in RECORDED:
+                self.warn("survey", row, "type", METADATA_EMPTY(kind=kind, name=item["name"]))
         return item
 
     def read_paths(self, fields: list[dict[str, Any]]) -> None:

@@ -17,7 +17,10 @@ from tests.e2e.conftest import choose, create_project, layout_shift, main, settl
 pytestmark = pytest.mark.e2e
 
 FORM = """survey,type,name,label,relevance,constraint,constraint message
+,start,start,,,,
+,today,today,,,,
 ,note,,Count the nests along the transect.,,,
+,note,,This visit is recorded today.,${today} = today(),,
 ,select one from habitat or_other,habitat,Habitat,,,
 ,integer,nests,Nests,,. >= 0,No negative counts
 ,text,remark,Remark,${nests} > 3,,
@@ -49,6 +52,8 @@ def test_an_odk_form_in_pyxform_spelling_is_imported_and_works(start_app, page, 
     page.wait_for_timeout(1500)  # late load-time shifts (lazy widget code) belong to the load
     before = layout_shift(page)
     expect(m.get_by_text("Count the nests along the transect.")).to_be_visible()  # the note without a name
+    expect(m.get_by_label("start")).to_have_count(0)  # metadata: recorded, never asked
+    expect(m.get_by_text("This visit is recorded today.")).to_be_visible()  # the new record's ${today}
     expect(m.get_by_label("Where")).to_be_visible()  # gps: a geopoint
     expect(m.get_by_label("Specify other.")).to_have_count(0)
     choose(page, "Habitat", "Other")  # or_other: pyxform's "other" choice and its text field
@@ -62,6 +67,7 @@ def test_an_odk_form_in_pyxform_spelling_is_imported_and_works(start_app, page, 
     m.get_by_label("Nests").press("Enter")
     settle(page)
     expect(m.get_by_label("Remark")).to_be_visible()  # "relevance": shown once nests > 3
+    expect(m.get_by_text("This visit is recorded today.")).to_be_visible()  # the stored ${today} too
     REPORT.append(f"layout shift (CLS), an ODK form in pyxform spelling: filling it: {layout_shift(page) - before:.3f}")
 
     page.reload()

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from store.formdef.model import METADATA_KINDS
 from store.formdef.xlsform import load_form_file
 from store.formdef.xlsmapping import METADATA, SELECT_TYPES, SIMPLE_TYPES, SKIPPED, TABLE_LIST_LABEL, TABLE_LIST_RESERVED
 from tests.conftest import REPORT
@@ -95,8 +96,15 @@ def test_a_real_form_is_kept_as_pyxform_reads_it(path: Path) -> None:
     kept = {f.name: f for f in form.walk()}
     for element in questions(reading.get("children", [])):
         kind, name = element["type"], element["name"]
-        if kind in METADATA or kind in SKIPPED:
-            assert name not in kept  # recorded by Fieldbook itself (a warning says so)
+        if kind in METADATA:  # recorded by Fieldbook itself, as ODK does (audit, geopoints: skipped with a warning)
+            preload = str((element.get("bind") or {}).get("jr:preloadParams") or kind).removeprefix("uri:")
+            if preload in METADATA_KINDS:
+                assert kept[name].metadata == preload and kept[name].type == METADATA_KINDS[preload], name
+            else:
+                assert name not in kept
+            continue
+        if kind in SKIPPED:
+            assert name not in kept  # a warning says so
             continue
         field = kept[name]
         expected = "group" if kind == "group" else SELECT_TYPES.get(kind) or SIMPLE_TYPES[kind]

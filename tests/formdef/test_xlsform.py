@@ -38,7 +38,9 @@ def test_full_workbook_maps_every_supported_type() -> None:
         "intro": "note", "observer": "text", "species": "select_one", "damage": "select_multiple", "measure": "group",
         "dbh": "decimal", "stems": "integer", "circ": "text", "height": "range", "seen": "date", "seen_time": "time",
         "logged": "datetime", "where": "geopoint", "picture": "photo", "sheet": "file", "ok": "boolean", "notes": "text",
+        "started": "datetime",
     }  # fmt: skip
+    assert form.field("started").metadata == "start" and form.field("started").read_only  # recorded by Fieldbook
     assert [c.name for c in form.field("measure").children] == ["dbh", "stems", "circ", "height"]
     assert form.field("species").label == {"en": "Species", "de": "Art"} and form.field("species").required
     assert form.field("observer").required_message == {"en": "Who?"}
@@ -57,7 +59,6 @@ def test_full_workbook_maps_every_supported_type() -> None:
         ("beech", {"en": "Beech", "de": "Buche"}),
     ]
     assert lines(result.warnings) == [
-        "survey sheet, row 2, column 'type': 'start' is recorded automatically by Fieldbook (time, device and user of every record); this row is skipped",
         "survey sheet, row 19, column 'type': 'acknowledge' is imported as a yes/no field",
     ]
 
@@ -306,6 +307,34 @@ def test_languages_and_unsupported_columns() -> None:
         "survey sheet, row 1, column 'label::Martian': the language 'Martian' has no known code; it is kept as it is written",
         "survey sheet, row 2, column 'media::image': the column 'media::image' is not supported; this value is ignored",
         "survey sheet, row 3, column 'choice_filter': the column 'choice_filter' is not supported; this value is ignored",
+    ]
+
+
+def test_odk_metadata_is_recorded_and_can_be_referred_to() -> None:
+    survey = [
+        ["type", "name", "label", "constraint"],
+        ["start", "start", "", ""],
+        ["end", "end", "", ""],
+        ["today", "today", "", ""],
+        ["imei", "device", "", ""],
+        ["username", "person", "", ""],
+        ["phonenumber", "phone", "", ""],
+        ["audit", "audit", "", ""],
+        ["start-geopoint", "here", "", ""],
+        ["date", "visited", "Visited", ". <= ${today}"],
+    ]
+    result = import_xlsform(workbook({"survey": survey, "settings": [["form_title"], ["Visits"]]}))
+    assert result.ok and result.form is not None, lines(result.problems)
+    form = result.form
+    kept = {f.name: (f.type, f.metadata, f.read_only) for f in form.walk() if f.metadata}
+    assert kept == {
+        "start": ("datetime", "start", True), "end": ("datetime", "end", True), "today": ("date", "today", True),
+        "device": ("text", "deviceid", True), "person": ("text", "username", True), "phone": ("text", "phonenumber", True),
+    }  # fmt: skip
+    assert lines(result.warnings) == [
+        "survey sheet, row 7, column 'type': 'phonenumber' is not known on a computer; Fieldbook keeps the field 'phone', but it stays empty",
+        "survey sheet, row 9, column 'type': 'start-geopoint' is not recorded by Fieldbook; this row is skipped",
+        "survey sheet, row 8, column 'type': 'audit' is not recorded by Fieldbook; this row is skipped",
     ]
 
 

@@ -141,6 +141,9 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     ),
     "formfile.column_not_text": "der Wert der Spalte „{column}“ muss ein Text von höchstens {limit} Zeichen sein",
     "formfile.filter_without_select": "nur Felder vom Typ select_one und select_multiple können einen choice_filter haben",
+    "formfile.metadata_unknown": "metadata muss eines von {kinds} sein",
+    "formfile.metadata_type": "die Metadaten „{kind}“ werden in einem Feld vom Typ {type} aufgezeichnet",
+    "formfile.metadata_calculated": "die Metadaten „{kind}“ zeichnet Fieldbook auf, daher können sie nicht berechnet werden",
     "formfile.no_such_column": (
         "der choice_filter verwendet die Spalte „{column}“, die die Auswahlmöglichkeiten der Liste „{list}“ nicht haben"
     ),
@@ -211,8 +214,9 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     ),
     "xls.survey_column_ignored": "Die Spalte „{column}“ wird nicht unterstützt; dieser Wert wird ignoriert",
     "xls.repeat_unsupported": "Wiederholungen (begin repeat) unterstützt Fieldbook nicht",
-    "xls.metadata_skipped": (
-        "„{kind}“ zeichnet Fieldbook selbst auf (Zeit, Gerät und Benutzer jedes Datensatzes); diese Zeile wird übersprungen"
+    "xls.metadata_not_recorded": "„{kind}“ zeichnet Fieldbook nicht auf; diese Zeile wird übersprungen",
+    "xls.metadata_empty": (
+        "„{kind}“ ist auf einem Computer nicht bekannt; Fieldbook behält das Feld „{name}“, es bleibt aber leer"
     ),
     "xls.acknowledge_as_yes_no": "„acknowledge“ wird als Ja/Nein-Feld importiert",
     "xls.type_unsupported": "Den Typ „{kind}“ unterstützt Fieldbook nicht",

@@ -1,0 +1,69 @@
+"""ODK's metadata questions, recorded by Fieldbook (issue 16): a record started in the editor gets
+its start, its day, this device and the person; every save sets its end. Expressions see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from store.core.device import device_of
+from store.fielddata import records as rec
+from store.fielddata.projects import create_project
+from store.formdef import form_from_json
+from store.formdef.evaluate import evaluate_record, initial_values, stamp_saved
+
+FORM = form_from_json(
+    {
+        "title": "Visits",
+        "fields": [
+            {"name": "start", "type": "datetime", "read_only": True, "parameters": {"metadata": "start"}},
+            {"name": "end", "type": "datetime", "read_only": True, "parameters": {"metadata": "end"}},
+            {"name": "today", "type": "date", "read_only": True, "parameters": {"metadata": "today"}},
+            {"name": "device", "type": "text", "read_only": True, "parameters": {"metadata": "deviceid"}},
+            {"name": "person", "type": "text", "read_only": True, "parameters": {"metadata": "username"}},
+            {"name": "phone", "type": "text", "read_only": True, "parameters": {"metadata": "phonenumber"}},
+            {"name": "visited", "type": "date", "constraint": ". <= ${today}"},
+        ],
+    }
+)
+NOW = dt.datetime(2026, 5, 15, 10, 30)
+
+
+def test_a_new_record_gets_start_day_device_and_person() -> None:
+    values = initial_values(FORM, now=NOW, device="dev-1", user="ana")
+    assert values == {"start": "2026-05-15T10:30:00", "today": "2026-05-15", "device": "dev-1", "person": "ana"}
+    assert evaluate_record(FORM, {**values, "visited": "2026-05-16"}, now=NOW).errors["visited"].code == "constraint"
+    assert evaluate_record(FORM, {**values, "visited": "2026-05-14"}, now=NOW).errors == {}
+    assert stamp_saved(FORM, values, now=NOW + dt.timedelta(minutes=5))["end"] == "2026-05-15T10:35:00"
+
+
+def test_the_store_records_them_when_the_record_starts_and_each_time_it_is_saved(store) -> None:
+    project = create_project(store, "Visits", FORM, user="ana")
+    record = rec.start_record(store, "01a0-visit", project.id, user="ana")
+    assert record.data["person"] == "ana" and record.data["device"] == device_of(store).id
+    assert dt.datetime.fromisoformat(record.data["start"]) <= dt.datetime.now()
+    assert "end" not in record.data and "phone" not in record.data  # not saved yet; no phone number on a computer
+    saved = rec.save_record(store, record.id, {**record.data, "visited": "2026-01-02"}, user="ana", status="final")
+    assert saved.data["start"] == record.data["start"] and saved.data["visited"] == "2026-01-02"
+    first_end = dt.datetime.fromisoformat(saved.data["end"])
+    assert abs(first_end - dt.datetime.now()) < dt.timedelta(seconds=30)
+    again = rec.save_record(store, record.id, {**saved.data, "visited": "2026-01-03"}, user="ana", status="final")
+    assert dt.datetime.fromisoformat(again.data["end"]) >= first_end
+    assert [v.data.get("end") for v in rec.record_history(store, record.id)][1] == saved.data["end"]  # history keeps each
+
+
+def test_a_metadata_field_must_have_its_type() -> None:
+    import pytest
+
+    from store.formdef import FormDefError
+
+    def problems(field: dict) -> list[str]:
+        with pytest.raises(FormDefError) as caught:
+            form_from_json({"title": "T", "fields": [field]})
+        return [str(p) for p in caught.value.problems]
+
+    assert problems({"name": "s", "type": "text", "parameters": {"metadata": "start"}}) == [
+        "field 's', parameters: the metadata 'start' is recorded in a datetime field"
+    ]
+    assert problems({"name": "s", "type": "text", "parameters": {"metadata": "audit"}})[0].startswith(
+        "field 's', parameters: metadata must be one of start, end, today"
+    )
