@@ -27,51 +27,8 @@ from store.formdef.languages import language_code
 from store.formdef.model import METADATA_KINDS, PROBLEM_LINE, Field, Problem
 from store.formdef.schema import COLUMN_NAME
 from store.formdef.xlsrows import cell_text, place
+from store.formdef.xlstypes import ACKNOWLEDGE, CALCULATED, METADATA, RECORDED, SELECT_TYPES, SIMPLE_TYPES, SKIPPED
 
-# pyxform's question types (its aliases already resolved to these names by its reading, or
-# looked up in its QUESTION_TYPE_DICT) → Fieldbook's types.
-SIMPLE_TYPES = {
-    "text": "text", "string": "text", "add text prompt": "text", "q string": "text",
-    "integer": "integer", "int": "integer", "add integer prompt": "integer", "q int": "integer",
-    "decimal": "decimal", "add decimal prompt": "decimal", "q decimal": "decimal",
-    "date": "date", "add date prompt": "date", "q date": "date",
-    "time": "time",
-    "dateTime": "datetime", "datetime": "datetime", "date time": "datetime", "add dateTime prompt": "datetime",
-    "add date time prompt": "datetime", "q dateTime": "datetime", "q date time": "datetime",
-    "note": "note", "add note prompt": "note", "q note": "note",
-    "geopoint": "geopoint", "gps": "geopoint", "location": "geopoint", "q geopoint": "geopoint",
-    "q location": "geopoint", "add location prompt": "geopoint",
-    "image": "photo", "photo": "photo", "q picture": "photo", "q image": "photo", "add image prompt": "photo",
-    "file": "file", "add file prompt": "file",
-    "acknowledge": "boolean", "q acknowledge": "boolean", "add acknowledge prompt": "boolean",
-    "range": "range",
-    "calculate": "text", "q calculate": "text", "add calculate prompt": "text",
-    "hidden": "text",
-    "phone number": "text",
-    "percentage": "integer",
-    "number of days in last month": "integer",
-    "number of days in last six months": "integer",
-    "number of days in last year": "integer",
-}  # fmt: skip
-SELECT_TYPES = {
-    "select one": "select_one", "select one using": "select_one", "q select1": "select_one",
-    "add select one prompt using": "select_one",
-    "select all that apply": "select_multiple", "select multiple from": "select_multiple",
-    "select all that apply from": "select_multiple", "select multiple using": "select_multiple",
-    "q select": "select_multiple", "add select multiple prompt using": "select_multiple",
-}  # fmt: skip
-CALCULATED = {"calculate", "q calculate", "add calculate prompt"}
-ACKNOWLEDGE = {"acknowledge", "q acknowledge", "add acknowledge prompt"}
-# Values ODK Collect records by itself (no question is shown).
-METADATA = {
-    "start", "end", "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid", "email",
-    "audit", "start-geopoint", "imei", "device id", "subscriber id", "sim id", "start time", "end time",
-    "get start time", "get end time", "get today", "get device id", "get sim id", "get subscriber id",
-    "get phone number", "uri:deviceid", "uri:username", "uri:email", "uri:phonenumber", "uri:simserial",
-    "uri:subscriberid", "background-geopoint",
-}  # fmt: skip
-RECORDED = {"start", "end", "today", "deviceid", "username"}  # the rest of METADATA_KINDS stays empty
-SKIPPED = {"background-audio"}  # recorded in the background by ODK Collect: nothing to ask
 # The element's keys (pyxform's names) that hold texts per language → Fieldbook's attributes;
 # and the spreadsheet column each came from, for problem reports.
 TEXT_KEYS = {"label": "label", "hint": "hint"}
@@ -607,4 +564,4 @@ def located(sheet: str, row: int | None, column: str | None, message: str) -> Pr
     return Problem(place(sheet, row, column), message, row=row, attribute=column)
 
 
-__all__ = ["XlsMapper", "language_code", "located"]
+__all__ = ["METADATA", "SELECT_TYPES", "SIMPLE_TYPES", "SKIPPED", "XlsMapper", "language_code", "located"]
