@@ -106,6 +106,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "fe.apply": {"en": "Apply to draft", "de": "In den Entwurf übernehmen"},
     "fe.unapplied": {"en": "Changes not applied yet (they are kept)", "de": "Änderungen noch nicht übernommen (sie bleiben erhalten)"},
     "fe.relevant": {"en": "Show only if (condition)", "de": "Nur zeigen, wenn (Bedingung)"},
+    "fe.metadata": {
+        "en": "Recorded by Fieldbook ({kind}), never asked: it takes no condition, rule or default.",
+        "de": "Von Fieldbook aufgezeichnet ({kind}), nie gefragt: dafür gibt es keine Bedingung, Regel oder Vorgabe.",
+    },
     "fe.relevant_help": {"en": "For example: ${health} != 'good'. Empty: always shown.", "de": "Zum Beispiel: ${health} != 'good'. Leer: immer sichtbar."},
     "fe.required": {"en": "Required", "de": "Pflichtfeld"},
     "fe.read_only": {"en": "Read-only", "de": "Nur lesen"},

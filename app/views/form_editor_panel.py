@@ -99,10 +99,13 @@ def _inputs(session: Session, pid: str, form: FormDef, name: str) -> None:
         s_text(f"label_{lang}", session.t(f"fe.label_{lang}"), scope=scope)
     for lang in ops.LANGS:
         s_text(f"hint_{lang}", session.t(f"fe.hint_{lang}"), scope=scope)
-    s_text("relevant", session.t("fe.relevant"), scope=scope, help=session.t("fe.relevant_help"))
+    if item.metadata:  # ODK's start, end, device…: nothing to ask, so no rule could ever be met
+        st.caption(session.t("fe.metadata", kind=item.metadata))
+    else:
+        s_text("relevant", session.t("fe.relevant"), scope=scope, help=session.t("fe.relevant_help"))
     labels = _group_labels(session, form, ops.groups(form, exclude=name))
     s_select("group", session.t("fe.group"), list(labels), scope=scope, default=ops.TOP, format_func=lambda g: labels.get(g, g))
-    if item.holds_value:
+    if item.holds_value and not item.metadata:
         _value_settings(session, scope, item.type)
     if item.type == "range":
         start, end, step = st.columns(3)

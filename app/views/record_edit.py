@@ -26,7 +26,7 @@ from store.core import FieldbookError
 from store.core.locale import format_moment
 from store.fielddata import load_form
 from store.fielddata import records as rec
-from store.formdef import Evaluation, Field, FormDef, clean_for_save, evaluate_record, format_value
+from store.formdef import Evaluation, Field, FormDef, clean_for_save, evaluate_record, format_value, is_stamped
 from store.sync import open_conflict_of
 
 log = logging.getLogger(__name__)
@@ -59,12 +59,13 @@ def _forget_draft(session: Session, record_id: str, versions: dict[str, int] | N
 NEW = "~new"  # an input: this record was created by its first input and never saved since
 
 
-def _start(rt: Any, record: rec.Record) -> rec.Record:
-    """A new record (version 0, not stored) is created by its first input; it is marked as new
-    (``NEW``) until it is saved, so that discarding it removes it (``_discard``)."""
+def _start(rt: Any, record: rec.Record, saved_as: str | None = None) -> rec.Record:
+    """A new record (version 0, not stored) is created by its first input (or by "Save",
+    ``saved_as``); it is marked as new (``NEW``) until it is saved, so that discarding it removes
+    it (``_discard``)."""
     if record.version != 0:
         return record
-    started = rec.start_record(rt.store, record.id, record.project_id, user=rt.user)
+    started = rec.start_record(rt.store, record.id, record.project_id, user=rt.user, saved_as=saved_as)
     rt.inputs.persist(rt.user, scope_of(record.id), NEW, True)
     return started
 
@@ -119,13 +120,15 @@ def _save(session: Session, record_id: str, status: str) -> None:
                 st.session_state[_TRIED_FINAL] = record_id
             _say(record_id, _FIX, "")  # worded on every run from the fields' own messages (_summary)
             return
-        record = _start(rt, record)  # "Save" on a new record stores it even untouched: asked for
+        record = _start(rt, record, saved_as=status)  # "Save" on a new record stores it even untouched
         stored = rt.inputs.load_versioned(rt.user, scope)  # with the mark _start set, forgotten below
+        if started:  # on the version just stored (its start, its end: a calculation on them sees them)
+            draft = build_draft(form, record.data, {k: v for k, (v, _) in stored.items()})
         data = clean_for_save(form, draft.values)
-        if data == record.data and status == record.status:
+        if data == record.data and status == record.status and is_stamped(form, record.data):
             _forget_draft(session, record_id, {k: n for k, (_, n) in stored.items()})
             if started:
-                _say(record_id, "success", session.t("record.saved.draft", version=record.version))
+                _say(record_id, "success", session.t(f"record.saved.{status}", version=record.version))
             else:
                 _say(record_id, "info", session.t("record.unchanged"))
             return

@@ -36,3 +36,12 @@ def uuid7(now_ms: int | None = None) -> str:
     value |= 0b10 << 62
     value |= rand & ((1 << 62) - 1)
     return str(uuid.UUID(int=value))
+
+
+def uuid7_millis(value: str) -> int | None:
+    """The Unix milliseconds a UUIDv7 was made at, or None for any other id."""
+    try:
+        parsed = uuid.UUID(value)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return parsed.int >> 80 if parsed.version == 7 else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -23,14 +23,14 @@ import duckdb
 from store.core.db import Store
 from store.core.device import Device, device_of
 from store.core.errors import ValidationError
-from store.core.ids import uuid7
+from store.core.ids import uuid7, uuid7_millis
 from store.core.outbox import add_audit, add_change, diff
 from store.core.texts import said
 from store.fielddata.projects import GONE as PROJECT_GONE
 from store.fielddata.projects import PROJECTS_TAG, ProjectNotFound, load_form, project_tag
 from store.formdef import FormDef, initial_values
 from store.formdef.convert import format_value
-from store.formdef.evaluate import stamp_saved
+from store.formdef.evaluate import saved_data
 
 STATUSES = ("draft", "final")
 
@@ -206,14 +206,34 @@ def create_record(
     return _create(store, uuid7(), project_id, data, user=user, status=status, form_version=form_version)
 
 
-def start_record(store: Store, record_id: str, project_id: str, *, user: str) -> Record:
+START_KEPT = timedelta(days=1)  # an untouched editor older than this, brought back later, starts now
+
+
+def _opened_at(record_id: str) -> datetime:
+    """When the editor of a new record was opened: the moment its UUIDv7 id was made by "New
+    record", so that every rerun, every window and the first input agree on the ``start``. Now
+    for any other id, for one from the future (a clock set back) and for one over a day old."""
+    now = datetime.now().replace(microsecond=0)
+    millis = uuid7_millis(record_id)
+    if millis is None:
+        return now
+    opened = datetime.fromtimestamp(millis / 1000).replace(microsecond=0)
+    return opened if now - START_KEPT <= opened <= now else now
+
+
+def start_record(store: Store, record_id: str, project_id: str, *, user: str, saved_as: str | None = None) -> Record:
     """The record a new record's first input creates: the form's defaults as a draft, under the
     id the editor was opened with — or that record, if it exists already (the editor's change
     callback, a closing page's flush and a second window may all ask). "New record" itself
-    writes nothing: an editor left untouched leaves no record behind."""
+    writes nothing: an editor left untouched leaves no record behind.
+
+    ``saved_as``: "Save" on an untouched new record — created as a save with that status (its
+    ``end`` stamped) rather than as a first input's draft."""
     _, form = load_form(store, project_id)
-    data = initial_values(form, device=device_of(store).id, user=user)  # and start, today, device, person
-    return _create(store, record_id, project_id, data, user=user, existing_ok=True)
+    data = initial_values(form, now=_opened_at(record_id), device=device_of(store).id, user=user)  # start, today, device, person
+    if saved_as is not None:
+        data = saved_data(form, data)
+    return _create(store, record_id, project_id, data, user=user, status=saved_as or "draft", existing_ok=True)
 
 
 def unsaved_record(store: Store, record_id: str, project_id: str, *, user: str) -> Record:
@@ -222,7 +242,8 @@ def unsaved_record(store: Store, record_id: str, project_id: str, *, user: str) 
     version, form = load_form(store, project_id)
     now = datetime.now().astimezone()
     return Record(
-        id=record_id, project_id=project_id, form_version=version, data=initial_values(form, device=device_of(store).id, user=user),
+        id=record_id, project_id=project_id, form_version=version,
+        data=initial_values(form, now=_opened_at(record_id), device=device_of(store).id, user=user),
         status="draft", version=0,
         created_at=now, created_by=user, updated_at=now, updated_by=user, device_id=device_of(store).id, hlc="", deleted_at=None,
     )
@@ -341,11 +362,12 @@ def save_record(
     form_version: int | None = None,
 ) -> Record:
     """Store ``data`` as the record's next version (``StaleRecord`` if ``expected_version`` is old);
-    the form's ``end`` metadata fields get the moment of the save."""
+    the form's ``end`` metadata fields get the moment of the save, and the calculations are worked
+    out again with it (``saved_data``)."""
     _check_status(status)
     current = get_record(store, record_id)
     _, form = load_form(store, current.project_id, form_version if form_version is not None else current.form_version)
-    data = stamp_saved(form, data)
+    data = saved_data(form, data)
     return change_record(
         store, record_id, user=user, action="save", data=data, status=status, expected_version=expected_version, form_version=form_version
     )

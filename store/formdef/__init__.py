@@ -66,6 +66,12 @@ if TYPE_CHECKING:
     from store.formdef.evaluate import (
         initial_values as initial_values,
     )
+    from store.formdef.evaluate import (
+        is_stamped as is_stamped,
+    )
+    from store.formdef.evaluate import (
+        same_answers as same_answers,
+    )
     from store.formdef.expr import Expr as Expr
     from store.formdef.expr import ExpressionError as ExpressionError
     from store.formdef.expr import parse as parse
@@ -110,7 +116,7 @@ __all__, __getattr__, __dir__ = public_face(
         "convert": "format_value number_text parse_text range_settings to_stored to_widget",
         "demo": "demo_form",
         "edit": "add_field move_field remove_choices remove_field rename_field set_choices update_field",
-        "evaluate": "Evaluation FieldError clean_for_save evaluate_record initial_values",
+        "evaluate": "Evaluation FieldError clean_for_save evaluate_record initial_values is_stamped same_answers",
         "expr": "Expr ExpressionError parse references",
         "model": "FIELD_TYPES SELECT_TYPES Choice Field FormDef FormDefError Problem",
         "plan": "DYNAMIC_DEFAULTS",

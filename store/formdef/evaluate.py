@@ -356,6 +356,27 @@ def stamp_saved(form: FormDef, data: Mapping[str, Any], *, now: dt.datetime | No
     return stamped
 
 
+def saved_data(form: FormDef, data: Mapping[str, Any], *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """``data`` as a save stores it: the ``end`` fields stamped with the moment of the save, then
+    the calculations worked out at that same moment (one on ``${end}`` sees it) and what is not
+    kept dropped (``clean_for_save``)."""
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    return clean_for_save(form, stamp_saved(form, data, now=moment), today=moment.date(), now=moment)
+
+
+def is_stamped(form: FormDef, data: Mapping[str, Any]) -> bool:
+    """Whether ``data`` went through a save: it has every ``end`` field of the form (a record its
+    first input created has none yet)."""
+    return all(item.name in data for item in form.value_fields() if item.metadata == "end")
+
+
+def same_answers(form: FormDef, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two versions' data agree on everything but the ``end`` stamp of their saves (a
+    save that changes nothing else, two devices saving the same answers, are the same answers)."""
+    ends = {item.name for item in form.value_fields() if item.metadata == "end"}
+    return {k: v for k, v in a.items() if k not in ends} == {k: v for k, v in b.items() if k not in ends}
+
+
 def clean_for_save(
     form: FormDef, values: Mapping[str, Any], *, today: dt.date | None = None, now: dt.datetime | None = None
 ) -> dict[str, Any]:

@@ -455,7 +455,7 @@ class XlsMapper:
         if recorded not in METADATA_KINDS:
             self.warn("survey", row, "type", METADATA_SKIPPED(kind=kind))
             return None
-        item = self.field(row, {**element, "bind": {}}, METADATA_KINDS[recorded], None)
+        item = self.field(row, {**element, "bind": {}, "default": None}, METADATA_KINDS[recorded], None)  # no rules
         if item is not None:
             item["read_only"] = True
             item["parameters"] = {**item.get("parameters", {}), "metadata": recorded}

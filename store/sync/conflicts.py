@@ -187,7 +187,23 @@ def get_conflict(store: Store, conflict_id: str) -> Conflict:
 
 
 def _value_fields(form: FormDef) -> list[Field]:
-    return [f for f in form.value_fields() if f.type not in ("group", "note")]
+    return [f for f in form.value_fields() if f.type not in ("group", "note") and not f.metadata]
+
+
+def _recorded(form: FormDef, versions: list[Mapping[str, Any]], current: Mapping[str, Any]) -> dict[str, Any]:
+    """The metadata of the resolved version, which nobody answered and the comparison does not
+    show: the earliest ``start`` and the latest ``end`` of the versions compared (stored as ISO
+    text, so they sort as time), the current version's value of the rest (device, person, day)."""
+    merged: dict[str, Any] = {}
+    for item in form.value_fields():
+        seen = [v[item.name] for v in versions if isinstance(v.get(item.name), str)]
+        if item.metadata == "start" and seen:
+            merged[item.name] = min(seen)
+        elif item.metadata == "end" and seen:
+            merged[item.name] = max(seen)
+        elif item.metadata and item.name in current:
+            merged[item.name] = current[item.name]
+    return merged
 
 
 def _sides(conflict: Conflict) -> set[str]:
@@ -221,7 +237,7 @@ def fields(conflict: Conflict, form: FormDef, now: Record | None = None) -> list
         return FieldDiff(name, label, a, b, a != b or c != a, item, c)
 
     out: list[FieldDiff] = []
-    known = set()
+    known = {item.name for item in form.value_fields() if item.metadata}  # not asked, not compared: merged (_recorded)
     for item in _value_fields(form):
         known.add(item.name)
         out.append(diff(item.name, {lang: form.label(item, lang) for lang in ("en", "de")}, local_data.get(item.name),
@@ -366,6 +382,7 @@ def resolve(
     seen = _seen(conflict, current, expected_hlc)
     form = load_form(store, current.project_id, current.form_version)[1]
     data, status, deleted, stored = _merge(current, fields(conflict, form, current), choices)
+    data.update(_recorded(form, [conflict.local.get("data") or {}, conflict.remote.get("data") or {}, current.data], current.data))
     device_id = device_of(store).id
     # The versions the person compared: the conflict's two and the version in use they saw (one of
     # those two, or the third column). Every conflict (here, on the server, on other devices)

@@ -288,3 +288,25 @@ def test_every_text_in_both_languages() -> None:
     from app.i18n.forms import TEXTS
 
     assert all(entry.get("en") and entry.get("de") for entry in TEXTS.values())
+
+
+def test_a_metadata_field_offers_no_rule_to_set(new_session, rt) -> None:
+    """ODK's start, end, device…: recorded, never answered. The panel says so and offers no
+    condition, required, constraint, default or calculation that could never be met."""
+    form = form_from_json({"title": "Visits", "fields": [
+        {"name": "start", "type": "datetime", "read_only": True, "parameters": {"metadata": "start"}},
+        {"name": "notes", "type": "text"},
+    ]})  # fmt: skip
+    made = create_project(rt.store, "Visits", form, user="tester")
+    save_ui_state(rt.store, "tester", UiState(page="form", params={"project": made.id}, prefs={"project": made.id}))
+    at = new_session()
+    at.button(key="fe_edit_start").click().run()
+    assert not at.exception
+    scope = edit_scope(made.id)
+    keys = {w.key for w in (*at.text_input, *at.checkbox, *at.text_area)}
+    assert not keys & {widget_key(scope, k) for k in ("relevant", "required", "constraint", "default", "calculation")}
+    assert any("Recorded by Fieldbook (start)" in c.value for c in at.caption)
+    _type(at, scope, "label_en", "Started")
+    at.button(key="fe_apply").click().run()
+    draft = form_from_json(_stored(rt, draft_scope(made.id), "draft"))
+    assert draft.field("start").label["en"] == "Started" and draft.field("start").metadata == "start"

@@ -313,3 +313,27 @@ def test_a_refused_save_of_an_untouched_new_record_stores_nothing(rt, new_sessio
     at.button(key="record_save_final").click().run()  # required fields are empty: refused
     assert list(rec.iter_records(rt.store, project.id)) == []
     assert any("Not saved" in m.value for m in at.markdown)
+
+
+def test_saving_an_untouched_new_record_stamps_its_end_once(rt, new_session):
+    """ODK's ``end``: the moment of the save, also for a record saved untouched; saving it again
+    unchanged writes no version (the stamp alone is no change)."""
+    from store.formdef import form_from_json
+
+    form = form_from_json({"title": "Visits", "fields": [
+        {"name": "end", "type": "datetime", "read_only": True, "parameters": {"metadata": "end"}},
+        {"name": "ended", "type": "text", "calculation": "${end}"},
+        {"name": "notes", "type": "text"},
+    ]})  # fmt: skip
+    project = create_project(rt.store, "Visits", form, user=rt.user)
+    at = new_session()
+    at.button(key=f"open_{project.id}").click().run()
+    at.button(key="new_record").click().run()
+    record_id = load_ui_state(rt.store, rt.user).params["record"]
+    at.button(key="record_save_draft").click().run()
+    saved = rec.get_record(rt.store, record_id)
+    assert saved.version == 1 and saved.data["end"] and saved.data["ended"] == saved.data["end"]
+    assert any("Saved as draft" in m.value and "version 1" in m.value for m in at.markdown)
+    at.button(key="record_save_draft").click().run()
+    assert rec.get_record(rt.store, record_id).version == 1
+    assert any("unchanged" in m.value.lower() or "nothing" in m.value.lower() for m in at.markdown)

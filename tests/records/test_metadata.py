@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from store.core.device import device_of
+from store.core.ids import uuid7
 from store.fielddata import records as rec
 from store.fielddata.projects import create_project
 from store.formdef import form_from_json
-from store.formdef.evaluate import evaluate_record, initial_values, stamp_saved
+from store.formdef.evaluate import evaluate_record, initial_values, same_answers, stamp_saved
 
 FORM = form_from_json(
     {
@@ -67,3 +68,75 @@ def test_a_metadata_field_must_have_its_type() -> None:
     assert problems({"name": "s", "type": "text", "parameters": {"metadata": "audit"}})[0].startswith(
         "field 's', parameters: metadata must be one of start, end, today"
     )
+
+
+def test_a_metadata_field_takes_no_required_constraint_or_default() -> None:
+    """Nobody answers a metadata field: a rule on it could only block a final save for ever."""
+    import pytest
+
+    from store.formdef import FormDefError
+
+    for rule in ({"required": True}, {"constraint": ". > 0"}, {"default": "2026-01-01T00:00:00"}):
+        with pytest.raises(FormDefError) as caught:
+            form_from_json({"title": "T", "fields": [{"name": "s", "type": "datetime", "parameters": {"metadata": "start"}, **rule}]})
+        (attribute,) = rule
+        assert [p.attribute for p in caught.value.problems] == [attribute]
+        assert "recorded by Fieldbook" in str(caught.value.problems[0])
+
+
+ENDED = form_from_json(
+    {
+        "title": "Visits",
+        "fields": [
+            {"name": "end", "type": "datetime", "read_only": True, "parameters": {"metadata": "end"}},
+            {"name": "ended", "type": "text", "calculation": "${end}"},
+            {"name": "notes", "type": "text"},
+        ],
+    }
+)
+
+
+def test_a_calculation_on_end_sees_the_end_the_version_is_saved_with(store) -> None:
+    project = create_project(store, "Visits", ENDED, user="ana")
+    record = rec.start_record(store, uuid7(), project.id, user="ana")
+    first = rec.save_record(store, record.id, {"notes": "a"}, user="ana", status="draft")
+    assert first.data["ended"] == first.data["end"]
+    second = rec.save_record(store, record.id, {**first.data, "notes": "b"}, user="ana", status="draft", expected_version=first.version)
+    assert second.data["ended"] == second.data["end"]
+
+
+def _id_made_at(moment: dt.datetime) -> str:
+    """A UUIDv7 of that moment (``uuid7`` itself never goes back behind an id it made)."""
+    import uuid
+
+    return str(uuid.UUID(int=(int(moment.timestamp() * 1000) << 80) | (0x7 << 76) | (0b10 << 62) | 12345))
+
+
+def test_start_is_when_the_editor_was_opened_not_the_first_input(store) -> None:
+    """The record's id is made when "New record" is clicked (a UUIDv7 carries that moment): the
+    editor, every rerun of it and the first input all agree on the start."""
+    project = create_project(store, "Visits", FORM, user="ana")
+    opened = dt.datetime.now().replace(microsecond=0) - dt.timedelta(minutes=7)
+    record_id = _id_made_at(opened)
+    shown = rec.unsaved_record(store, record_id, project.id, user="ana")
+    assert shown.data["start"] == opened.isoformat() and shown.data["today"] == opened.date().isoformat()
+    assert rec.unsaved_record(store, record_id, project.id, user="ana").data == shown.data
+    assert rec.start_record(store, record_id, project.id, user="ana").data == shown.data
+
+
+def test_an_id_from_the_future_or_long_ago_does_not_set_the_start(store) -> None:
+    """A clock set back, or an untouched editor brought back days later: the start is now."""
+    project = create_project(store, "Visits", FORM, user="ana")
+    for shift in (dt.timedelta(hours=2), dt.timedelta(days=-3)):
+        record_id = _id_made_at(dt.datetime.now() + shift)
+        start = dt.datetime.fromisoformat(rec.unsaved_record(store, record_id, project.id, user="ana").data["start"])
+        assert abs(start - dt.datetime.now()) < dt.timedelta(seconds=30)
+    assert "start" in rec.unsaved_record(store, "not-a-uuid", project.id, user="ana").data
+
+
+def test_saving_a_new_record_untouched_stamps_its_end(store) -> None:
+    project = create_project(store, "Visits", ENDED, user="ana")
+    record = rec.start_record(store, uuid7(), project.id, user="ana", saved_as="draft")
+    assert record.version == 1 and record.data["ended"] == record.data["end"]
+    assert same_answers(ENDED, {"notes": "a", "end": "2026-01-01T00:00:00"}, {"notes": "a", "end": "2027-01-01T00:00:00"})
+    assert not same_answers(ENDED, {"notes": "a"}, {"notes": "b"})

@@ -405,3 +405,31 @@ def test_a_pull_from_an_older_cursor_makes_no_conflict_and_applies_nothing_twice
         assert snapshot(store) == before
     assert count_unresolved(a) == count_unresolved(b) == 1
     assert_converged(server, a, b)
+
+
+def test_metadata_is_not_compared_and_the_resolution_keeps_the_first_start_and_the_last_end(server, devices):
+    """ODK's start and end are recorded, never answered: the comparison does not ask for them (the
+    editor does not show them either); the resolved version has the earliest start and the latest
+    end of the versions compared."""
+    import time
+
+    from store.fielddata.projects import create_project
+
+    form = form_from_json({"title": "Visits", "fields": [
+        {"name": "start", "type": "datetime", "read_only": True, "parameters": {"metadata": "start"}},
+        {"name": "end", "type": "datetime", "read_only": True, "parameters": {"metadata": "end"}},
+        {"name": "plot", "type": "integer", "label": "Plot"},
+    ]})  # fmt: skip
+    a, b = devices("a"), devices("b")
+    project = create_project(a, "Visits", form, user=USER).id
+    rid = create_record(a, project, {"start": "2026-05-01T08:00:00", "plot": 1}, user=USER).id
+    sync_all(server, a, b, rounds=1)
+    save_record(a, rid, {**get_record(a, rid).data, "plot": 2}, user="anna", status="draft")
+    time.sleep(1.1)  # a later end, to the second
+    later = save_record(b, rid, {**get_record(b, rid).data, "plot": 3}, user="ben", status="draft")
+    sync_all(server, a, b, rounds=1)
+    sync_now(a, server)
+    (conflict,) = list_conflicts(a)
+    assert [d.name for d in fields(conflict, form_of(a, conflict))] == ["plot", STATUS, DELETED]
+    resolved = resolve(a, conflict.id, {"plot": "local"}, user="anna")
+    assert resolved.data == {"start": "2026-05-01T08:00:00", "end": later.data["end"], "plot": 2}
