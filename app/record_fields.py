@@ -16,12 +16,15 @@ from app import widgets
 from app.record_draft import TIME_SUFFIX
 from app.slots import label_escape, md_escape
 from store.core import FileRef
-from store.formdef import Choice, Field, FormDef, format_value, range_settings, to_widget
+from store.formdef import FILE_TYPES, Choice, Field, FormDef, format_value, range_settings, to_widget
 
 AfterChange = Callable[[str, Any], None]
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 IMAGE_TYPES = ("jpg", "jpeg", "png", "gif", "webp", "heic", "tif", "tiff")
+AUDIO_TYPES = ("wav", "mp3", "m4a", "aac", "ogg", "oga", "opus", "flac", "amr", "3gp", "webm")
+VIDEO_TYPES = ("mp4", "m4v", "mov", "webm", "mkv", "avi", "3gp", "ogv")
+ACCEPTED = {"photo": IMAGE_TYPES, "audio": AUDIO_TYPES, "video": VIDEO_TYPES}  # a file field takes any file
 
 
 def render_field(
@@ -88,10 +91,11 @@ def render_field(
         )
     elif kind == "geopoint":
         widgets.s_geopoint(field.name, label, default=shown if isinstance(shown, dict) else None, placeholder=t("record.geopoint_hint"), **common)
-    elif kind in ("photo", "file"):
+    elif kind in FILE_TYPES:
         widgets.s_file(
-            field.name, label, default=shown if isinstance(shown, FileRef) else None,
-            type=IMAGE_TYPES if kind == "photo" else None, scope=scope, after=after, help=hint, disabled=disabled or field.read_only,
+            field.name, label, default=shown if isinstance(shown, FileRef) else None, type=ACCEPTED.get(kind),
+            record=t("record.audio_record", label=label) if kind == "audio" else None,
+            scope=scope, after=after, help=hint, disabled=disabled or field.read_only,
         )
     else:
         st.caption(f"{md_escape(label)}: {t('record.unsupported', type=kind)}")

@@ -313,17 +313,23 @@ def s_file(
     default: FileRef | None = None,
     after: AfterChange | None = None,
     type: Sequence[str] | None = None,
+    record: str | None = None,
     **kw: Any,
 ) -> FileRef | None:
     """A file stored as an attachment; the widget shows the stored file, even after a restart.
 
     The uploader itself cannot be refilled after a refresh, so the stored file is shown in a line
     below it (name, size, remove). Too large or unreadable files get a message next to the field.
+    ``record``: the label of a microphone recorder offered beside the uploader (an audio field);
+    a recording is stored as the field's file like an upload.
     """
     session = _session()
     scope = scope or session.state.page
     wkey = widget_key(scope, key)
     st.file_uploader(label, key=wkey, type=list(type) if type else None, on_change=_file_changed, args=(scope, key, wkey, after), **kw)
+    if record is not None:
+        rkey = f"{wkey}~record"
+        st.audio_input(record, key=rkey, on_change=_file_changed, args=(scope, key, rkey, after), disabled=kw.get("disabled", False))
     ref = stored_value(scope, key, default)
     with st.container(key=f"fbfile-{wkey}"):  # a reserved slot: the same height with or without a file
         if isinstance(ref, FileRef):
@@ -347,7 +353,8 @@ def _file_changed(scope: str, key: str, wkey: str, after: AfterChange | None) ->
         if len(data) > limit:
             _set_field_error(scope, key, session.t("file.too_big", name=upload.name, size=format_size(len(data), session.lang), limit=format_size(limit, session.lang)))
             return
-        ref = save_attachment(rt.store, rt.config.paths.attachments_dir, upload.name, data, upload.type, limit)
+        name = f"{key}-{dt.datetime.now():%Y%m%d-%H%M%S}.wav" if wkey.endswith("~record") else upload.name  # not "audio.wav"
+        ref = save_attachment(rt.store, rt.config.paths.attachments_dir, name, data, upload.type, limit)
     except FieldbookError as exc:
         _set_field_error(scope, key, session.say(exc))
         return

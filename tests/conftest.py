@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--use-fake-device-for-media-stream",  # a microphone that plays a tone: an audio field can record
+    "--use-fake-ui-for-media-stream",  # and its permission is granted, as the user would
 ]
 
 # Figures collected during the run (layout shift, timings) and printed at the end.

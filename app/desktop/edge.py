@@ -93,7 +93,7 @@ def content_security_policy(origin: str) -> str:
             "img-src 'self' data: blob:",
             "media-src 'self' data: blob:",
             "font-src 'self' data:",
-            f"connect-src 'self' {ws}",
+            f"connect-src 'self' blob: {ws}",  # blob: the audio recorder reads back its own recording
             "worker-src 'self' blob:",
             "frame-src 'self' blob: data:",
             "frame-ancestors 'none'",

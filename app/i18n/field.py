@@ -93,6 +93,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "record.time_of": {"en": "{label} (time)", "de": "{label} (Uhrzeit)"},
     "record.yes": {"en": "Yes", "de": "Ja"},
     "record.no": {"en": "No", "de": "Nein"},
+    "record.audio_record": {"en": "{label}: record with the microphone", "de": "{label}: mit dem Mikrofon aufnehmen"},
     "record.geopoint_hint": {"en": "latitude, longitude[, accuracy in m] — e.g. 48.1374, 11.5755, 5", "de": "Breite; Länge[; Genauigkeit in m] — z. B. 48,1374; 11,5755; 5"},
     "record.unsupported": {"en": "fields of type {type} cannot be edited here", "de": "Felder vom Typ {type} können hier nicht bearbeitet werden"},
     "list.total": {"en": "{n} records", "de": "{n} Datensätze"},

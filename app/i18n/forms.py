@@ -17,6 +17,8 @@ _TYPES = {
     "geopoint": ("Location", "Standort"),
     "photo": ("Photo", "Foto"),
     "file": ("File", "Datei"),
+    "audio": ("Audio recording", "Tonaufnahme"),
+    "video": ("Video", "Video"),
     "group": ("Group", "Gruppe"),
 }
 _SOURCES = {

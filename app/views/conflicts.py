@@ -32,7 +32,7 @@ from store.core import FieldbookError
 from store.core.locale import format_moment
 from store.fielddata import get_project, load_form
 from store.fielddata import records as rec
-from store.formdef import FormDef, form_from_json, format_value
+from store.formdef import FILE_TYPES, FormDef, form_from_json, format_value
 from store.sync import conflicts as cf
 from store.sync import quarantined
 
@@ -98,7 +98,7 @@ def _record_title(form: FormDef, data: dict[str, Any], record_id: str, lang: str
     parts = []
     for item in form.value_fields():
         value = data.get(item.name)
-        if value not in (None, "", []) and item.type not in ("photo", "file"):
+        if value not in (None, "", []) and item.type not in FILE_TYPES:
             parts.append(format_value(form, item, value, lang))
         if len(parts) == 2:
             break

@@ -249,7 +249,7 @@ def _messages(
             continue
         if field.type == "group":
             found |= _messages(session, scope, field.children, draft, evaluation, tried_final)
-        elif field.type != "note" and not field.calculation and not field.metadata:
+        elif field.type != "note" and not field.calculation and not field.hidden:
             found[field.name] = _field_message(session, scope, field, draft, evaluation, tried_final)
     return found
 
@@ -283,8 +283,8 @@ def _fields(
         if field.type == "note":
             render_note(form, field, session.lang)
             continue
-        if field.metadata:
-            continue  # recorded by Fieldbook (start, end, device, person): nothing to ask, as in ODK
+        if field.hidden:
+            continue  # recorded by Fieldbook (start, end, device, person) or ODK's hidden: nothing to ask
         if field.calculation:
             render_calculated(form, field, evaluation.values.get(field.name), session.lang)
             continue

@@ -26,7 +26,7 @@ from store.core import FieldbookError
 from store.core.ids import uuid7
 from store.core.locale import format_moment
 from store.fielddata import META_SORTS, RecordFilter, RecordPage, load_form, query_records
-from store.formdef import FormDef, format_value
+from store.formdef import FILE_TYPES, FormDef, format_value
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where a table is drawn: ~0.5 s, not on the way to the first page
@@ -78,7 +78,7 @@ def _new_record(session: Session, project_id: str) -> None:
 
 def _filters(session: Session, form: FormDef, scope: str) -> RecordFilter:
     lang = session.lang
-    fields = {f.name: form.label(f, lang) for f in form.value_fields() if f.type not in ("photo", "file")}
+    fields = {f.name: form.label(f, lang) for f in form.value_fields() if f.type not in FILE_TYPES}
     common: dict[str, Any] = {"scope": scope, "after": _back_to_first_page(scope)}
     row1 = st.columns([4, 2, 3, 2], vertical_alignment="bottom")
     with row1[0]:
@@ -137,7 +137,7 @@ def _open_by_keyboard(session: Session, form: FormDef, page: RecordPage, table_k
     """The grid is a canvas that a keyboard cannot open a row of: the same rows in a select box,
     which can (Tab to it, type or arrow to a record, Enter). A choice that only navigates, not an
     input: deliberately transient (it starts empty on every page of the list)."""
-    fields = [f for f in form.value_fields() if f.type not in ("photo", "file")][:3]
+    fields = [f for f in form.value_fields() if f.type not in FILE_TYPES][:3]
     labels: dict[str, str] = {}
     for row in page.rows:
         values = [format_value(form, f, row.data[f.name], session.lang) for f in fields if row.data.get(f.name) not in (None, "", [])]
@@ -171,7 +171,7 @@ def _table(session: Session, form: FormDef, page: RecordPage) -> pd.DataFrame:
     import pandas as pd
 
     lang = session.lang
-    fields = [f for f in form.value_fields() if f.type not in ("photo", "file")][:SHOWN_FIELDS]
+    fields = [f for f in form.value_fields() if f.type not in FILE_TYPES][:SHOWN_FIELDS]
     titles: list[str] = []
     taken = {session.t("list.col.status"), session.t("list.col.created"), session.t("list.col.author")}
     for f in fields:  # two fields with one label (or a label like "Status") get their name added

@@ -27,7 +27,7 @@ from store.fielddata.projects import form_versions, load_form
 from store.fielddata.records import Record
 from store.formdef import FormDef
 from store.formdef.convert import format_value
-from store.formdef.model import Field
+from store.formdef.model import FILE_TYPES, Field
 
 Progress = Callable[[float, str], None]
 CheckCancelled = Callable[[], None]  # raises to stop the export
@@ -218,7 +218,7 @@ def text_value(plan: Plan, form: FormDef, field: Field, value: Any) -> str:
     if own.type == "select_multiple" and isinstance(value, list):
         parts = [choice_text(plan, form, own, str(v)) for v in value]
         return (MULTI_LABEL_SEPARATOR if plan.labels else " ").join(parts)
-    if own.type in ("photo", "file") and isinstance(value, dict) and "sha256" in value:
+    if own.type in FILE_TYPES and isinstance(value, dict) and "sha256" in value:
         try:
             return attachment_member(value)
         except ValueError:

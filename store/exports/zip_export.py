@@ -17,6 +17,7 @@ from store.exports.columns import Plan, Ticker, attachment_member
 from store.exports.csv_export import write_csv_stream
 from store.fielddata.attachments import attachment_path, valid_sha256
 from store.fielddata.records import Record
+from store.formdef.model import FILE_TYPES
 
 README = """\
 Fieldbook export of the project "{project}" ({records:,} records, exported {when} UTC).
@@ -42,7 +43,7 @@ def write_zip(
     attachments_dir: Path | None,
 ) -> tuple[int, list[str]]:
     """Write the archive; return the number of records and the attachment paths that were missing."""
-    files = [f.name for f in plan.fields if f.type in ("photo", "file")]
+    files = [f.name for f in plan.fields if f.type in FILE_TYPES]
     wanted: dict[str, str] = {}  # member → sha256; at most one entry per distinct file
 
     def collect(record: Record) -> None:

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from store.formdef import FormDef
-from store.formdef.model import Field
+from store.formdef.model import FILE_TYPES, Field
 
 GEO_PARTS = ("lat", "lon", "accuracy")
-NOT_FROM_TABLES = ("photo", "file")
+NOT_FROM_TABLES = FILE_TYPES
 
 
 def norm(text: str) -> str:

@@ -28,7 +28,7 @@ from store.core.outbox import add_audit, add_change, diff
 from store.core.texts import said
 from store.fielddata.projects import GONE as PROJECT_GONE
 from store.fielddata.projects import PROJECTS_TAG, ProjectNotFound, load_form, project_tag
-from store.formdef import FormDef, initial_values
+from store.formdef import FILE_TYPES, FormDef, initial_values
 from store.formdef.convert import format_value
 from store.formdef.evaluate import saved_data
 
@@ -104,7 +104,7 @@ def search_text(form: FormDef, data: Mapping[str, Any]) -> str:
     parts: list[str] = []
     for field in form.value_fields():
         value = data.get(field.name)
-        if value is None or field.type in ("photo", "file"):
+        if value is None or field.type in FILE_TYPES:
             continue
         parts.append(format_value(form, field, value, "en", labels=False))
         if field.choice_list:

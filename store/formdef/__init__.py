@@ -80,6 +80,9 @@ if TYPE_CHECKING:
         FIELD_TYPES as FIELD_TYPES,
     )
     from store.formdef.model import (
+        FILE_TYPES as FILE_TYPES,
+    )
+    from store.formdef.model import (
         SELECT_TYPES as SELECT_TYPES,
     )
     from store.formdef.model import (
@@ -118,7 +121,7 @@ __all__, __getattr__, __dir__ = public_face(
         "edit": "add_field move_field remove_choices remove_field rename_field set_choices update_field",
         "evaluate": "Evaluation FieldError clean_for_save evaluate_record initial_values is_stamped same_answers",
         "expr": "Expr ExpressionError parse references",
-        "model": "FIELD_TYPES SELECT_TYPES Choice Field FormDef FormDefError Problem",
+        "model": "FIELD_TYPES FILE_TYPES SELECT_TYPES Choice Field FormDef FormDefError Problem",
         "plan": "DYNAMIC_DEFAULTS",
         "schema": "form_from_json form_from_text",
         "xlsform": "ImportResult import_xlsform load_form_file",

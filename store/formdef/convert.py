@@ -37,7 +37,7 @@ from store.core.errors import ValidationError
 from store.core.locale import number_text
 from store.core.texts import said
 from store.core.values import FileRef
-from store.formdef.model import Field
+from store.formdef.model import FILE_TYPES, Field
 
 if TYPE_CHECKING:
     from store.formdef.model import FormDef
@@ -165,7 +165,7 @@ def to_stored(field: Field, value: Any) -> Any:
         return value.replace(microsecond=0).isoformat()
     if kind == "geopoint":
         return _geopoint(field, value)
-    if kind in ("photo", "file"):
+    if kind in FILE_TYPES:
         return _file(field, value)
     raise ValidationError(HAS_TYPE_FIELDBOOK_DOES(field=field.name, type=kind))
 
@@ -244,7 +244,7 @@ def to_widget(field: Field, stored: Any) -> Any:
         return list(stored) if isinstance(stored, (list, tuple)) else stored
     if kind == "geopoint" and isinstance(stored, Mapping):
         return dict(stored)
-    if kind in ("photo", "file") and isinstance(stored, Mapping):
+    if kind in FILE_TYPES and isinstance(stored, Mapping):
         stored = _file(field, stored)
         return FileRef(stored["sha256"], stored["name"], stored["size"], stored["mime"])
     return stored
@@ -321,7 +321,7 @@ def parse_text(field: Field, text: str) -> Any:
         numbers = [_parse_number(field, part) for part in parts]
         accuracy = numbers[2] if listed and len(numbers) == 3 else (numbers[3] if len(numbers) == 4 else None)
         return _geopoint(field, (numbers[0], numbers[1], accuracy))
-    if kind in ("photo", "file"):
+    if kind in FILE_TYPES:
         try:
             return _file(field, json.loads(raw))
         except ValueError:
@@ -374,7 +374,7 @@ def format_value(form: FormDef, field: Field, stored: Any, lang: str, *, labels:
             return locale.format_moment(dt.datetime.fromisoformat(stored), lang)
         if labels and kind == "time":
             return locale.format_time(dt.time.fromisoformat(stored), lang)
-        if kind in ("photo", "file"):
+        if kind in FILE_TYPES:
             return str(stored["name"])
     except Exception:  # noqa: BLE001 (documented: never raises; a date at the calendar's edge overflows)
         pass

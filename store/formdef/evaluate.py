@@ -33,7 +33,7 @@ from store.core.errors import ValidationError
 from store.formdef import semantics
 from store.formdef.convert import check_stored, number_text, range_settings, to_stored, to_widget
 from store.formdef.expr import ExpressionError, calls, columns, evaluate, references
-from store.formdef.model import Choice, Field, FormDef
+from store.formdef.model import FILE_TYPES, Choice, Field, FormDef
 from store.formdef.plan import plan_for
 
 
@@ -104,7 +104,7 @@ def _expression_error(exc: ValidationError) -> FieldError:
 
 def _expr_value(item: Field, stored: Any) -> Any:
     # Dates and files as Python objects, so that expressions can compare and subtract dates.
-    return to_widget(item, stored) if item.type in ("date", "time", "datetime", "photo", "file") else stored
+    return to_widget(item, stored) if item.type in ("date", "time", "datetime", *FILE_TYPES) else stored
 
 
 def coerce_result(item: Field, result: Any) -> Any:

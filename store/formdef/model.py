@@ -44,9 +44,13 @@ FIELD_TYPES = (
     "geopoint",
     "photo",
     "file",
+    "audio",
+    "video",
     "group",
 )
 SELECT_TYPES = ("select_one", "select_multiple")
+# Types whose value is an attachment (a file stored by its content hash, ``store.core.FileRef``).
+FILE_TYPES = ("photo", "file", "audio", "video")
 # What Fieldbook records by itself into a field with ``parameters.metadata`` (ODK's metadata
 # questions), and the field's type: the moment the record was started and last saved, the day
 # it was started, this device, the person; the rest no desktop knows, so they stay empty.
@@ -130,6 +134,11 @@ class Field:
         # Consistent with the generated __eq__ (equal fields share name and type); the mapping
         # attributes themselves are not hashable.
         return hash((self.name, self.type))
+
+    @property
+    def hidden(self) -> bool:
+        """A value kept without a widget (ODK's ``hidden``, a metadata field): not shown in the editor."""
+        return self.parameters.get("hidden") is True or self.metadata is not None
 
     @property
     def metadata(self) -> str | None:

@@ -38,7 +38,7 @@ CHOICE_NAME_MULTIPLE = re.compile(r"\S{1,200}")  # a select_multiple's answers a
 MAX_RANGE_STEPS = 100_000
 CALCULATED_TYPES = ("text", "integer", "decimal", "select_one", "date", "time", "datetime", "boolean")
 PARAMETERS: dict[str, tuple[str, ...]] = {"text": ("multiline",), "range": ("start", "end", "step")}
-COMMON_PARAMETERS = ("appearance", "metadata")
+COMMON_PARAMETERS = ("appearance", "metadata", "hidden")
 
 # Problems of a form, placed at a field (and its attribute) or a choice list. A {type} is the
 # form file's own name for a field type (text, range, note…) and stays as it is written.
@@ -51,6 +51,7 @@ METADATA_RULE = said(
 )
 APPEARANCE_NOT_TEXT = said("formfile.appearance_not_text", "appearance must be text")
 MULTILINE_NOT_BOOLEAN = said("formfile.multiline_not_boolean", "multiline must be true or false")
+HIDDEN_NOT_BOOLEAN = said("formfile.hidden_not_boolean", "hidden must be true or false")
 RANGE_NOT_NUMBERS = said("formfile.range_not_numbers", "start, end and step of a range must be numbers")
 RANGE_STEP = said("formfile.range_step", "the step of a range must be greater than 0")
 RANGE_START = said("formfile.range_start", "the start of a range must be smaller than its end")
@@ -110,6 +111,8 @@ def _check_parameters(item: Field) -> list[Problem]:
             problems.append(_problem(item, "parameters", APPEARANCE_NOT_TEXT()))
         elif key == "multiline" and not isinstance(value, bool):
             problems.append(_problem(item, "parameters", MULTILINE_NOT_BOOLEAN()))
+        elif key == "hidden" and not isinstance(value, bool):
+            problems.append(_problem(item, "parameters", HIDDEN_NOT_BOOLEAN()))
         elif key == "metadata" and value not in METADATA_KINDS:
             problems.append(_problem(item, "parameters", METADATA_UNKNOWN(kinds=", ".join(METADATA_KINDS))))
         elif key == "metadata" and METADATA_KINDS[value] != item.type:

@@ -27,7 +27,16 @@ from store.formdef.languages import language_code
 from store.formdef.model import METADATA_KINDS, PROBLEM_LINE, Field, Problem
 from store.formdef.schema import COLUMN_NAME
 from store.formdef.xlsrows import cell_text, place
-from store.formdef.xlstypes import ACKNOWLEDGE, CALCULATED, METADATA, RECORDED, SELECT_TYPES, SIMPLE_TYPES, SKIPPED
+from store.formdef.xlstypes import (
+    ACKNOWLEDGE,
+    AS_ANOTHER_TYPE,
+    CALCULATED,
+    METADATA,
+    RECORDED,
+    SELECT_TYPES,
+    SIMPLE_TYPES,
+    SKIPPED,
+)
 
 # The element's keys (pyxform's names) that hold texts per language → Fieldbook's attributes;
 # and the spreadsheet column each came from, for problem reports.
@@ -86,7 +95,14 @@ BACKGROUND_SKIPPED = said(
     "xls.background_skipped",
     "'{kind}' is recorded in the background by ODK Collect; Fieldbook does not record it, this row is skipped",
 )
-ACKNOWLEDGE_AS_YES_NO = said("xls.acknowledge_as_yes_no", "'acknowledge' is imported as a yes/no field")
+ACKNOWLEDGE_AS_YES_NO = said("xls.acknowledge_as_yes_no", "'{kind}' is imported as a yes/no field")
+BARCODE_AS_TEXT = said(
+    "xls.barcode_as_text",
+    "'barcode' is imported as a text field: the code is typed, or scanned by a scanner that types it; Fieldbook does not scan with the camera",
+)
+OSM_AS_FILE = said(
+    "xls.osm_as_file", "'osm' is imported as a file field: attach the .osm file; Fieldbook does not edit OpenStreetMap tags"
+)
 TYPE_UNSUPPORTED = said("xls.type_unsupported", "the type '{kind}' is not supported by Fieldbook")
 FILE_LIST_UNSUPPORTED = said("xls.file_list_unsupported", "choices from a file ('{file}') are not supported by Fieldbook yet")
 NAME_TAKEN = said("xls.name_taken", "the name '{name}' is already used in row {row}")
@@ -377,8 +393,10 @@ class XlsMapper:
             return None
         if kind in SIMPLE_TYPES:
             item = self.field(row, element, SIMPLE_TYPES[kind], None, calculated=kind in CALCULATED, hidden=kind == "hidden")
+            if kind in AS_ANOTHER_TYPE:
+                self.warn("survey", row, "type", BARCODE_AS_TEXT() if AS_ANOTHER_TYPE[kind] == "barcode" else OSM_AS_FILE())
             if kind in ACKNOWLEDGE:
-                self.warn("survey", row, "type", ACKNOWLEDGE_AS_YES_NO())
+                self.warn("survey", row, "type", ACKNOWLEDGE_AS_YES_NO(kind=kind))
                 if item is not None:
                     self.acknowledged.append(item["name"])
             return item
@@ -437,6 +455,8 @@ class XlsMapper:
         if list_name is not None:
             item["choice_list"] = list_name
         parameters = self.parameters(row, element, ftype)
+        if hidden:  # ODK's hidden question: a value (its default) kept without a widget
+            parameters["hidden"] = True
         if parameters:
             item["parameters"] = parameters
         default = element.get("default")

@@ -19,6 +19,11 @@ SIMPLE_TYPES = {
     "q location": "geopoint", "add location prompt": "geopoint",
     "image": "photo", "photo": "photo", "q picture": "photo", "q image": "photo", "add image prompt": "photo",
     "file": "file", "add file prompt": "file",
+    "audio": "audio", "add audio prompt": "audio", "q audio": "audio",
+    "video": "video", "add video prompt": "video", "q video": "video",
+    "osm": "file",  # OpenMapKit's OpenStreetMap file: kept as the file it is (see AS_ANOTHER_TYPE)
+    "barcode": "text", "add barcode prompt": "text", "q barcode": "text",
+    "trigger": "boolean",
     "acknowledge": "boolean", "q acknowledge": "boolean", "add acknowledge prompt": "boolean",
     "range": "range",
     "calculate": "text", "q calculate": "text", "add calculate prompt": "text",
@@ -37,7 +42,9 @@ SELECT_TYPES = {
     "q select": "select_multiple", "add select multiple prompt using": "select_multiple",
 }  # fmt: skip
 CALCULATED = {"calculate", "q calculate", "add calculate prompt"}
-ACKNOWLEDGE = {"acknowledge", "q acknowledge", "add acknowledge prompt"}
+ACKNOWLEDGE = {"acknowledge", "q acknowledge", "add acknowledge prompt", "trigger"}
+# Types recorded as another Fieldbook type, each with what the user loses (a warning at import).
+AS_ANOTHER_TYPE = {"barcode": "barcode", "add barcode prompt": "barcode", "q barcode": "barcode", "osm": "osm"}
 # Values ODK Collect records by itself (no question is shown).
 METADATA = {
     "start", "end", "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid", "email",

@@ -147,3 +147,67 @@ def test_a_cascading_select_follows_the_earlier_answer_and_flags_one_left_behind
     expect(m.get_by_role("combobox", name="District")).to_have_value("Dune")
     m.get_by_role("button", name="Save as final").click()
     expect(m.get_by_text("Saved as final (version 3).")).to_be_visible()
+
+
+TYPES = """survey,type,name,label,default
+,audio,call,Bird call,
+,video,walk,Walk-through,
+,barcode,tag,Ring number,
+,trigger,seen,I have read the safety note,
+,hidden,batch,,B-7
+settings,form_title,form_id
+,Bird ringing,ringing
+"""
+
+
+def test_odk_question_types_record_audio_video_and_codes_and_survive_a_kill(start_app, page, tmp_path: Path):
+    """audio: recorded with the microphone (Chromium's fake one) or uploaded; video uploaded;
+    barcode typed; trigger acknowledged; hidden kept without a widget. Reload, kill -9, restart."""
+    import wave
+
+    clip = tmp_path / "call.wav"
+    with wave.open(str(clip), "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(8000)
+        out.writeframes(b"\x00\x01" * 8000)
+    film = tmp_path / "walk.mp4"
+    film.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
+    app = project_from(start_app, page, tmp_path / "ringing.csv", TYPES, "Ringing")
+    m = main(page)
+    m.get_by_role("button", name="New record").click()
+    settle(page)
+    page.wait_for_timeout(1500)
+    before = layout_shift(page)
+    expect(m.get_by_label("batch")).to_have_count(0)  # hidden: a value, no widget
+    uploaders = m.get_by_test_id("stFileUploader")
+    expect(uploaders).to_have_count(2)
+    expect(m.get_by_test_id("stAudioInput")).to_have_count(1)
+
+    m.get_by_role("button", name="Record").click()  # the microphone: Chromium's fake device
+    page.wait_for_timeout(1500)
+    m.get_by_role("button", name="Stop recording").click()
+    expect(m.get_by_text("call-")).to_be_visible(timeout=20_000)  # stored as the field's file
+    settle(page)
+    uploaders.nth(1).locator("input[type=file]").set_input_files(str(film))
+    expect(m.get_by_text("walk.mp4 ·")).to_be_visible()
+    m.get_by_label("Ring number").fill("EA 12345")
+    m.get_by_label("Ring number").press("Enter")
+    m.get_by_text("Yes", exact=True).click()
+    settle(page)
+    REPORT.append(f"layout shift (CLS), ODK question types: recording, uploading, typing: {layout_shift(page) - before:.3f}")
+
+    page.reload()
+    settle(page)
+    expect(m.get_by_text("call-")).to_be_visible()
+    uploaders.nth(0).locator("input[type=file]").set_input_files(str(clip))  # an upload replaces the recording
+    settle(page)
+    expect(m.get_by_text("call.wav ·")).to_be_visible()
+    app.kill()
+    app = start_app(app.home)
+    page.goto(app.url)
+    settle(page)
+    expect(m.get_by_text("call.wav ·")).to_be_visible()
+    expect(m.get_by_text("walk.mp4 ·")).to_be_visible()
+    expect(m.get_by_label("Ring number")).to_have_value("EA 12345")
+    expect(m.get_by_role("radio", name="Yes")).to_be_checked()
+    m.get_by_role("button", name="Save as final").click()
+    expect(m.get_by_text("Saved as final (version 2).")).to_be_visible()

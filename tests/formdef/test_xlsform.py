@@ -194,7 +194,7 @@ def test_every_row_fieldbook_cannot_carry_over_is_a_problem_with_its_row() -> No
         survey_row("begin repeat", "r", "R"),  # 3
         survey_row("text", "inside", "In"),  # 4
         survey_row("end repeat", ""),  # 5
-        survey_row("audio", "c", "C"),  # 6
+        survey_row("geotrace", "c", "C"),  # 6
         survey_row("select_one_from_file trees.csv", "e", "E"),  # 7
         survey_row("begin group", "g", "G"),  # 8
         survey_row("text", "a", "again"),  # 9: unique in its group (XLSForm), not in the form (Fieldbook)
@@ -205,7 +205,7 @@ def test_every_row_fieldbook_cannot_carry_over_is_a_problem_with_its_row() -> No
     assert result.form is None
     assert lines(result.problems) == [
         "survey sheet, row 3, column 'type': repeats (begin repeat) are not supported by Fieldbook",
-        "survey sheet, row 6, column 'type': the type 'audio' is not supported by Fieldbook",
+        "survey sheet, row 6, column 'type': the type 'geotrace' is not supported by Fieldbook",
         "survey sheet, row 7, column 'type': choices from a file ('trees.csv') are not supported by Fieldbook yet",
         "survey sheet, row 9, column 'name': the name 'a' is already used in row 2",
         "survey sheet, row 11, column 'required': 'maybe' is not yes or no",
@@ -578,3 +578,45 @@ def test_two_texts_read_as_one_language_are_warned() -> None:
     assert "survey sheet, row 2: the texts 'Plain' and 'English one' are both read as language 'en'; only 'English one' is kept" in lines(
         result.warnings
     )
+
+
+def test_every_odk_question_type_becomes_a_field_and_says_what_is_lost() -> None:
+    """audio and video are recordings kept as files, barcode is typed text, trigger a yes/no
+    acknowledgement, osm its file, hidden a value without a widget — each loss said at its row."""
+    from store.formdef import FILE_TYPES
+
+    result = survey_only(
+        survey_row("audio", "call", "Bird call"),  # row 2
+        survey_row("video", "walk", "Walk-through"),  # 3
+        survey_row("barcode", "tag", "Tag"),  # 4
+        survey_row("trigger", "seen", "Seen the note"),  # 5
+        survey_row("osm", "building", "Building"),  # 6
+        survey_row("hidden", "batch", default="B-7"),  # 7
+        survey_row("q audio", "call2", "Another call"),  # 8
+    )
+    assert result.ok, lines(result.problems)
+    form = result.form
+    assert form is not None
+    kinds = {f.name: f.type for f in form.value_fields()}
+    assert kinds == {"call": "audio", "walk": "video", "tag": "text", "seen": "boolean", "building": "file", "batch": "text", "call2": "audio"}
+    assert {"audio", "video"} <= set(FILE_TYPES)
+    batch = form.field("batch")
+    assert batch.hidden and batch.default == "B-7" and not form.field("tag").hidden
+    from store.formdef import initial_values
+
+    assert initial_values(form)["batch"] == "B-7"  # kept in every new record, though never shown
+    warned = {w.row: str(w) for w in result.warnings}
+    assert "typed, or scanned by a scanner that types it" in warned[4]
+    assert "'trigger' is imported as a yes/no field" in warned[5]
+    assert "attach the .osm file" in warned[6]
+    assert not {2, 3, 7, 8} & set(warned)  # nothing lost
+
+
+def test_hidden_must_be_true_or_false() -> None:
+    import pytest
+
+    from store.formdef import FormDefError, form_from_json
+
+    with pytest.raises(FormDefError) as caught:
+        form_from_json({"title": "T", "fields": [{"name": "h", "type": "text", "parameters": {"hidden": "yes"}}]})
+    assert "hidden must be true or false" in str(caught.value.problems[0])

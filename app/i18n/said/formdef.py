@@ -144,6 +144,7 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "formfile.metadata_unknown": "metadata muss eines von {kinds} sein",
     "formfile.metadata_type": "die Metadaten „{kind}“ werden in einem Feld vom Typ {type} aufgezeichnet",
     "formfile.metadata_calculated": "die Metadaten „{kind}“ zeichnet Fieldbook auf, daher können sie nicht berechnet werden",
+    "formfile.hidden_not_boolean": "hidden muss true oder false sein",
     "formfile.metadata_rule": "die Metadaten „{kind}“ zeichnet Fieldbook auf und niemand beantwortet sie, daher gibt es für sie kein {attribute}",
     "formfile.no_such_column": (
         "der choice_filter verwendet die Spalte „{column}“, die die Auswahlmöglichkeiten der Liste „{list}“ nicht haben"
@@ -219,7 +220,12 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "xls.metadata_empty": (
         "„{kind}“ ist auf einem Computer nicht bekannt; Fieldbook behält das Feld „{name}“, es bleibt aber leer"
     ),
-    "xls.acknowledge_as_yes_no": "„acknowledge“ wird als Ja/Nein-Feld importiert",
+    "xls.acknowledge_as_yes_no": "„{kind}“ wird als Ja/Nein-Feld importiert",
+    "xls.barcode_as_text": (
+        "„barcode“ wird als Textfeld importiert: der Code wird getippt oder von einem Scanner eingegeben, der ihn tippt; "
+        "Fieldbook scannt nicht mit der Kamera"
+    ),
+    "xls.osm_as_file": "„osm“ wird als Dateifeld importiert: die .osm-Datei anhängen; Fieldbook bearbeitet keine OpenStreetMap-Tags",
     "xls.type_unsupported": "Den Typ „{kind}“ unterstützt Fieldbook nicht",
     "xls.file_list_unsupported": "Auswahlen aus einer Datei („{file}“) unterstützt Fieldbook noch nicht",
     "xls.background_skipped": (
