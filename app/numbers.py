@@ -133,3 +133,22 @@ def parse_geopoint(text: str, lang: str) -> dict[str, float | None] | None:
     if accuracy is not None and accuracy < 0:
         raise GeopointTextError("geopoint.accuracy", text, location_example(lang))
     return {"lat": lat, "lon": lon, "accuracy": accuracy}
+
+
+def parse_geoline(text: str, lang: str, kind: str) -> list[dict[str, float | None]] | None:
+    """The points of a line (``geotrace``) or an outline (``geoshape``), one location per line of
+    ``text`` as ``parse_geopoint`` reads it (None for empty text). ``GeopointTextError`` names the
+    first line that is not a location, or says how many points are still missing."""
+    from store.formdef.geo import MIN_POINTS
+
+    points = [parse_geopoint(line, lang) for line in text.splitlines() if line.strip(SPACES + "\t")]
+    if not points:
+        return None
+    if len(points) < MIN_POINTS[kind]:
+        raise GeopointTextError(f"geoline.too_few_{kind}", text.strip(), location_example(lang))
+    return [p for p in points if p is not None]
+
+
+def format_geoline(points: list[dict[str, float | None]], lang: str) -> str:
+    """A line's points as the text area shows them: one location per line, in ``lang``."""
+    return "\n".join(format_geopoint(point, lang) for point in points)

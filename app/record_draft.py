@@ -17,6 +17,7 @@ from typing import Any
 from app import numbers
 from store.core import ValidationError
 from store.formdef import FormDef, to_stored
+from store.formdef.geo import LINE_TYPES
 
 BASE = "~base"
 TIME_SUFFIX = "~time"  # the time half of a datetime field, which is shown as two widgets
@@ -76,6 +77,13 @@ def build_draft(form: FormDef, saved: Mapping[str, Any], inputs: Mapping[str, An
                 raw = numbers.parse_geopoint(raw, "en")
             except numbers.GeopointTextError:
                 pass
+        if item.type in LINE_TYPES and isinstance(raw, str):  # the text area's text: one point per line
+            try:
+                raw = numbers.parse_geoline(raw, "en", item.type)  # any language's way (only messages differ)
+            except numbers.GeopointTextError:
+                problems[name] = UNREADABLE
+                values[name] = None
+                continue
         if item.type in ("integer", "decimal", "geopoint") and isinstance(raw, str) and raw.strip():
             # the number and location widgets store a number / a location, or the text they
             # refused (app.widgets.s_number, s_geopoint); the editor words the message

@@ -12,11 +12,12 @@ from typing import Any
 
 import streamlit as st
 
-from app import widgets
+from app import numbers, widgets
 from app.record_draft import TIME_SUFFIX
 from app.slots import label_escape, md_escape
 from store.core import FileRef
 from store.formdef import FILE_TYPES, Choice, Field, FormDef, format_value, range_settings, to_widget
+from store.formdef.geo import LINE_TYPES
 
 AfterChange = Callable[[str, Any], None]
 EARLIEST = dt.date(1900, 1, 1)
@@ -91,6 +92,8 @@ def render_field(
         )
     elif kind == "geopoint":
         widgets.s_geopoint(field.name, label, default=shown if isinstance(shown, dict) else None, placeholder=t("record.geopoint_hint"), **common)
+    elif kind in LINE_TYPES:
+        _line(form, field, shown, label, scope=scope, lang=lang, t=t, common=common)
     elif kind in FILE_TYPES:
         widgets.s_file(
             field.name, label, default=shown if isinstance(shown, FileRef) else None, type=ACCEPTED.get(kind),
@@ -99,6 +102,20 @@ def render_field(
         )
     else:
         st.caption(f"{md_escape(label)}: {t('record.unsupported', type=kind)}")
+
+
+def _line(form: FormDef, field: Field, shown: Any, label: str, *, scope: str, lang: str, t: Callable[..., str], common: dict[str, Any]) -> None:
+    """A line or an outline typed (or pasted from a GPS) as one location per line, with its length
+    or area below it — in a line reserved for it, so the form does not move as points are added."""
+    saved = numbers.format_geoline(shown, lang) if isinstance(shown, list) else ""
+    widgets.s_textarea(field.name, label, default=saved, placeholder=t(f"record.{field.type}_hint"), height=110, **common)
+    typed = widgets.stored_value(scope, field.name, saved)
+    try:
+        points = numbers.parse_geoline(typed, lang, field.type) if isinstance(typed, str) else None
+    except numbers.NumberTextError:
+        points = None  # the field's message says why
+    size = format_value(form, field, points, lang) if points else ""
+    st.caption(t(f"record.{field.type}_size", n=len(points), size=size) if points else "\u200b")
 
 
 def _with_answer(offered: Sequence[Choice], answer: Any, every: dict[str, Choice]) -> list[Choice]:

@@ -86,6 +86,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "“{text}” is not a location. Write latitude, longitude and, if known, the accuracy in metres, like {example}.",
         "de": "„{text}“ ist kein Standort. Schreiben Sie Breite; Länge und, falls bekannt, die Genauigkeit in Metern, wie {example}.",
     },
+    "geoline.too_few_geotrace": {
+        "en": "A line needs at least 2 points: one location per line, like {example}.",
+        "de": "Eine Linie braucht mindestens 2 Punkte: einen Standort pro Zeile, wie {example}.",
+    },
+    "geoline.too_few_geoshape": {
+        "en": "An area needs at least 3 points around it: one location per line, like {example}.",
+        "de": "Eine Fläche braucht mindestens 3 Punkte ringsum: einen Standort pro Zeile, wie {example}.",
+    },
     "geopoint.outside": {
         "en": "“{text}” is not on the earth: the latitude goes from −90 to 90, the longitude from −180 to 180.",
         "de": "„{text}“ liegt nicht auf der Erde: Die Breite reicht von −90 bis 90, die Länge von −180 bis 180.",

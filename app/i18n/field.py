@@ -93,6 +93,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "record.time_of": {"en": "{label} (time)", "de": "{label} (Uhrzeit)"},
     "record.yes": {"en": "Yes", "de": "Ja"},
     "record.no": {"en": "No", "de": "Nein"},
+    "record.geotrace_hint": {
+        "en": "one location per line: latitude, longitude[, accuracy in m]",
+        "de": "ein Standort pro Zeile: Breite; Länge[; Genauigkeit in m]",
+    },
+    "record.geoshape_hint": {
+        "en": "the corners, one location per line: latitude, longitude[, accuracy in m]",
+        "de": "die Ecken, ein Standort pro Zeile: Breite; Länge[; Genauigkeit in m]",
+    },
+    "record.geotrace_size": {"en": "{n} points · length {size}", "de": "{n} Punkte · Länge {size}"},
+    "record.geoshape_size": {"en": "{n} points · area {size}", "de": "{n} Punkte · Fläche {size}"},
     "record.audio_record": {"en": "{label}: record with the microphone", "de": "{label}: mit dem Mikrofon aufnehmen"},
     "record.geopoint_hint": {"en": "latitude, longitude[, accuracy in m] — e.g. 48.1374, 11.5755, 5", "de": "Breite; Länge[; Genauigkeit in m] — z. B. 48,1374; 11,5755; 5"},
     "record.unsupported": {"en": "fields of type {type} cannot be edited here", "de": "Felder vom Typ {type} können hier nicht bearbeitet werden"},

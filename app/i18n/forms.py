@@ -15,6 +15,8 @@ _TYPES = {
     "range": ("Range", "Skala"),
     "note": ("Note (no value)", "Hinweis (ohne Wert)"),
     "geopoint": ("Location", "Standort"),
+    "geotrace": ("Line (points walked)", "Linie (abgegangene Punkte)"),
+    "geoshape": ("Area (outline)", "Fläche (Umriss)"),
     "photo": ("Photo", "Foto"),
     "file": ("File", "Datei"),
     "audio": ("Audio recording", "Tonaufnahme"),

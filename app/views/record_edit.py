@@ -212,6 +212,8 @@ def _unreadable(session: Session, field: Field, raw: Any) -> str:
         "integer": lambda text: numbers.parse_number(text, session.lang, integer=True),
         "decimal": lambda text: numbers.parse_number(text, session.lang),
         "geopoint": lambda text: numbers.parse_geopoint(text, session.lang),
+        "geotrace": lambda text: numbers.parse_geoline(text, session.lang, "geotrace"),
+        "geoshape": lambda text: numbers.parse_geoline(text, session.lang, "geoshape"),
     }
     try:
         if isinstance(raw, str) and field.type in parse:

@@ -27,6 +27,7 @@ from store.fielddata.projects import form_versions, load_form
 from store.fielddata.records import Record
 from store.formdef import FormDef
 from store.formdef.convert import format_value
+from store.formdef.geo import LINE_TYPES
 from store.formdef.model import FILE_TYPES, Field
 
 Progress = Callable[[float, str], None]
@@ -223,7 +224,7 @@ def text_value(plan: Plan, form: FormDef, field: Field, value: Any) -> str:
             return attachment_member(value)
         except ValueError:
             return ""  # a reference that names no file (it came from outside): no path to point at
-    if isinstance(value, (dict, list)) and own.type != "geopoint":
+    if isinstance(value, (dict, list)) and own.type not in ("geopoint", *LINE_TYPES):
         return json.dumps(value, ensure_ascii=False)
     return format_value(form, own, value, plan.lang, labels=False)  # text the importer reads back
 

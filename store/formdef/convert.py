@@ -24,6 +24,7 @@ counts as empty (None) everywhere, so a cleared text box empties the field.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -37,6 +38,7 @@ from store.core.errors import ValidationError
 from store.core.locale import number_text
 from store.core.texts import said
 from store.core.values import FileRef
+from store.formdef.geo import LINE_TYPES, MAX_POINTS, MIN_POINTS, closed_twice, measure
 from store.formdef.model import FILE_TYPES, Field
 
 if TYPE_CHECKING:
@@ -62,6 +64,8 @@ NEEDS_LOCATION_LATITUDE_LONGITUDE = said("value.needs_location_latitude_longitud
 NEEDS_LOCATION_GIVEN_NUMBERS = said("value.needs_location_given_numbers", "'{field}' needs a location given as numbers.")
 LOCATION_OUTSIDE_EARTH_S = said("value.location_outside_earth_s", "The location for '{field}' is outside the earth's coordinates.")
 ACCURACY_CANNOT_NEGATIVE = said("value.accuracy_cannot_negative", "The accuracy for '{field}' cannot be negative.")
+NEEDS_POINTS = said("value.needs_points", "'{field}' needs at least {n} points, one per line.")
+TOO_MANY_POINTS = said("value.too_many_points", "'{field}' takes at most {n} points.")
 NEEDS_STORED_FILE = said("value.needs_stored_file", "'{field}' needs a stored file.")
 FILE_HAS_VALID_CONTENT = said("value.file_has_valid_content", "The file for '{field}' has no valid content hash.")
 FILE_NEEDS_NAME_SIZE = said("value.file_needs_name_size", "The file for '{field}' needs a name and a size.")
@@ -165,9 +169,26 @@ def to_stored(field: Field, value: Any) -> Any:
         return value.replace(microsecond=0).isoformat()
     if kind == "geopoint":
         return _geopoint(field, value)
+    if kind in LINE_TYPES:
+        return _line(field, value)
     if kind in FILE_TYPES:
         return _file(field, value)
     raise ValidationError(HAS_TYPE_FIELDBOOK_DOES(field=field.name, type=kind))
+
+
+def _line(field: Field, value: Any) -> list[dict[str, Any]]:
+    """A line's or an outline's points, each a stored geopoint; an outline's repeated first point
+    at the end (ODK's way of closing it) is dropped."""
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError(NEEDS_POINTS(field=field.name, n=MIN_POINTS[field.type]))
+    if len(value) > MAX_POINTS:
+        raise ValidationError(TOO_MANY_POINTS(field=field.name, n=MAX_POINTS))
+    points = [_geopoint(field, point) for point in value]
+    if field.type == "geoshape" and len(points) > MIN_POINTS["geoshape"] and closed_twice(points):
+        points = points[:-1]
+    if len(points) < MIN_POINTS[field.type]:
+        raise ValidationError(NEEDS_POINTS(field=field.name, n=MIN_POINTS[field.type]))
+    return points
 
 
 def _geopoint(field: Field, value: Any) -> dict[str, Any]:
@@ -244,6 +265,8 @@ def to_widget(field: Field, stored: Any) -> Any:
         return list(stored) if isinstance(stored, (list, tuple)) else stored
     if kind == "geopoint" and isinstance(stored, Mapping):
         return dict(stored)
+    if kind in LINE_TYPES and isinstance(stored, list):
+        return [dict(point) if isinstance(point, Mapping) else point for point in stored]
     if kind in FILE_TYPES and isinstance(stored, Mapping):
         stored = _file(field, stored)
         return FileRef(stored["sha256"], stored["name"], stored["size"], stored["mime"])
@@ -321,6 +344,9 @@ def parse_text(field: Field, text: str) -> Any:
         numbers = [_parse_number(field, part) for part in parts]
         accuracy = numbers[2] if listed and len(numbers) == 3 else (numbers[3] if len(numbers) == 4 else None)
         return _geopoint(field, (numbers[0], numbers[1], accuracy))
+    if kind in LINE_TYPES:  # ODK's text: points "lat lon [altitude] [accuracy]" separated by ";"
+        point = dataclasses.replace(field, type="geopoint")
+        return _line(field, [parse_text(point, part) for part in re.split(r"[;\n]", raw) if part.strip()])
     if kind in FILE_TYPES:
         try:
             return _file(field, json.loads(raw))
@@ -335,13 +361,28 @@ def _bad(field: Field, text: str) -> Any:
     raise ValidationError(sentence(text=text, example=examples[field.type], field=field.name))
 
 
+def _point_text(point: Mapping[str, Any]) -> str:
+    """A geopoint as ODK writes it: ``lat lon`` or ``lat lon 0 accuracy`` (no altitude kept)."""
+    acc = point.get("accuracy")
+    return f"{number_text(point['lat'])} {number_text(point['lon'])}" + ("" if acc is None else f" 0 {number_text(acc)}")
+
+
+def _line_text(kind: str, points: list[Mapping[str, Any]], lang: str) -> str:
+    """A line as its length, an outline as its area, in the units a person reads at that size."""
+    length, area = measure(kind, points)
+    if area is not None:
+        return f"{locale.format_number(round(area / 10_000, 2), lang)} ha" if area >= 10_000 else f"{locale.format_number(round(area), lang)} m²"
+    return f"{locale.format_number(round(length / 1000, 2), lang)} km" if length >= 1000 else f"{locale.format_number(round(length), lang)} m"
+
+
 def format_value(form: FormDef, field: Field, stored: Any, lang: str, *, labels: bool = True) -> str:
     """``stored`` as text for tables and exports.
 
     ``labels=True`` is for people: choice labels, yes/no, numbers, dates and times as ``lang``
     writes them (``41,5``, ``31.05.2024`` in German), ``lat; lon ±acc m``;
     ``labels=False`` gives machine text that ``parse_text`` reads back to the same value (choice
-    names separated by spaces, true/false, ODK geopoints). Never raises: a malformed value is
+    names separated by spaces, true/false, ODK geopoints, ODK lines ``lat lon 0 acc;…``); a line
+    is shown as its length, an outline as its area. Never raises: a malformed value is
     shown as it is.
     """
     if stored is None or not field.holds_value:
@@ -365,7 +406,7 @@ def format_value(form: FormDef, field: Field, stored: Any, lang: str, *, labels:
         if kind == "geopoint":
             lat, lon, acc = stored["lat"], stored["lon"], stored.get("accuracy")
             if not labels:
-                return f"{number_text(lat)} {number_text(lon)}" + ("" if acc is None else f" 0 {number_text(acc)}")
+                return _point_text(stored)
             where = locale.format_geopoint({"lat": lat, "lon": lon}, lang)
             return where + ("" if acc is None else f" ±{locale.format_number(acc, lang)} m")
         if labels and kind == "date":
@@ -374,6 +415,8 @@ def format_value(form: FormDef, field: Field, stored: Any, lang: str, *, labels:
             return locale.format_moment(dt.datetime.fromisoformat(stored), lang)
         if labels and kind == "time":
             return locale.format_time(dt.time.fromisoformat(stored), lang)
+        if kind in LINE_TYPES:
+            return _line_text(kind, stored, lang) if labels else ";".join(_point_text(p) for p in stored)
         if kind in FILE_TYPES:
             return str(stored["name"])
     except Exception:  # noqa: BLE001 (documented: never raises; a date at the calendar's edge overflows)

@@ -42,6 +42,8 @@ FIELD_TYPES = (
     "range",
     "note",
     "geopoint",
+    "geotrace",
+    "geoshape",
     "photo",
     "file",
     "audio",

@@ -146,6 +146,8 @@ def to_text(value: Any) -> str:
         return value
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Mapping) and "lat" in v for v in value):
+        return ";".join(to_text(item) for item in value)  # a line or an outline, as ODK writes it
     if isinstance(value, (list, tuple)):
         return " ".join(to_text(item) for item in value)
     if isinstance(value, FileRef):

@@ -17,6 +17,7 @@ SIMPLE_TYPES = {
     "note": "note", "add note prompt": "note", "q note": "note",
     "geopoint": "geopoint", "gps": "geopoint", "location": "geopoint", "q geopoint": "geopoint",
     "q location": "geopoint", "add location prompt": "geopoint",
+    "geotrace": "geotrace", "q geotrace": "geotrace", "geoshape": "geoshape", "q geoshape": "geoshape",
     "image": "photo", "photo": "photo", "q picture": "photo", "q image": "photo", "add image prompt": "photo",
     "file": "file", "add file prompt": "file",
     "audio": "audio", "add audio prompt": "audio", "q audio": "audio",

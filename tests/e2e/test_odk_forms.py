@@ -211,3 +211,45 @@ def test_odk_question_types_record_audio_video_and_codes_and_survive_a_kill(star
     expect(m.get_by_role("radio", name="Yes")).to_be_checked()
     m.get_by_role("button", name="Save as final").click()
     expect(m.get_by_text("Saved as final (version 2).")).to_be_visible()
+
+
+LINES = """survey,type,name,label
+,geotrace,route,Transect
+,geoshape,plot,Plot
+settings,form_title,form_id
+,Plots,plots
+"""
+
+
+def test_a_line_and_an_area_are_typed_point_by_point_and_measured(start_app, page, tmp_path: Path):
+    """geotrace and geoshape: one location per line (as the user's language writes it, or pasted
+    as ODK writes it), the length or area shown below as the points are typed; too few points
+    said in plain words. Reload, kill -9, restart, save."""
+    app = project_from(start_app, page, tmp_path / "plots.csv", LINES, "Plots")
+    m = main(page)
+    m.get_by_role("button", name="New record").click()
+    settle(page)
+    page.wait_for_timeout(1500)
+    before = layout_shift(page)
+    plot = m.get_by_label("Plot")
+    plot.fill("48.1, 11.5\n48.1, 11.501")
+    expect(m.get_by_text("An area needs at least 3 points around it")).to_be_visible()
+    plot.fill("48.1, 11.5\n48.1, 11.501\n48.101, 11.501\n48.101, 11.5")
+    expect(m.get_by_text("4 points · area 8282 m²")).to_be_visible()
+    expect(m.get_by_text("An area needs at least 3 points around it")).to_have_count(0)
+    m.get_by_label("Transect").fill("48.1 11.5 520 5\n48.1 11.6 530 4")  # pasted as ODK writes it
+    expect(m.get_by_text("2 points · length 7.45 km")).to_be_visible()
+    settle(page)
+    REPORT.append(f"layout shift (CLS), lines and areas: typing points: {layout_shift(page) - before:.3f}")
+
+    page.reload()
+    settle(page)
+    expect(m.get_by_text("4 points · area 8282 m²")).to_be_visible()
+    app.kill()
+    app = start_app(app.home)
+    page.goto(app.url)
+    settle(page)
+    expect(m.get_by_text("2 points · length 7.45 km")).to_be_visible()
+    m.get_by_role("button", name="Save as final").click()
+    expect(m.get_by_text("Saved as final (version 2).")).to_be_visible()
+    expect(m.get_by_label("Transect")).to_have_value("48.1, 11.5, 5\n48.1, 11.6, 4")  # the saved points, as English writes them

@@ -290,3 +290,23 @@ def test_a_field_whose_type_changed_between_versions_is_exported_as_text(store, 
     assert table.column("count").to_pylist() == ["7", "about 20"]
     export_project(store, proj.id, "csv", tmp_path / "c.csv")
     assert pd.read_csv(tmp_path / "c.csv", encoding="utf-8-sig", dtype=str)["count"].tolist() == ["7", "about 20"]
+
+
+def test_geojson_lines_and_areas_are_linestrings_and_closed_polygons(store, tmp_path):
+    walked = form_from_json({"title": "Walks", "fields": [
+        {"name": "walk", "type": "geotrace"}, {"name": "plot", "type": "geoshape"}, {"name": "note", "type": "text"},
+    ]})  # fmt: skip
+    proj = create_project(store, "Walks", walked, user=USER)
+    equator = [{"lat": 0.0, "lon": 0.0, "accuracy": None}, {"lat": 0.0, "lon": 1.0, "accuracy": None}]
+    square = [*equator, {"lat": 1.0, "lon": 1.0, "accuracy": None}, {"lat": 1.0, "lon": 0.0, "accuracy": None}]
+    create_record(store, proj.id, {"walk": equator, "plot": square, "note": "both"}, user=USER)
+    create_record(store, proj.id, {"note": "neither"}, user=USER)
+    out = tmp_path / "walks.geojson"
+    assert export_project(store, proj.id, "geojson", out).records == 2
+    line, area = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert line["geometry"] == {"type": "LineString", "coordinates": [[0.0, 0.0], [1.0, 0.0]]}
+    # one degree of longitude on the equator: a·π/180 of the WGS84 ellipsoid (a = 6,378,137 m)
+    assert line["properties"]["_length_m"] == pytest.approx(111_319.49, abs=0.01) and line["properties"]["note"] == "both"
+    ring = area["geometry"]["coordinates"][0]
+    assert area["geometry"]["type"] == "Polygon" and ring[0] == ring[-1] == [0.0, 0.0] and len(ring) == 5
+    assert area["properties"]["_area_m2"] == pytest.approx(12_308_778_361, rel=1e-6)  # 1°×1° at the equator on WGS84

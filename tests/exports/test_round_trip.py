@@ -38,6 +38,8 @@ def _form() -> FormDef:
             {"name": "moment", "type": "datetime", "label": {"en": "Moment", "de": "Zeitpunkt"}},
             {"name": "yes", "type": "boolean", "label": {"en": "Ringed", "de": "Beringt"}},
             {"name": "where", "type": "geopoint", "label": {"en": "Where", "de": "Wo"}},
+            {"name": "walk", "type": "geotrace", "label": {"en": "Transect", "de": "Transekt"}},
+            {"name": "plot", "type": "geoshape", "label": {"en": "Plot", "de": "Parzelle"}},
         ],
         "choice_lists": {"birds": [
             choice("tit", "Great tit", "Kohlmeise"),
@@ -54,6 +56,9 @@ RECORDS: list[dict[str, Any]] = [
         "text": 'Line one\nline two, "quoted"; semi', "count": 1000, "weight": 12.5, "level": 7.5, "one": "oak_bird",
         "many": ["tit", "oak_bird", "quote", "semi", "plus"], "day": "2026-06-14", "clock": "06:15:00",
         "moment": "2026-06-14T06:20:00", "yes": True, "where": {"lat": 47.3769, "lon": 8.5417, "accuracy": 4.5},
+        "walk": [{"lat": 47.3769, "lon": 8.5417, "accuracy": 4.5}, {"lat": 47.377, "lon": 8.542, "accuracy": None}],
+        "plot": [{"lat": -33.85, "lon": 151.21, "accuracy": None}, {"lat": -33.86, "lon": 151.21, "accuracy": 3.0},
+                 {"lat": -33.86, "lon": 151.22, "accuracy": None}],
     },
     {"text": "=HYPERLINK(\"http://evil.example\")", "count": -3, "weight": -0.125, "one": "plus", "many": ["plus"], "yes": False},
     {"text": "@SUM(A1)", "one": "semi", "many": ["semi"], "where": {"lat": -33.8568, "lon": 151.2153, "accuracy": None}},

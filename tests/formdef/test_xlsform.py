@@ -194,7 +194,7 @@ def test_every_row_fieldbook_cannot_carry_over_is_a_problem_with_its_row() -> No
         survey_row("begin repeat", "r", "R"),  # 3
         survey_row("text", "inside", "In"),  # 4
         survey_row("end repeat", ""),  # 5
-        survey_row("geotrace", "c", "C"),  # 6
+        survey_row("rank", "c", "C"),  # 6
         survey_row("select_one_from_file trees.csv", "e", "E"),  # 7
         survey_row("begin group", "g", "G"),  # 8
         survey_row("text", "a", "again"),  # 9: unique in its group (XLSForm), not in the form (Fieldbook)
@@ -205,7 +205,7 @@ def test_every_row_fieldbook_cannot_carry_over_is_a_problem_with_its_row() -> No
     assert result.form is None
     assert lines(result.problems) == [
         "survey sheet, row 3, column 'type': repeats (begin repeat) are not supported by Fieldbook",
-        "survey sheet, row 6, column 'type': the type 'geotrace' is not supported by Fieldbook",
+        "survey sheet, row 6, column 'type': the type 'rank' is not supported by Fieldbook",
         "survey sheet, row 7, column 'type': choices from a file ('trees.csv') are not supported by Fieldbook yet",
         "survey sheet, row 9, column 'name': the name 'a' is already used in row 2",
         "survey sheet, row 11, column 'required': 'maybe' is not yes or no",
@@ -593,12 +593,15 @@ def test_every_odk_question_type_becomes_a_field_and_says_what_is_lost() -> None
         survey_row("osm", "building", "Building"),  # 6
         survey_row("hidden", "batch", default="B-7"),  # 7
         survey_row("q audio", "call2", "Another call"),  # 8
+        survey_row("geotrace", "route", "Transect"),  # 9
+        survey_row("geoshape", "plot", "Plot"),  # 10
     )
     assert result.ok, lines(result.problems)
     form = result.form
     assert form is not None
     kinds = {f.name: f.type for f in form.value_fields()}
-    assert kinds == {"call": "audio", "walk": "video", "tag": "text", "seen": "boolean", "building": "file", "batch": "text", "call2": "audio"}
+    assert kinds == {"call": "audio", "walk": "video", "tag": "text", "seen": "boolean", "building": "file", "batch": "text", "call2": "audio",
+                     "route": "geotrace", "plot": "geoshape"}
     assert {"audio", "video"} <= set(FILE_TYPES)
     batch = form.field("batch")
     assert batch.hidden and batch.default == "B-7" and not form.field("tag").hidden
@@ -609,7 +612,7 @@ def test_every_odk_question_type_becomes_a_field_and_says_what_is_lost() -> None
     assert "typed, or scanned by a scanner that types it" in warned[4]
     assert "'trigger' is imported as a yes/no field" in warned[5]
     assert "attach the .osm file" in warned[6]
-    assert not {2, 3, 7, 8} & set(warned)  # nothing lost
+    assert not {2, 3, 7, 8, 9, 10} & set(warned)  # nothing lost
 
 
 def test_hidden_must_be_true_or_false() -> None:

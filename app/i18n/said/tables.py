@@ -211,6 +211,8 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "value.needs_time_day_without": "„{field}“ braucht eine Uhrzeit ohne Zeitzone.",
     "value.needs_local_date_time": "„{field}“ braucht ein Datum mit Uhrzeit in Ortszeit, ohne Zeitzone.",
     "value.has_type_fieldbook_does": "„{field}“ hat einen Typ, den Fieldbook nicht kennt ({type}).",
+    "value.needs_points": "„{field}“ braucht mindestens {n} Punkte, einen pro Zeile.",
+    "value.too_many_points": "„{field}“ nimmt höchstens {n} Punkte.",
     "value.needs_location_lat_lon": "„{field}“ braucht einen Standort nur mit Breite, Länge und Genauigkeit.",
     "value.needs_location_latitude_longitude": "„{field}“ braucht einen Standort (Breite und Länge).",
     "value.needs_location_given_numbers": "„{field}“ braucht einen Standort aus Zahlen.",
