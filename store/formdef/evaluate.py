@@ -103,7 +103,10 @@ def _expression_error(exc: ValidationError) -> FieldError:
 
 
 def _expr_value(item: Field, stored: Any) -> Any:
-    # Dates and files as Python objects, so that expressions can compare and subtract dates.
+    # Dates and files as Python objects, so that expressions can compare and subtract dates; an
+    # outline closed with its first point again, as ODK gives it (distance() is its perimeter).
+    if item.type == "geoshape" and isinstance(stored, list) and stored:
+        return [*stored, stored[0]]
     return to_widget(item, stored) if item.type in ("date", "time", "datetime", *FILE_TYPES) else stored
 
 
@@ -177,7 +180,9 @@ def evaluate_record(
             out[name] = None
             if is_relevant:
                 try:
-                    out[name] = coerce_result(item, evaluate(steps.calculation, env, today=day, now=moment))
+                    # current: the value it has (once(uuid()) keeps it; "." is refused in calculations)
+                    found = evaluate(steps.calculation, env, current=values.get(name), today=day, now=moment)
+                    out[name] = coerce_result(item, found)
                 except ValidationError as exc:
                     errors.setdefault(name, _expression_error(exc))
         env[name] = None

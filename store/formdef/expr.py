@@ -34,6 +34,7 @@ from typing import Any
 from store.core import texts
 from store.core.texts import said
 from store.formdef import semantics
+from store.formdef.functions import ODK_FUNCTIONS
 from store.formdef.syntax import (
     FUNCTIONS,
     MAX_CHARS,
@@ -214,5 +215,7 @@ def _eval(node: Expr, ctx: semantics.Context) -> Any:
         if node.name == "coalesce":
             first = _eval(node.args[0], ctx)
             return _eval(node.args[1], ctx) if semantics.is_empty(first) else first
-        return semantics.call(node.name, [_eval(arg, ctx) for arg in node.args], ctx)
+        args = [_eval(arg, ctx) for arg in node.args]
+        odk = ODK_FUNCTIONS.get(node.name)  # ODK's library beyond the core
+        return odk(args, ctx) if odk is not None else semantics.call(node.name, args, ctx)
     raise ExpressionError(CANNOT_EVALUATE())

@@ -389,4 +389,8 @@ def call(name: str, args: list[Any], ctx: Context) -> Any:
         return to_text(args[1]) in to_text(args[0])
     if name == "starts-with":
         return to_text(args[0]).startswith(to_text(args[1]))
-    raise SemanticError(UNKNOWN_FUNCTION(name=name))
+    raise SemanticError(UNKNOWN_FUNCTION(name=name))  # the rest of ODK's library: store.formdef.functions
+
+
+# What store.formdef.functions builds on.
+bounded, text_result, temporal, short = _bounded, _text_result, _temporal, _short

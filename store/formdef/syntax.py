@@ -77,7 +77,15 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "regex": (2, 2),
     "contains": (2, 2),
     "starts-with": (2, 2),
-}
+    # ODK's library beyond the core (store/formdef/functions.py)
+    "floor": (1, 1), "ceiling": (1, 1), "abs": (1, 1), "sqrt": (1, 1), "pow": (2, 2), "pi": (0, 0),
+    "min": (1, 100), "max": (1, 100), "sum": (1, 100), "join": (2, 100),
+    "substr": (2, 3), "substring-before": (2, 2), "substring-after": (2, 2), "normalize-space": (1, 1),
+    "translate": (3, 3), "ends-with": (2, 2), "selected-at": (2, 2),
+    "boolean": (1, 1), "boolean-from-string": (1, 1), "uuid": (0, 0), "once": (1, 1),
+    "date-time": (1, 1), "decimal-date-time": (1, 1), "format-date": (2, 2), "format-date-time": (2, 2),
+    "digest": (2, 3), "area": (1, 1), "distance": (1, 1),
+}  # fmt: skip
 BINARY_POWER = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "div": 6, "mod": 6}
 REF_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _TOKEN = re.compile(

@@ -6,6 +6,7 @@ survives a reload. Layout shift is measured on load and while the form is filled
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -213,9 +214,12 @@ def test_odk_question_types_record_audio_video_and_codes_and_survive_a_kill(star
     expect(m.get_by_text("Saved as final (version 2).")).to_be_visible()
 
 
-LINES = """survey,type,name,label
-,geotrace,route,Transect
-,geoshape,plot,Plot
+LINES = """survey,type,name,label,calculation
+,geotrace,route,Transect,
+,geoshape,plot,Plot,
+,calculate,metres,Walked (m),round(distance(${route}))
+,calculate,tag,Plot tag,"concat(format-date-time(${start}, '%Y'), '-', substr(digest(${plot}, 'SHA-256', 'hex'), 0, 6))"
+,start,start,,
 settings,form_title,form_id
 ,Plots,plots
 """
@@ -239,6 +243,8 @@ def test_a_line_and_an_area_are_typed_point_by_point_and_measured(start_app, pag
     expect(m.get_by_text("An area needs at least 3 points around it")).to_have_count(0)
     m.get_by_label("Transect").fill("48.1 11.5 520 5\n48.1 11.6 530 4")  # pasted as ODK writes it
     expect(m.get_by_text("2 points · length 7.45 km")).to_be_visible()
+    expect(m.get_by_text("Walked (m): 7448")).to_be_visible()  # ODK's distance() on the line
+    expect(m.get_by_text(re.compile(r"Plot tag: 20\d\d-[0-9a-f]{6}$"))).to_be_visible()  # format-date-time, substr, digest
     settle(page)
     REPORT.append(f"layout shift (CLS), lines and areas: typing points: {layout_shift(page) - before:.3f}")
 
