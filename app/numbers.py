@@ -138,7 +138,14 @@ def parse_geopoint(text: str, lang: str) -> dict[str, float | None] | None:
 def parse_geoline(text: str, lang: str, kind: str) -> list[dict[str, float | None]] | None:
     """The points of a line (``geotrace``) or an outline (``geoshape``), one location per line of
     ``text`` as ``parse_geopoint`` reads it (None for empty text). ``GeopointTextError`` names the
-    first line that is not a location, or says how many points are still missing."""
+    first line that is not a location, or says how many points are still missing. Kept for the
+    same text: the editor reads a line of 5,000 points on every run."""
+    points = _geoline(text, lang, kind)
+    return None if points is None else list(points)  # the points are read, never changed (to_stored makes its own)
+
+
+@functools.lru_cache(maxsize=64)
+def _geoline(text: str, lang: str, kind: str) -> tuple[dict[str, float | None], ...] | None:
     from store.formdef.geo import MIN_POINTS
 
     points = [parse_geopoint(line, lang) for line in text.splitlines() if line.strip(SPACES + "\t")]
@@ -146,9 +153,14 @@ def parse_geoline(text: str, lang: str, kind: str) -> list[dict[str, float | Non
         return None
     if len(points) < MIN_POINTS[kind]:
         raise GeopointTextError(f"geoline.too_few_{kind}", text.strip(), location_example(lang))
-    return [p for p in points if p is not None]
+    return tuple(p for p in points if p is not None)
 
 
 def format_geoline(points: list[dict[str, float | None]], lang: str) -> str:
     """A line's points as the text area shows them: one location per line, in ``lang``."""
-    return "\n".join(format_geopoint(point, lang) for point in points)
+    return _geoline_text(tuple((p.get("lat"), p.get("lon"), p.get("accuracy")) for p in points), lang)
+
+
+@functools.lru_cache(maxsize=64)
+def _geoline_text(points: tuple[tuple[float | None, float | None, float | None], ...], lang: str) -> str:
+    return "\n".join(format_geopoint({"lat": lat, "lon": lon, "accuracy": acc}, lang) for lat, lon, acc in points)
