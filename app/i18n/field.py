@@ -130,6 +130,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "list.show_deleted": {"en": "Show deleted records instead", "de": "Stattdessen gelöschte Datensätze zeigen"},
     "list.bad_filter": {"en": "This filter cannot be applied; change it.", "de": "Dieser Filter lässt sich nicht anwenden; ändern Sie ihn."},
     "list.col.status": {"en": "Status", "de": "Status"},
+    "list.col.title": {"en": "Record", "de": "Datensatz"},
     "list.col.created": {"en": "Created", "de": "Angelegt"},
     "list.col.author": {"en": "Author", "de": "Erfasst von"},
     "list.position": {"en": "{first}–{last} of {total} · page {page} of {pages}", "de": "{first}–{last} von {total} · Seite {page} von {pages}"},

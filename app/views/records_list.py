@@ -27,6 +27,7 @@ from store.core.ids import uuid7
 from store.core.locale import format_moment
 from store.fielddata import META_SORTS, RecordFilter, RecordPage, load_form, query_records
 from store.formdef import FILE_TYPES, FormDef, format_value
+from store.formdef.evaluate import record_title
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where a table is drawn: ~0.5 s, not on the way to the first page
@@ -142,7 +143,8 @@ def _open_by_keyboard(session: Session, form: FormDef, page: RecordPage, table_k
     for row in page.rows:
         values = [format_value(form, f, row.data[f.name], session.lang) for f in fields if row.data.get(f.name) not in (None, "", [])]
         when = format_moment(row.created_at, session.lang)
-        labels[row.id] = " · ".join([when, session.t(f"record.status.{row.status}"), *values])
+        title = record_title(form, row.data)
+        labels[row.id] = " · ".join([when, session.t(f"record.status.{row.status}"), *([title] if title else values)])
     key = f"{table_key}_open"
     st.session_state[key] = None  # deliberately transient: a choice that navigates, not an input to keep
     st.selectbox(
@@ -173,7 +175,9 @@ def _table(session: Session, form: FormDef, page: RecordPage) -> pd.DataFrame:
     lang = session.lang
     fields = [f for f in form.value_fields() if f.type not in FILE_TYPES][:SHOWN_FIELDS]
     titles: list[str] = []
+    named = bool(form.instance_name)  # the form names each record (XLSForm's instance_name): that name first
     taken = {session.t("list.col.status"), session.t("list.col.created"), session.t("list.col.author")}
+    taken |= {session.t("list.col.title")} if named else set()
     for f in fields:  # two fields with one label (or a label like "Status") get their name added
         title = form.label(f, lang)
         title = f"{title} ({f.name})" if title in taken else title
@@ -189,7 +193,8 @@ def _table(session: Session, form: FormDef, page: RecordPage) -> pd.DataFrame:
             data = draft.values
             if draft.dirty(row.data):
                 status = f"{status} · {session.t('list.unsaved')}"
-        item: dict[str, Any] = {
+        item: dict[str, Any] = {session.t("list.col.title"): record_title(form, data) or ""} if named else {}
+        item |= {
             session.t("list.col.status"): status,
             session.t("list.col.created"): row.created_at.astimezone().replace(tzinfo=None),
             session.t("list.col.author"): row.created_by,

@@ -361,6 +361,21 @@ def stamp_saved(form: FormDef, data: Mapping[str, Any], *, now: dt.datetime | No
     return stamped
 
 
+def record_title(form: FormDef, data: Mapping[str, Any], *, today: dt.date | None = None) -> str | None:
+    """The record's name by the form's ``instance_name`` (ODK's title of a submission), or None:
+    the form has none, or it gives nothing for this record (empty, or cannot be worked out)."""
+    expr = plan_for(form).instance_name
+    if expr is None:
+        return None
+    env = {item.name: _expr_value(item, data.get(item.name)) for item in form.value_fields()}
+    try:
+        title = semantics.to_text(evaluate(expr, env, today=today))
+    except (ExpressionError, semantics.SemanticError):
+        return None
+    title = " ".join(title.split())[:200]  # one line in a list
+    return title or None
+
+
 def saved_data(form: FormDef, data: Mapping[str, Any], *, now: dt.datetime | None = None) -> dict[str, Any]:
     """``data`` as a save stores it: the ``end`` fields stamped with the moment of the save, then
     the calculations worked out at that same moment (one on ``${end}`` sees it) and what is not

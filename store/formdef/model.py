@@ -164,7 +164,7 @@ class FormDefError(ValidationError):
     def _summary(self) -> str:
         if not self.problems:
             return FORM_UNUSABLE()
-        first = self.problems[0].text()
+        first = self.problems[0].text().rstrip(".")  # the sentence around it ends it
         if len(self.problems) == 1:
             return FORM_PROBLEM(problem=first)
         return FORM_PROBLEMS(n=len(self.problems), problem=first)
@@ -175,7 +175,8 @@ class FormDef:
     """A complete form: title, fields in order (groups nest), and the choice lists they use.
 
     ``form_id`` and ``version`` are carried over from an XLSForm's settings sheet; Fieldbook's
-    own versioning of stored forms does not depend on them.
+    own versioning of stored forms does not depend on them. ``instance_name`` (XLSForm's setting)
+    is an expression that names each record in lists (``concat(${site}, ' ', ${today})``).
     """
 
     title: Mapping[str, str]
@@ -184,6 +185,7 @@ class FormDef:
     default_language: str = "en"
     form_id: str | None = None
     version: str | None = None
+    instance_name: str | None = None
 
     def __hash__(self) -> int:
         # Equal forms have equal field names; usable as a cache key despite the mappings inside.
@@ -330,6 +332,8 @@ def form_to_json(form: FormDef) -> dict[str, Any]:
         out["form_id"] = form.form_id
     if form.version:
         out["version"] = form.version
+    if form.instance_name:
+        out["instance_name"] = form.instance_name
     out["fields"] = [field_to_json(item) for item in form.fields]
     out["choice_lists"] = {name: [choice_to_json(c) for c in options] for name, options in form.choice_lists.items()}
     return out

@@ -53,6 +53,7 @@ class Plan:
     # the choices a choice_filter lets through, by field and the values it refers to (filled by
     # ``evaluate.offered``: a rerun with the same answers does not filter 5,000 choices again)
     offered: dict[tuple[str, str], tuple[Choice, ...]] = field(default_factory=dict, compare=False, repr=False)
+    instance_name: Expr | None = None  # the form's name for each record (``evaluate.record_title``)
 
 
 def dependencies(form: FormDef, parsed: Mapping[str, FieldPlan]) -> dict[str, list[str]]:
@@ -164,7 +165,7 @@ def plan_for(form: FormDef) -> Plan:
     cycle = find_cycle(deps)
     if cycle is not None:
         raise FormDefError([cycle_problem(cycle)])
-    plan = Plan(parsed, evaluation_order(form, deps))
+    plan = Plan(parsed, evaluation_order(form, deps), instance_name=parse(form.instance_name) if form.instance_name else None)
     with _CACHE_LOCK:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))

@@ -33,7 +33,7 @@ MAX_LANGUAGE_CHARS = 40
 EXPRESSION_KEYS = ("constraint", "relevant", "calculation", "choice_filter")
 # A choice's column as a choice_filter names it (the expression language's bare words).
 COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z][A-Za-z0-9_]*)*")
-FORM_KEYS = ("title", "default_language", "form_id", "version", "fields", "choice_lists")
+FORM_KEYS = ("title", "default_language", "form_id", "version", "instance_name", "fields", "choice_lists")
 
 # Places (besides fields and choice lists, in plan.py; a form file's own keys such as "title"
 # are places as they are written) and what is wrong with the shape of the JSON. Positions,
@@ -293,7 +293,7 @@ def _read_form(data: Any) -> tuple[FormDef | None, list[Problem]]:
     if not title:
         reader.add("title", NEEDS_TITLE())
     meta: dict[str, str | None] = {}
-    for key in ("form_id", "version"):
+    for key in ("form_id", "version", "instance_name"):
         raw = data.get(key)
         if raw is not None and not isinstance(raw, str):
             reader.add(key, NOT_TEXT())
@@ -312,6 +312,7 @@ def _read_form(data: Any) -> tuple[FormDef | None, list[Problem]]:
         default_language=reader.lang,
         form_id=meta["form_id"],
         version=meta["version"],
+        instance_name=meta["instance_name"],
     )
     return form, []
 

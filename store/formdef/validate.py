@@ -18,7 +18,7 @@ from store.core import texts
 from store.core.errors import ValidationError
 from store.core.texts import said
 from store.formdef.convert import check_stored
-from store.formdef.expr import Expr, columns, references, uses_current
+from store.formdef.expr import Expr, ExpressionError, columns, parse, references, uses_current
 from store.formdef.model import FIELD_TYPES, METADATA_KINDS, SELECT_TYPES, Field, FormDef, Problem
 from store.formdef.plan import (
     CHOICE_LIST_PLACE,
@@ -211,16 +211,31 @@ def _check_columns(form: FormDef, item: Field, expr: Expr) -> list[Problem]:
 
 
 def _check_expression(item: Field, attribute: str, expr: Expr, by_name: dict[str, Field]) -> list[Problem]:
-    problems = []
-    if attribute != "constraint" and uses_current(expr):
-        problems.append(_problem(item, attribute, CURRENT_OUTSIDE_CONSTRAINT()))
+    return [_problem(item, attribute, message) for message in _wrong_in(expr, by_name, current=attribute == "constraint")]
+
+
+def _wrong_in(expr: Expr, by_name: dict[str, Field], *, current: bool) -> list[str]:
+    """What is wrong with an expression's references: ``.`` where it has no meaning (``current``:
+    it has, in a constraint), a field that does not exist or holds no value."""
+    found: list[str] = [] if current or not uses_current(expr) else [CURRENT_OUTSIDE_CONSTRAINT()]  # texts.Text: translatable
     for name in sorted(references(expr)):
         target = by_name.get(name)
         if target is None:
-            problems.append(_problem(item, attribute, REFERS_TO_NOTHING(name=name)))
+            found.append(REFERS_TO_NOTHING(name=name))
         elif not target.holds_value:
-            problems.append(_problem(item, attribute, REFERS_TO_NO_VALUE(name=name, type=target.type)))
-    return problems
+            found.append(REFERS_TO_NO_VALUE(name=name, type=target.type))
+    return found
+
+
+def _check_instance_name(form: FormDef, by_name: dict[str, Field]) -> list[Problem]:
+    """The form's name for each record: an expression over the record's fields (no ``.``)."""
+    if not form.instance_name:
+        return []
+    try:
+        wrong = _wrong_in(parse(form.instance_name), by_name, current=False)
+    except ExpressionError as exc:
+        wrong = [texts.of(exc)]
+    return [Problem("instance_name", message, attribute="instance_name") for message in wrong]
 
 
 GEO_PARTS = ("lat", "lon", "accuracy")
@@ -276,6 +291,7 @@ def check_form(form: FormDef) -> list[Problem]:
             problems += _check_columns(form, item, plan.choice_filter)
         if plan.choice_filter is not None and item.name in references(plan.choice_filter):
             problems.append(_problem(item, "choice_filter", FILTER_ON_ITSELF()))
+    problems += _check_instance_name(form, by_name)
     if not problems:
         cycle = find_cycle(dependencies(form, parsed))
         if cycle is not None:

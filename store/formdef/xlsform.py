@@ -181,6 +181,8 @@ def _from_workbook(data: bytes, kind: str, stem: str | None) -> ImportResult:
     fields = importer.survey(lists)
     importer.check_choice_names(lists)
     importer.read_paths(fields)
+    if meta["instance_name"]:
+        meta["instance_name"] = importer.read_path_text(meta["instance_name"])
     importer.read_acknowledged(fields)
     data_json = {**meta, "default_language": importer.lang, "fields": fields, "choice_lists": lists}
     form: FormDef | None = None

@@ -58,7 +58,7 @@ KNOWN_KEYS = {
 USED_BIND = {"relevant", "constraint", "required", "readonly", "calculate", "jr:constraintMsg", "jr:requiredMsg"}
 USED_CONTROL = {"appearance", "bodyless", "start", "end", "step"}
 # allow_choice_duplicates: a name twice in a list is accepted where a choice_filter picks one
-SETTINGS = ("form_title", "form_id", "version", "default_language", "allow_choice_duplicates")
+SETTINGS = ("form_title", "form_id", "version", "default_language", "allow_choice_duplicates", "instance_name")
 EXPRESSIONS = ("relevant", "constraint", "calculation", "choice_filter")
 YES = {"yes", "true", "1", "true()"}
 NO = {"no", "false", "0", "false()", ""}
@@ -74,6 +74,17 @@ FILE_LIST = re.compile(r"\.(csv|xml|geojson)$", re.IGNORECASE)
 # workbook (settings, columns, choices, types, languages) are given as they are written.
 EXTRA_SETTINGS_ROW = said("xls.extra_settings_row", "only the first row of settings is used; this row is ignored")
 SETTING_IGNORED = said("xls.setting_ignored", "the setting '{setting}' is not used by Fieldbook and is ignored")
+PUBLIC_KEY_UNUSED = said(
+    "xls.public_key_unused",
+    "the form asks for encrypted submissions (public_key): Fieldbook keeps its records unencrypted on this "
+    "computer, in the user's own data folder, and does not make ODK's encrypted submissions; protect the computer "
+    "with its login and disk encryption",
+)
+SUBMISSION_URL_UNUSED = said(
+    "xls.submission_url_unused",
+    "Fieldbook does not send records to the submission_url '{url}': they stay on this computer and go to the "
+    "team's Fieldbook server when it syncs",
+)
 LANGUAGE_UNKNOWN = said("xls.language_unknown", "the language '{language}' has no known code; it is kept as it is written")
 LANGUAGE_TWICE = said(
     "xls.language_twice", "the texts '{first}' and '{second}' are both read as language '{lang}'; only '{second}' is kept"
@@ -195,7 +206,11 @@ class XlsMapper:
         for extra in range(1, len(raw)):
             self.warn("settings", row + extra, None, EXTRA_SETTINGS_ROW())
         for column, value in first.items():
-            if column not in SETTINGS and not column.startswith("form_title:") and cell_text(value):
+            if column == "public_key" and cell_text(value):
+                self.warn("settings", row, column, PUBLIC_KEY_UNUSED())
+            elif column == "submission_url" and cell_text(value):
+                self.warn("settings", row, column, SUBMISSION_URL_UNUSED(url=cell_text(value)))
+            elif column not in SETTINGS and not column.startswith("form_title:") and cell_text(value):
                 self.warn("settings", row, column, SETTING_IGNORED(setting=column))
         default = cell_text(first.get("default_language"))
         if default:
@@ -217,7 +232,10 @@ class XlsMapper:
             if not form_id:
                 message = NO_TITLE_FILE(name=self.file_name) if self.file_name else NO_TITLE()
                 self.warn("settings", None, "form_title", message)
-        return {"title": title, "form_id": form_id or None, "version": cell_text(first.get("version")) or None}
+        return {
+            "title": title, "form_id": form_id or None, "version": cell_text(first.get("version")) or None,
+            "instance_name": cell_text(first.get("instance_name")) or None,  # its paths: read_paths
+        }
 
     def _first_language(self) -> str:
         headers = [str(h).strip() for h in _headers(self.book.survey_header)]
@@ -485,18 +503,24 @@ class XlsMapper:
 
     def read_paths(self, fields: list[dict[str, Any]]) -> None:
         """``../x`` and ``/data/…/x`` in expressions, read as ``${x}`` (see ``PATH``)."""
+        for item in fields:
+            self.read_paths(item.get("children", []))
+            for attribute in EXPRESSIONS:
+                text = item.get(attribute)
+                if isinstance(text, str):
+                    item[attribute] = self.read_path_text(text)
+
+    def read_path_text(self, text: str) -> str:
+        """One expression with its paths read as ``${x}`` (not inside a text in quotes)."""
+        if "/" not in text:
+            return text
         names = set(self.rows)
 
         def swap(match: re.Match[str]) -> str:
             last = match[1] or match[0].rsplit("/", 1)[-1]
             return "${" + last + "}" if last in names and last not in self.duplicates else match[0]
 
-        for item in fields:
-            self.read_paths(item.get("children", []))
-            for attribute in EXPRESSIONS:
-                text = item.get(attribute)
-                if isinstance(text, str) and "/" in text:  # not inside a text in quotes
-                    item[attribute] = "".join(part if QUOTED.fullmatch(part) else PATH.sub(swap, part) for part in QUOTED.split(text))
+        return "".join(part if QUOTED.fullmatch(part) else PATH.sub(swap, part) for part in QUOTED.split(text))
 
     def read_acknowledged(self, fields: list[dict[str, Any]]) -> None:
         """Expressions see an acknowledge field as ODK shows it to them: 'OK' when ticked, empty
@@ -563,6 +587,8 @@ class XlsMapper:
 
     def locate(self, found: Problem) -> Problem:
         """A FormDef problem placed at the spreadsheet cell its field came from."""
+        if found.where == "instance_name":  # the form's own setting
+            return located("settings", 2, "instance_name", found.message)
         if found.field is None or not self.rows.get(found.field):
             return found
         attribute = found.attribute or "type"

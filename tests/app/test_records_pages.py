@@ -337,3 +337,20 @@ def test_saving_an_untouched_new_record_stamps_its_end_once(rt, new_session):
     at.button(key="record_save_draft").click().run()
     assert rec.get_record(rt.store, record_id).version == 1
     assert any("unchanged" in m.value.lower() or "nothing" in m.value.lower() for m in at.markdown)
+
+
+def test_a_form_that_names_its_records_shows_the_name_first(rt, new_session):
+    """XLSForm's instance_name: each record's name in the list (and in the keyboard's chooser)."""
+    from store.formdef import form_from_json
+
+    form = form_from_json({"title": "Nests", "instance_name": "concat(${site}, ' – ', ${n})", "fields": [
+        {"name": "site", "type": "text", "label": "Site"}, {"name": "n", "type": "integer", "label": "Nests"},
+    ]})  # fmt: skip
+    project = create_project(rt.store, "Nests", form, user=rt.user)
+    rec.create_record(rt.store, project.id, {"site": "Moor", "n": 3}, user=rt.user)
+    at = new_session()
+    at.button(key=f"open_{project.id}").click().run()
+    (row,) = _list_rows(at)
+    assert list(row)[0] == "Record" and row["Record"] == "Moor – 3"
+    [chooser] = [s for s in at.selectbox if s.key.endswith("_open")]
+    assert any("Moor – 3" in o for o in chooser.options)

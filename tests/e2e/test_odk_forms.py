@@ -94,9 +94,9 @@ settings,form_title,form_id
 """
 
 
-def offered(page) -> list[str]:
-    """The options the District list offers, read with the list open, then closed again."""
-    box = main(page).get_by_role("combobox", name="District")
+def offered(page, name: str = "District") -> list[str]:
+    """The options a list (District) offers, read with the list open, then closed again."""
+    box = main(page).get_by_role("combobox", name=name)
     for _ in range(5):
         box.click()
         try:
@@ -220,8 +220,8 @@ LINES = """survey,type,name,label,calculation
 ,calculate,metres,Walked (m),round(distance(${route}))
 ,calculate,tag,Plot tag,"concat(format-date-time(${start}, '%Y'), '-', substr(digest(${plot}, 'SHA-256', 'hex'), 0, 6))"
 ,start,start,,
-settings,form_title,form_id
-,Plots,plots
+settings,form_title,form_id,instance_name
+,Plots,plots,"concat('Plot ', ${tag})"
 """
 
 
@@ -259,3 +259,7 @@ def test_a_line_and_an_area_are_typed_point_by_point_and_measured(start_app, pag
     m.get_by_role("button", name="Save as final").click()
     expect(m.get_by_text("Saved as final (version 2).")).to_be_visible()
     expect(m.get_by_label("Transect")).to_have_value("48.1, 11.5, 5\n48.1, 11.6, 4")  # the saved points, as English writes them
+    m.get_by_role("button", name="List").click()  # instance_name: the record's name in the list
+    settle(page)
+    (record,) = offered(page, "Open a record")
+    assert re.search(r" · Final · Plot 20\d\d-[0-9a-f]{6}$", record), record

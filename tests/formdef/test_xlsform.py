@@ -623,3 +623,40 @@ def test_hidden_must_be_true_or_false() -> None:
     with pytest.raises(FormDefError) as caught:
         form_from_json({"title": "T", "fields": [{"name": "h", "type": "text", "parameters": {"hidden": "yes"}}]})
     assert "hidden must be true or false" in str(caught.value.problems[0])
+
+
+def test_encryption_and_a_submission_address_are_said_plainly() -> None:
+    """ODK's public_key (encrypted submissions) and submission_url: Fieldbook does neither, and
+    says what happens to the records instead."""
+    result = survey_only(
+        survey_row("text", "a", "A"),
+        settings=[["form_title", "public_key", "submission_url"], ["Visits", "MIIBIjANBgkqh", "https://central.example/submission"]],
+    )
+    assert result.ok, lines(result.problems)
+    said = {w.attribute: str(w) for w in result.warnings}
+    assert "keeps its records unencrypted on this computer" in said["public_key"]
+    assert "does not send records to the submission_url 'https://central.example/submission'" in said["submission_url"]
+
+
+def test_instance_name_names_each_record_and_its_paths_are_read() -> None:
+    from store.formdef import form_from_json
+    from store.formdef.evaluate import record_title
+
+    result = survey_only(
+        survey_row("text", "site", "Site"),
+        survey_row("integer", "n", "Nests"),
+        settings=[["form_title", "instance_name"], ["Nests", "concat(/data/site, ' – ', ${n}, ' nests')"]],
+    )
+    assert result.ok, lines(result.problems)
+    form = result.form
+    assert form is not None and form.instance_name == "concat(${site}, ' – ', ${n}, ' nests')"
+    assert record_title(form, {"site": "Moor", "n": 3}) == "Moor – 3 nests"
+    assert record_title(form_from_json(form.to_json()), {"site": "Lake"}) == "Lake – nests"  # kept in the form's JSON
+    wrong = survey_only(survey_row("text", "site", "Site"), settings=[["form_title", "instance_name"], ["Nests", "${place}"]])
+    assert wrong.form is None and "Could not find the name 'place'" in lines(wrong.problems)[0]  # pyxform's own words
+    import pytest
+
+    from store.formdef import FormDefError
+
+    with pytest.raises(FormDefError, match="instance_name: refers to \\$\\{place\\}"):  # a form file (JSON): the same check
+        form_from_json({"title": "T", "instance_name": "${place}", "fields": [{"name": "site", "type": "text"}]})

@@ -225,6 +225,15 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "xls.metadata_empty": (
         "„{kind}“ ist auf einem Computer nicht bekannt; Fieldbook behält das Feld „{name}“, es bleibt aber leer"
     ),
+    "xls.public_key_unused": (
+        "das Formular verlangt verschlüsselte Einsendungen (public_key): Fieldbook speichert die Datensätze "
+        "unverschlüsselt auf diesem Computer, im eigenen Datenordner der Person, und erzeugt keine verschlüsselten "
+        "ODK-Einsendungen; schützen Sie den Computer mit Anmeldung und Festplattenverschlüsselung"
+    ),
+    "xls.submission_url_unused": (
+        "Fieldbook sendet keine Datensätze an die submission_url „{url}“: sie bleiben auf diesem Computer und gehen "
+        "beim Synchronisieren an den Fieldbook-Server des Teams"
+    ),
     "xls.acknowledge_as_yes_no": "„{kind}“ wird als Ja/Nein-Feld importiert",
     "xls.barcode_as_text": (
         "„barcode“ wird als Textfeld importiert: der Code wird getippt oder von einem Scanner eingegeben, der ihn tippt; "
