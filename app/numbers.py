@@ -144,7 +144,7 @@ def parse_geoline(text: str, lang: str, kind: str) -> list[dict[str, float | Non
     return None if points is None else list(points)  # the points are read, never changed (to_stored makes its own)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=16)  # a few lines on screen; each up to 5,000 points
 def _geoline(text: str, lang: str, kind: str) -> tuple[dict[str, float | None], ...] | None:
     from store.formdef.geo import MIN_POINTS
 
@@ -161,6 +161,6 @@ def format_geoline(points: list[dict[str, float | None]], lang: str) -> str:
     return _geoline_text(tuple((p.get("lat"), p.get("lon"), p.get("accuracy")) for p in points), lang)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=16)
 def _geoline_text(points: tuple[tuple[float | None, float | None, float | None], ...], lang: str) -> str:
     return "\n".join(format_geopoint({"lat": lat, "lon": lon, "accuracy": acc}, lang) for lat, lon, acc in points)

@@ -19,11 +19,23 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from store.core.errors import ValidationError
+from store.core.texts import said
 from store.exports.columns import Column, Plan, Ticker
 from store.fielddata.records import Record
 
 EXCEL_MAX_CHARS = 32_767  # Excel refuses to open a file with a longer cell
 EXCEL_MAX_ROWS = 1_048_576  # header included
+
+
+CELL_TOO_LONG = said(
+    "export.cell_too_long",
+    "'{field}' holds a value of {n} characters; an Excel cell takes at most 32,767, so nothing was exported. "
+    "Export as CSV or Parquet, which keep it whole.",
+)
+
+
+class CellTooLong(ValidationError):
+    """A value longer than an Excel cell: cut, it would come back wrong from an import."""
 
 
 class TooManyRows(ValidationError):
@@ -47,7 +59,10 @@ def excel_value(column: Column, value: Any) -> Any:
         return value.astimezone(dt.UTC).replace(tzinfo=None)
     if isinstance(value, str):
         # Control characters make openpyxl refuse the cell; they cannot be typed in Excel anyway.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_MAX_CHARS]
+        cleaned = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(cleaned) > EXCEL_MAX_CHARS:
+            raise CellTooLong(CELL_TOO_LONG(field=column.name, n=len(cleaned)))
+        return cleaned
     return value
 
 
@@ -62,17 +77,23 @@ def write_xlsx(path: Path, plan: Plan, records: Iterable[Record], ticker: Ticker
         sheets[version] = (sheet, columns)
     count = 0
     rows: dict[int, int] = {}
-    for record in records:
-        version = record.form_version if record.form_version in sheets else plan.latest
-        sheet, columns = sheets[version]
-        rows[version] = rows.get(version, 1) + 1
-        if rows[version] > EXCEL_MAX_ROWS:
-            raise TooManyRows(
-                f"Form version {version} has more records than an Excel sheet can hold ({EXCEL_MAX_ROWS - 1:,}); export as CSV or Parquet."
-            )
-        sheet.append([_cell(sheet, c, v) for c, v in zip(columns, plan.row(record, columns), strict=True)])
-        count += 1
-        ticker.tick()
+    try:
+        for record in records:
+            version = record.form_version if record.form_version in sheets else plan.latest
+            sheet, columns = sheets[version]
+            rows[version] = rows.get(version, 1) + 1
+            if rows[version] > EXCEL_MAX_ROWS:
+                raise TooManyRows(
+                    f"Form version {version} has more records than an Excel sheet can hold ({EXCEL_MAX_ROWS - 1:,}); export as CSV or Parquet."
+                )
+            sheet.append([_cell(sheet, c, v) for c, v in zip(columns, plan.row(record, columns), strict=True)])
+            count += 1
+            ticker.tick()
+    except BaseException:
+        # openpyxl's sheets write through open generators: finish them into the (discarded)
+        # temporary file, or they fail later, at garbage collection, on a closed file.
+        workbook.save(path)
+        raise
     workbook.save(path)
     return count
 

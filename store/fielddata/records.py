@@ -215,10 +215,9 @@ def _opened_at(record_id: str) -> datetime:
     for any other id, for one from the future (a clock set back) and for one over a day old."""
     now = datetime.now().replace(microsecond=0)
     millis = uuid7_millis(record_id)
-    if millis is None:
-        return now
-    opened = datetime.fromtimestamp(millis / 1000).replace(microsecond=0)
-    return opened if now - START_KEPT <= opened <= now else now
+    if millis is None or not (now - START_KEPT).timestamp() * 1000 <= millis <= now.timestamp() * 1000 + 999:
+        return now  # any other id; from the future (a clock set back, or made up: no date far off is converted)
+    return datetime.fromtimestamp(millis / 1000).replace(microsecond=0)
 
 
 def start_record(store: Store, record_id: str, project_id: str, *, user: str, saved_as: str | None = None) -> Record:

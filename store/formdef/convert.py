@@ -344,9 +344,12 @@ def parse_text(field: Field, text: str) -> Any:
         numbers = [_parse_number(field, part) for part in parts]
         accuracy = numbers[2] if listed and len(numbers) == 3 else (numbers[3] if len(numbers) == 4 else None)
         return _geopoint(field, (numbers[0], numbers[1], accuracy))
-    if kind in LINE_TYPES:  # ODK's text: points "lat lon [altitude] [accuracy]" separated by ";"
+    if kind in LINE_TYPES:
+        # ODK's text: points "lat lon [altitude] [accuracy]" separated by ";"; or one point per
+        # line, as the editor shows them (where a German point is "48,1; 11,5": ";" is inside it)
         point = dataclasses.replace(field, type="geopoint")
-        return _line(field, [parse_text(point, part) for part in re.split(r"[;\n]", raw) if part.strip()])
+        parts = raw.splitlines() if "\n" in raw else raw.split(";")
+        return _line(field, [parse_text(point, part) for part in parts if part.strip()])
     if kind in FILE_TYPES:
         try:
             return _file(field, json.loads(raw))
@@ -416,7 +419,8 @@ def format_value(form: FormDef, field: Field, stored: Any, lang: str, *, labels:
         if labels and kind == "time":
             return locale.format_time(dt.time.fromisoformat(stored), lang)
         if kind in LINE_TYPES:
-            return _line_text(kind, stored, lang) if labels else ";".join(_point_text(p) for p in stored)
+            closed = [*stored, stored[0]] if kind == "geoshape" else stored  # an outline as ODK writes it
+            return _line_text(kind, stored, lang) if labels else ";".join(_point_text(p) for p in closed)
         if kind in FILE_TYPES:
             return str(stored["name"])
     except Exception:  # noqa: BLE001 (documented: never raises; a date at the calendar's edge overflows)

@@ -168,7 +168,7 @@ def evaluate_record(
     for name in plan.order:
         item, steps = fields[name], plan.fields[name]
         is_relevant = relevant[steps.parent] if steps.parent is not None else True
-        if is_relevant and steps.relevant is not None:
+        if is_relevant and steps.relevant is not None and not item.metadata:  # recorded, never asked: always kept
             try:
                 is_relevant = semantics.truth(evaluate(steps.relevant, env, today=day, now=moment))
             except ExpressionError as exc:
@@ -201,7 +201,7 @@ def evaluate_record(
                 options[name] = offered(form, item, env, today=day, now=moment)
             except ExpressionError as exc:
                 errors.setdefault(name, _expression_error(exc))
-        if name in errors:
+        if name in errors or item.metadata:  # nobody answers it: a rule on it (a form from before) has no effect
             continue
         allowed = options.get(name)
         error = _check_value(form, item, out.get(name), env, day, moment, None if allowed is None else {c.name for c in allowed})
@@ -343,7 +343,7 @@ def initial_values(
     ``deviceid`` and the ``username`` (``device``, ``user``)."""
     moment = now or dt.datetime.now().replace(microsecond=0)
     day = today or moment.date()
-    values = {item.name: _default(item, day, moment) for item in form.value_fields() if item.default is not None}
+    values = {item.name: _default(item, day, moment) for item in form.value_fields() if item.default is not None and not item.metadata}
     started = {"start": moment.isoformat(), "today": day.isoformat(), "deviceid": device, "username": user}
     for item in form.value_fields():
         if item.metadata in started and started[item.metadata] is not None:

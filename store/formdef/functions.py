@@ -47,11 +47,12 @@ def _power(args: list[Any], ctx: Context) -> Any:
         return None
     if abs(exponent) > 1024 or (base == 0 and exponent < 0):
         raise SemanticError(POWER_TOO_LARGE())
+    if isinstance(base, int) and isinstance(exponent, int) and exponent >= 0:
+        return semantics.bounded(base**exponent)  # exact: at most 1024 multiplications of a bounded number
     try:
-        result = math.pow(base, exponent)
+        return semantics.bounded(math.pow(base, exponent))
     except (OverflowError, ValueError):
         raise SemanticError(POWER_TOO_LARGE()) from None
-    return semantics.bounded(int(result) if isinstance(base, int) and isinstance(exponent, int) and exponent >= 0 else result)
 
 
 def _spread(args: list[Any]) -> list[Any]:
@@ -84,6 +85,16 @@ def _substr(args: list[Any], ctx: Context) -> str:
     start = to_number(args[1]) or 0
     end = to_number(args[2]) if len(args) > 2 else None
     return text[max(int(start), 0) : None if end is None else max(int(end), 0)]
+
+
+def _around(args: list[Any], *, before: bool) -> str:
+    """XPath substring-before / -after: the text before or after the first ``separator`` ('' if
+    it is not there; an empty separator is found at the start)."""
+    text, separator = to_text(args[0]), to_text(args[1])
+    if separator not in text:
+        return ""
+    head, _, tail = text.partition(separator) if separator else ("", "", text)
+    return head if before else tail
 
 
 def _translate(args: list[Any], ctx: Context) -> str:
@@ -232,8 +243,8 @@ ODK_FUNCTIONS: dict[str, Impl] = {  # how many arguments each takes: syntax.FUNC
     "sum": _sum,
     "join": _join,
     "substr": _substr,
-    "substring-before": lambda args, ctx: to_text(args[0]).partition(to_text(args[1]))[0] if to_text(args[1]) in to_text(args[0]) else "",
-    "substring-after": lambda args, ctx: to_text(args[0]).partition(to_text(args[1]))[2],
+    "substring-before": lambda args, ctx: _around(args, before=True),
+    "substring-after": lambda args, ctx: _around(args, before=False),
     "normalize-space": _text(lambda s: " ".join(s.split())),
     "translate": _translate,
     "ends-with": lambda args, ctx: to_text(args[0]).endswith(to_text(args[1])),

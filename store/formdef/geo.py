@@ -29,7 +29,7 @@ def measure(kind: str, points: Sequence[Mapping[str, Any]]) -> tuple[float, floa
     return _measured(kind, tuple((float(p["lat"]), float(p["lon"])) for p in points))
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=64)  # ≤ ~35 MB for 64 lines of 5,000 points
 def _measured(kind: str, coordinates: tuple[tuple[float, float], ...]) -> tuple[float, float | None]:
     from geographiclib.geodesic import Geodesic  # ~10 ms to import: only when a line is measured
 

@@ -164,7 +164,7 @@ class FormDefError(ValidationError):
     def _summary(self) -> str:
         if not self.problems:
             return FORM_UNUSABLE()
-        first = self.problems[0].text().rstrip(".")  # the sentence around it ends it
+        first = self.problems[0].text()
         if len(self.problems) == 1:
             return FORM_PROBLEM(problem=first)
         return FORM_PROBLEMS(n=len(self.problems), problem=first)

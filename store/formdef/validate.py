@@ -46,9 +46,6 @@ NOT_A_SETTING = said("formfile.not_a_setting", "'{key}' is not a setting of a {t
 METADATA_UNKNOWN = said("formfile.metadata_unknown", "metadata must be one of {kinds}")
 METADATA_TYPE = said("formfile.metadata_type", "the metadata '{kind}' is recorded in a {type} field")
 METADATA_CALCULATED = said("formfile.metadata_calculated", "the metadata '{kind}' is recorded by Fieldbook, so it cannot be calculated")
-METADATA_RULE = said(
-    "formfile.metadata_rule", "the metadata '{kind}' is recorded by Fieldbook and never answered, so it takes no {attribute}"
-)
 APPEARANCE_NOT_TEXT = said("formfile.appearance_not_text", "appearance must be text")
 MULTILINE_NOT_BOOLEAN = said("formfile.multiline_not_boolean", "multiline must be true or false")
 HIDDEN_NOT_BOOLEAN = said("formfile.hidden_not_boolean", "hidden must be true or false")
@@ -119,9 +116,6 @@ def _check_parameters(item: Field) -> list[Problem]:
             problems.append(_problem(item, "parameters", METADATA_TYPE(kind=value, type=METADATA_KINDS[value])))
         elif key == "metadata" and item.calculation:
             problems.append(_problem(item, "calculation", METADATA_CALCULATED(kind=value)))
-        elif key == "metadata":  # a rule nobody can meet: a required start would block every final save
-            ruled = {"required": item.required, "relevant": item.relevant, "constraint": item.constraint, "default": item.default is not None}
-            problems += [_problem(item, name, METADATA_RULE(kind=value, attribute=name)) for name, given in ruled.items() if given]
     if item.type == "range":
         params = item.parameters
         values = [params.get(k, d) for k, d in (("start", 0), ("end", 10), ("step", 1))]

@@ -310,3 +310,20 @@ def test_geojson_lines_and_areas_are_linestrings_and_closed_polygons(store, tmp_
     ring = area["geometry"]["coordinates"][0]
     assert area["geometry"]["type"] == "Polygon" and ring[0] == ring[-1] == [0.0, 0.0] and len(ring) == 5
     assert area["properties"]["_area_m2"] == pytest.approx(12_308_778_361, rel=1e-6)  # 1°×1° at the equator on WGS84
+
+
+def test_xlsx_refuses_a_value_longer_than_a_cell_instead_of_cutting_it(store, tmp_path):
+    """Excel holds at most 32,767 characters in a cell: a long text, or a line of some thousand
+    points, was cut — and an import of the file stored the cut value. Now nothing is written and
+    the message says which field and what to use instead."""
+    from store.exports.xlsx_export import CellTooLong
+
+    walked = form_from_json({"title": "Walks", "fields": [{"name": "walk", "type": "geotrace"}, {"name": "note", "type": "text"}]})
+    proj = create_project(store, "Walks", walked, user=USER)
+    line = [{"lat": 48.0 + i * 1e-6, "lon": 11.0 + i * 1e-6, "accuracy": 3.25} for i in range(1500)]
+    create_record(store, proj.id, {"walk": line, "note": "long"}, user=USER)
+    out = tmp_path / "walks.xlsx"
+    with pytest.raises(CellTooLong, match="'walk'.*32,767.*CSV or Parquet"):
+        export_project(store, proj.id, "xlsx", out)
+    assert not out.exists()
+    export_project(store, proj.id, "csv", tmp_path / "walks.csv")  # CSV keeps it whole

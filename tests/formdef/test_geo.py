@@ -32,6 +32,8 @@ def test_odk_text_is_read_as_points_and_written_back_the_same() -> None:
 def test_an_outline_written_closed_as_odk_does_is_stored_open() -> None:
     closed = parse_text(PLOT, "0 0;0 1;1 1;0 0")
     assert [(p["lat"], p["lon"]) for p in closed] == [(0, 0), (0, 1), (1, 1)]
+    assert format_value(FORM, PLOT, closed, "en", labels=False) == "0 0;0 1;1 1;0 0"  # written as ODK writes it (CSV)
+    assert parse_text(PLOT, format_value(FORM, PLOT, closed, "en", labels=False)) == closed
     with pytest.raises(ValidationError, match="check_stored|stored form"):
         check_stored(PLOT, [*closed, closed[0]])  # the stored form never repeats the first point
 
@@ -48,6 +50,13 @@ def test_an_outline_written_closed_as_odk_does_is_stored_open() -> None:
 def test_too_few_points_or_a_bad_point_is_refused_in_plain_words(field, text, message) -> None:
     with pytest.raises(ValidationError, match=message):
         parse_text(field, text)
+
+
+def test_one_point_per_line_as_the_editor_shows_them_in_german() -> None:
+    """In German a point is "48,12; 11,57": with one point per line, ";" is inside a point."""
+    assert parse_text(WALK, "48,12; 11,57; 5\n48,13; 11,58") == [
+        {"lat": 48.12, "lon": 11.57, "accuracy": 5.0}, {"lat": 48.13, "lon": 11.58, "accuracy": None},
+    ]  # fmt: skip
 
 
 def test_a_line_has_a_limit_of_points() -> None:

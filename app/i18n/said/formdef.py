@@ -150,7 +150,6 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "formfile.metadata_type": "die Metadaten „{kind}“ werden in einem Feld vom Typ {type} aufgezeichnet",
     "formfile.metadata_calculated": "die Metadaten „{kind}“ zeichnet Fieldbook auf, daher können sie nicht berechnet werden",
     "formfile.hidden_not_boolean": "hidden muss true oder false sein",
-    "formfile.metadata_rule": "die Metadaten „{kind}“ zeichnet Fieldbook auf und niemand beantwortet sie, daher gibt es für sie kein {attribute}",
     "formfile.no_such_column": (
         "der choice_filter verwendet die Spalte „{column}“, die die Auswahlmöglichkeiten der Liste „{list}“ nicht haben"
     ),

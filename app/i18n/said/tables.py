@@ -163,6 +163,10 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "import.refused_more": "Nichts wurde importiert: {n} Probleme. {problems} (und {more} weitere). Der vollständige Bericht: {path}",
     # store/exports
     "export.records_of": "{done}/{n} Datensätze",
+    "export.cell_too_long": (
+        "„{field}“ hat einen Wert mit {n} Zeichen; eine Excel-Zelle fasst höchstens 32.767, daher wurde nichts exportiert. "
+        "Exportieren Sie als CSV oder Parquet, die ihn ganz behalten."
+    ),
     "export.exported": ("{n} Datensätze exportiert", "1 Datensatz exportiert"),
     # jobs: the runner, the ledger and the tasks
     "job.took_too_long": "Die Aufgabe dauerte länger als ihr Zeitlimit von {seconds} s und wurde angehalten.",
