@@ -25,6 +25,7 @@ from typing import Any
 from store.core.texts import said
 from store.formdef.model import FormDef, FormDefError, Problem
 from store.formdef.schema import GROUPS_TOO_DEEP, MAX_GROUP_DEPTH, form_from_json, form_from_text
+from store.formdef.xlsexpr import read_acknowledged, read_path_text, read_paths
 from store.formdef.xlsmapping import XlsMapper, language_code
 from store.formdef.xlsrows import FILE_PLACE, SHEET_IGNORED, WORKBOOK_DAMAGED, place
 
@@ -180,10 +181,11 @@ def _from_workbook(data: bytes, kind: str, stem: str | None) -> ImportResult:
     lists = importer.choices()
     fields = importer.survey(lists)
     importer.check_choice_names(lists)
-    importer.read_paths(fields)
+    named = set(importer.rows) - importer.duplicates  # a path to a name given twice stays a path (and is refused)
+    read_paths(fields, named)
     if meta["instance_name"]:
-        meta["instance_name"] = importer.read_path_text(meta["instance_name"])
-    importer.read_acknowledged(fields)
+        meta["instance_name"] = read_path_text(meta["instance_name"], named)
+    read_acknowledged(fields, importer.acknowledged, importer.rows, importer.warn)
     data_json = {**meta, "default_language": importer.lang, "fields": fields, "choice_lists": lists}
     form: FormDef | None = None
     try:

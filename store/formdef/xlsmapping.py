@@ -22,7 +22,6 @@ from store.core import texts
 from store.core.errors import ValidationError
 from store.core.texts import said
 from store.formdef.convert import parse_text
-from store.formdef.expr import ExpressionError, parse, references, replace_current, replace_reference, uses_current
 from store.formdef.languages import language_code
 from store.formdef.model import METADATA_KINDS, PROBLEM_LINE, Field, Problem
 from store.formdef.schema import COLUMN_NAME
@@ -59,15 +58,10 @@ USED_BIND = {"relevant", "constraint", "required", "readonly", "calculate", "jr:
 USED_CONTROL = {"appearance", "bodyless", "start", "end", "step"}
 # allow_choice_duplicates: a name twice in a list is accepted where a choice_filter picks one
 SETTINGS = ("form_title", "form_id", "version", "default_language", "allow_choice_duplicates", "instance_name")
-EXPRESSIONS = ("relevant", "constraint", "calculation", "choice_filter")
 YES = {"yes", "true", "1", "true()"}
 NO = {"no", "false", "0", "false()", ""}
-# A path to a field in an expression (``../x``, ``/data/group/x``): read as ``${x}`` where x is a
-# field of the form — pyxform writes ``or_other``'s relevance this way, and forms do too.
-PATH = re.compile(r"(?<![\w}$])(?:\.\./)+([A-Za-z_][\w.-]*)|(?<![\w}$])/[A-Za-z_][\w.-]*(?:/[A-Za-z_][\w.-]*)+")
 TABLE_LIST_RESERVED = "reserved_name_for_field_list_labels_"  # pyxform's names inside a table-list group
 TABLE_LIST_LABEL = "generated_table_list_label_"
-QUOTED = re.compile(r"('[^']*'|\"[^\"]*\")")
 FILE_LIST = re.compile(r"\.(csv|xml|geojson)$", re.IGNORECASE)
 
 # What the mapping reports, placed at a sheet, row and column (``located``). Names from the
@@ -126,10 +120,6 @@ DYNAMIC_DEFAULT = said(
     "xls.dynamic_default", "the default '{default}' is an expression; Fieldbook takes only a fixed value, today() or now() as a default"
 )
 CALCULATE_NEEDS_CALCULATION = said("xls.calculate_needs_calculation", "a calculate row needs a calculation")
-ACKNOWLEDGE_READ_AS_OK = said(
-    "xls.acknowledge_read_as_ok",
-    "{fields} is a yes/no field in Fieldbook; this expression reads it as 'OK' when ticked and empty when not, as ODK does",
-)
 RANGE_NOT_NUMBER = said("xls.range_not_number", "the range {setting} '{value}' is not a number")
 PARAMETER_IGNORED = said("xls.parameter_ignored", "the parameter '{parameter}' is not supported; it is ignored")
 
@@ -155,7 +145,7 @@ class XlsMapper:
         self.rows: dict[str, int] = {}  # field name -> survey row, for problems found later
         self.columns: dict[tuple[str, str], str] = {}  # (field, attribute) -> column header
         self.duplicates: set[str] = set()
-        self.acknowledged: list[str] = []  # acknowledge fields, stored as yes/no (see read_acknowledged)
+        self.acknowledged: list[str] = []  # acknowledge fields, stored as yes/no (see xlsexpr.read_acknowledged)
         self.lang = "en"
         self._row_queue: dict[str, deque[int]] = {}
         for index, raw in enumerate(rows.survey or ()):
@@ -234,7 +224,7 @@ class XlsMapper:
                 self.warn("settings", None, "form_title", message)
         return {
             "title": title, "form_id": form_id or None, "version": cell_text(first.get("version")) or None,
-            "instance_name": cell_text(first.get("instance_name")) or None,  # its paths: read_paths
+            "instance_name": cell_text(first.get("instance_name")) or None,  # its paths: xlsexpr.read_path_text
         }
 
     def _first_language(self) -> str:
@@ -500,52 +490,6 @@ class XlsMapper:
             if recorded not in RECORDED:
                 self.warn("survey", row, "type", METADATA_EMPTY(kind=kind, name=item["name"]))
         return item
-
-    def read_paths(self, fields: list[dict[str, Any]]) -> None:
-        """``../x`` and ``/data/…/x`` in expressions, read as ``${x}`` (see ``PATH``)."""
-        for item in fields:
-            self.read_paths(item.get("children", []))
-            for attribute in EXPRESSIONS:
-                text = item.get(attribute)
-                if isinstance(text, str):
-                    item[attribute] = self.read_path_text(text)
-
-    def read_path_text(self, text: str) -> str:
-        """One expression with its paths read as ``${x}`` (not inside a text in quotes)."""
-        if "/" not in text:
-            return text
-        names = set(self.rows)
-
-        def swap(match: re.Match[str]) -> str:
-            last = match[1] or match[0].rsplit("/", 1)[-1]
-            return "${" + last + "}" if last in names and last not in self.duplicates else match[0]
-
-        return "".join(part if QUOTED.fullmatch(part) else PATH.sub(swap, part) for part in QUOTED.split(text))
-
-    def read_acknowledged(self, fields: list[dict[str, Any]]) -> None:
-        """Expressions see an acknowledge field as ODK shows it to them: 'OK' when ticked, empty
-        when not — Fieldbook stores it as yes/no, so ``${ack} = 'OK'`` would never be true.
-        Every expression that refers to one is rewritten, and each rewrite is reported."""
-        for item in fields:
-            self.read_acknowledged(item.get("children", []))
-            for attribute in EXPRESSIONS:
-                text = item.get(attribute)
-                if not isinstance(text, str):
-                    continue
-                try:
-                    tree = parse(text, columns=attribute == "choice_filter")
-                except ExpressionError:
-                    continue  # reported as it is, by the form's own check
-                names = [n for n in self.acknowledged if n in references(tree)]
-                for name in names:
-                    text = replace_reference(text, name, "if(${" + name + "}, 'OK', '')")
-                if item["name"] in self.acknowledged and uses_current(tree):  # its own value: "."
-                    text = replace_current(text, "if(., 'OK', '')")
-                    names.append(item["name"])
-                if names:
-                    item[attribute] = text
-                    which = ["${" + n + "}" for n in names]
-                    self.warn("survey", self.rows.get(item["name"]) or None, attribute, ACKNOWLEDGE_READ_AS_OK(fields=which))
 
     def parameters(self, row: int | None, element: Mapping[str, Any], ftype: str) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -44,6 +44,15 @@ def project_from(start_app, page, form: Path, text: str, name: str):
     return app
 
 
+def killed_and_restarted(start_app, app, page):
+    """kill -9 of the app, a new start on the same data, the page opened again: the app now."""
+    app.kill()
+    app = start_app(app.home)
+    page.goto(app.url)
+    settle(page)
+    return app
+
+
 def test_an_odk_form_in_pyxform_spelling_is_imported_and_works(start_app, page, tmp_path: Path):
     project_from(start_app, page, tmp_path / "nests.csv", FORM, "Nests")
     m = main(page)
@@ -140,10 +149,7 @@ def test_a_cascading_select_follows_the_earlier_answer_and_flags_one_left_behind
 
     choose(page, "District", "Dune")
     expect(m.get_by_text(flag)).to_have_count(0)
-    app.kill()  # kill -9 with the new answer not saved: it is in the draft
-    app = start_app(app.home)
-    page.goto(app.url)
-    settle(page)
+    app = killed_and_restarted(start_app, app, page)  # kill -9 with the new answer not saved: it is in the draft
     expect(m.get_by_role("combobox", name="Region")).to_have_value("South")
     expect(m.get_by_role("combobox", name="District")).to_have_value("Dune")
     m.get_by_role("button", name="Save as final").click()
@@ -202,10 +208,7 @@ def test_odk_question_types_record_audio_video_and_codes_and_survive_a_kill(star
     uploaders.nth(0).locator("input[type=file]").set_input_files(str(clip))  # an upload replaces the recording
     settle(page)
     expect(m.get_by_text("call.wav ·")).to_be_visible()
-    app.kill()
-    app = start_app(app.home)
-    page.goto(app.url)
-    settle(page)
+    app = killed_and_restarted(start_app, app, page)
     expect(m.get_by_text("call.wav ·")).to_be_visible()
     expect(m.get_by_text("walk.mp4 ·")).to_be_visible()
     expect(m.get_by_label("Ring number")).to_have_value("EA 12345")
@@ -251,10 +254,7 @@ def test_a_line_and_an_area_are_typed_point_by_point_and_measured(start_app, pag
     page.reload()
     settle(page)
     expect(m.get_by_text("4 points · area 8282 m²")).to_be_visible()
-    app.kill()
-    app = start_app(app.home)
-    page.goto(app.url)
-    settle(page)
+    app = killed_and_restarted(start_app, app, page)
     expect(m.get_by_text("2 points · length 7.45 km")).to_be_visible()
     m.get_by_role("button", name="Save as final").click()
     expect(m.get_by_text("Saved as final (version 2).")).to_be_visible()
