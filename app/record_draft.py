@@ -16,7 +16,7 @@ from typing import Any
 
 from app import numbers
 from store.core import ValidationError
-from store.formdef import FormDef, to_stored
+from store.formdef import Field, FormDef, entry_defaults, entry_key, instance_fields, to_stored
 from store.formdef.geo import LINE_TYPES
 
 BASE = "~base"
@@ -32,7 +32,7 @@ def scope_of(record_id: str) -> str:
 class Draft:
     values: dict[str, Any]  # stored form; saved data overlaid with what was typed
     touched: frozenset[str]  # fields with a draft input
-    problems: dict[str, str] = field(default_factory=dict)  # field -> why its input does not fit
+    problems: dict[str, str] = field(default_factory=dict)  # field (its path in a repeat) -> why its input does not fit
     base: int | None = None  # record version the draft started from
 
     def dirty(self, saved: Mapping[str, Any]) -> bool:
@@ -64,36 +64,105 @@ def build_draft(form: FormDef, saved: Mapping[str, Any], inputs: Mapping[str, An
     problems: dict[str, str] = {}
     touched = set()
     for item in form.value_fields():
-        name = item.name
-        is_datetime = item.type == "datetime"
-        if name not in inputs and not (is_datetime and name + TIME_SUFFIX in inputs):
-            continue
-        touched.add(name)
-        raw = _datetime(name, saved.get(name), inputs) if is_datetime else inputs[name]
-        if item.type == "geopoint" and isinstance(raw, str):
-            # a location typed before the location widget read it (a draft from an older version):
-            # read it as the widget does, in any language
-            try:
-                raw = numbers.parse_geopoint(raw, "en")
-            except numbers.GeopointTextError:
-                pass
-        if item.type in LINE_TYPES and isinstance(raw, str):  # the text area's text: one point per line
-            try:
-                raw = numbers.parse_geoline(raw, "en", item.type)  # any language's way (only messages differ)
-            except numbers.GeopointTextError:
-                problems[name] = UNREADABLE
-                values[name] = None
-                continue
-        if item.type in ("integer", "decimal", "geopoint") and isinstance(raw, str) and raw.strip():
-            # the number and location widgets store a number / a location, or the text they
-            # refused (app.widgets.s_number, s_geopoint); the editor words the message
-            problems[name] = UNREADABLE
-            values[name] = None
-            continue
-        try:
-            values[name] = to_stored(item, raw)
-        except ValidationError as exc:
-            problems[name] = str(exc)
-            values[name] = None
+        if _read(item, item.name, item.name, saved, values, inputs, problems):
+            touched.add(item.name)
     base = inputs.get(BASE)
     return Draft(values, frozenset(touched), problems, base if isinstance(base, int) else None)
+
+
+# --- repeats ----------------------------------------------------------------------------
+# The entries of a repeat are kept by id in the draft, so that removing or moving one never
+# moves what was typed into another: a saved entry is ``s<n>`` (its place in the saved data the
+# draft started from, which does not change while the draft lives: see ``BASE``), an added one
+# ``n<hex>``, one a repeat's count added ``p<n>`` (its place; taken in once something not empty
+# is typed into it, and given up by setting its inputs to None). The input ``<repeat>~entries``
+# holds the ids in order once the person added, removed or moved one; a field of an entry is
+# the input ``<repeat>~<id>~<field>`` (and deeper: ``plot~s1~tree~n3f~dbh``).
+
+ENTRIES = "~entries"
+
+
+def entry_input(repeat_key: str, entry_id: str, name: str) -> str:
+    """The input key of field ``name`` in entry ``entry_id`` of the repeat at ``repeat_key``."""
+    return f"{repeat_key}~{entry_id}~{name}"
+
+
+def entry_ids(repeat: Field, repeat_key: str, saved: Any, inputs: Mapping[str, Any]) -> list[str]:
+    """The ids of the repeat's entries in the draft, in order."""
+    given = inputs.get(repeat_key + ENTRIES)
+    if isinstance(given, list) and all(isinstance(i, str) for i in given):
+        ids = list(given)
+    else:
+        ids = [f"s{n}" for n in range(1, len(saved) + 1)] if isinstance(saved, list) else []
+    if "count" in repeat.parameters:  # entries the count added, once something is typed into them
+        prefix = repeat_key + "~"
+        while any(key.startswith(f"{prefix}p{len(ids) + 1}~") and value is not None for key, value in inputs.items()):
+            ids.append(f"p{len(ids) + 1}")
+    return ids
+
+
+def saved_entry(repeat: Field, saved: Any, entry_id: str) -> Mapping[str, Any]:
+    """What an entry holds before the draft's inputs: its saved answers, or (an added one) the defaults."""
+    if entry_id[:1] != "s":
+        return entry_defaults(repeat)
+    if isinstance(saved, list) and entry_id[1:].isdigit():
+        index = int(entry_id[1:]) - 1
+        if 0 <= index < len(saved) and isinstance(saved[index], Mapping):
+            return saved[index]
+    return {}
+
+
+def _entries(repeat: Field, key: str, path: str, saved: Any, inputs: Mapping[str, Any], problems: dict[str, str]) -> tuple[bool, Any]:
+    """(whether anything was typed into it, its entries) of the repeat at input ``key``."""
+    ids = entry_ids(repeat, key, saved, inputs)
+    touched = key + ENTRIES in inputs
+    entries = []
+    for position, entry_id in enumerate(ids, start=1):
+        base = saved_entry(repeat, saved, entry_id)
+        entry = dict(base)
+        for item in instance_fields(repeat):
+            inner = entry_input(key, entry_id, item.name)
+            touched |= _read(item, inner, entry_key(path, position) + item.name, base, entry, inputs, problems)
+        entries.append(entry)
+    return touched, entries if entries or saved is not None else None
+
+
+def _read(item: Field, key: str, path: str, saved: Mapping[str, Any], values: dict[str, Any], inputs: Mapping[str, Any], problems: dict[str, str]) -> bool:
+    """Put the draft value of ``item`` (input ``key``) into ``values``; a problem by its ``path``.
+    Whether the draft has an input for it."""
+    name = item.name
+    if item.type == "repeat":
+        touched, entries = _entries(item, key, path, saved.get(name), inputs, problems)
+        if touched:
+            values[name] = entries
+        return touched
+    is_datetime = item.type == "datetime"
+    if key not in inputs and not (is_datetime and key + TIME_SUFFIX in inputs):
+        return False
+    raw = _datetime(key, saved.get(name), inputs) if is_datetime else inputs[key]
+    if item.type == "geopoint" and isinstance(raw, str):
+        # a location typed before the location widget read it (a draft from an older version):
+        # read it as the widget does, in any language
+        try:
+            raw = numbers.parse_geopoint(raw, "en")
+        except numbers.GeopointTextError:
+            pass
+    if item.type in LINE_TYPES and isinstance(raw, str):  # the text area's text: one point per line
+        try:
+            raw = numbers.parse_geoline(raw, "en", item.type)  # any language's way (only messages differ)
+        except numbers.GeopointTextError:
+            problems[path] = UNREADABLE
+            values[name] = None
+            return True
+    if item.type in ("integer", "decimal", "geopoint") and isinstance(raw, str) and raw.strip():
+        # the number and location widgets store a number / a location, or the text they
+        # refused (app.widgets.s_number, s_geopoint); the editor words the message
+        problems[path] = UNREADABLE
+        values[name] = None
+        return True
+    try:
+        values[name] = to_stored(item, raw)
+    except ValidationError as exc:
+        problems[path] = str(exc)
+        values[name] = None
+    return True

@@ -39,11 +39,14 @@ def render_field(
     after: AfterChange,
     disabled: bool,
     offered: Sequence[Choice] | None = None,
+    key: str | None = None,
 ) -> None:
     """Draw ``field`` (not a group) with ``saved`` (its saved stored value) as the fallback.
 
     ``offered``: the choices a choice_filter lets through now (``Evaluation.options``); an answer
-    it no longer offers stays in the list, so the field shows it (and its message) until changed."""
+    it no longer offers stays in the list, so the field shows it (and its message) until changed.
+    ``key``: the input's key when it is not the field's name (a field in a repeat's entry)."""
+    name = key or field.name
     # Widget labels and help texts are Markdown: a label from a form file is shown as written.
     label = label_escape(form.label(field, lang)) + (" *" if field.required else "")
     hint = md_escape(form.text(field.hint, lang)) or None
@@ -55,48 +58,48 @@ def render_field(
         shown = None
     if kind == "text":
         render = widgets.s_textarea if field.parameters.get("multiline") else widgets.s_text
-        render(field.name, label, default=shown or "", **common)
+        render(name, label, default=shown or "", **common)
     elif kind in ("integer", "decimal"):
-        widgets.s_number(field.name, label, default=shown, integer=kind == "integer", **common)
+        widgets.s_number(name, label, default=shown, integer=kind == "integer", **common)
     elif kind == "range":
         start, end, step = range_settings(field)
         whole = all(float(x).is_integer() for x in (start, end, step))
         cast: Callable[[float], Any] = int if whole else float
-        widgets.s_slider(field.name, label, cast(start), cast(end), default=shown if shown is not None else cast(start), step=cast(step), **common)
+        widgets.s_slider(name, label, cast(start), cast(end), default=shown if shown is not None else cast(start), step=cast(step), **common)
     elif kind in ("select_one", "select_multiple"):
         by_name = form.choices_by_name(field)
         if offered is not None:  # a cascading select: each offered name with the label of the row that passed
-            by_name = {c.name: c for c in _with_answer(offered, widgets.stored_value(scope, field.name, saved), by_name)}
-        labels = {name: form.text(c.label, lang) or name for name, c in by_name.items()}
+            by_name = {c.name: c for c in _with_answer(offered, widgets.stored_value(scope, name, saved), by_name)}
+        labels = {option: form.text(c.label, lang) or option for option, c in by_name.items()}
         options = list(labels)
         fmt = lambda name: labels.get(name, str(name))  # noqa: E731 (AppTest needs no session state here)
         if kind == "select_one":
-            widgets.s_select(field.name, label, options, default=shown, index=None, format_func=fmt, placeholder=t("record.choose"), **common)
+            widgets.s_select(name, label, options, default=shown, index=None, format_func=fmt, placeholder=t("record.choose"), **common)
         else:
-            widgets.s_multiselect(field.name, label, options, default=shown or [], format_func=fmt, placeholder=t("record.choose_many"), **common)
+            widgets.s_multiselect(name, label, options, default=shown or [], format_func=fmt, placeholder=t("record.choose_many"), **common)
     elif kind == "date":
-        widgets.s_date(field.name, label, default=shown, value=None, min_value=EARLIEST, max_value=LATEST, **common)
+        widgets.s_date(name, label, default=shown, value=None, min_value=EARLIEST, max_value=LATEST, **common)
     elif kind == "time":
-        widgets.s_time(field.name, label, default=shown, value=None, step=60, **common)
+        widgets.s_time(name, label, default=shown, value=None, step=60, **common)
     elif kind == "datetime":
         day, moment = st.columns(2)
         with day:
-            widgets.s_date(field.name, label, default=shown.date() if shown else None, value=None, min_value=EARLIEST, max_value=LATEST, **common)
+            widgets.s_date(name, label, default=shown.date() if shown else None, value=None, min_value=EARLIEST, max_value=LATEST, **common)
         with moment:
-            widgets.s_time(field.name + TIME_SUFFIX, t("record.time_of", label=label), default=shown.time() if shown else None, value=None, step=60, **common)
+            widgets.s_time(name + TIME_SUFFIX, t("record.time_of", label=label), default=shown.time() if shown else None, value=None, step=60, **common)
     elif kind == "boolean":
         names = {True: t("record.yes"), False: t("record.no")}
         widgets.controlled(
-            st.radio, field.name, label, default=shown, args=([True, False],), index=None, horizontal=True,
+            st.radio, name, label, default=shown, args=([True, False],), index=None, horizontal=True,
             format_func=lambda v: names.get(v, str(v)), **common,
         )
     elif kind == "geopoint":
-        widgets.s_geopoint(field.name, label, default=shown if isinstance(shown, dict) else None, placeholder=t("record.geopoint_hint"), **common)
+        widgets.s_geopoint(name, label, default=shown if isinstance(shown, dict) else None, placeholder=t("record.geopoint_hint"), **common)
     elif kind in LINE_TYPES:
-        _line(form, field, shown, label, scope=scope, lang=lang, t=t, common=common)
+        _line(form, field, name, shown, label, scope=scope, lang=lang, t=t, common=common)
     elif kind in FILE_TYPES:
         widgets.s_file(
-            field.name, label, default=shown if isinstance(shown, FileRef) else None, type=ACCEPTED.get(kind),
+            name, label, default=shown if isinstance(shown, FileRef) else None, type=ACCEPTED.get(kind),
             record=t("record.audio_record", label=label) if kind == "audio" else None,
             scope=scope, after=after, help=hint, disabled=disabled or field.read_only,
         )
@@ -104,12 +107,12 @@ def render_field(
         st.caption(f"{md_escape(label)}: {t('record.unsupported', type=kind)}")
 
 
-def _line(form: FormDef, field: Field, shown: Any, label: str, *, scope: str, lang: str, t: Callable[..., str], common: dict[str, Any]) -> None:
+def _line(form: FormDef, field: Field, name: str, shown: Any, label: str, *, scope: str, lang: str, t: Callable[..., str], common: dict[str, Any]) -> None:
     """A line or an outline typed (or pasted from a GPS) as one location per line, with its length
     or area below it — in a line reserved for it, so the form does not move as points are added."""
     saved = numbers.format_geoline(shown, lang) if isinstance(shown, list) else ""
-    widgets.s_textarea(field.name, label, default=saved, placeholder=t(f"record.{field.type}_hint"), height=110, **common)
-    typed = widgets.stored_value(scope, field.name, saved)
+    widgets.s_textarea(name, label, default=saved, placeholder=t(f"record.{field.type}_hint"), height=110, **common)
+    typed = widgets.stored_value(scope, name, saved)
     try:
         points = numbers.parse_geoline(typed, lang, field.type) if isinstance(typed, str) else None
     except numbers.NumberTextError:

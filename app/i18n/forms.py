@@ -22,6 +22,7 @@ _TYPES = {
     "audio": ("Audio recording", "Tonaufnahme"),
     "video": ("Video", "Video"),
     "group": ("Group", "Gruppe"),
+    "repeat": ("Repeat (entries)", "Wiederholung (Einträge)"),
 }
 _SOURCES = {
     "json": ("form file (.json)", "Formulardatei (.json)"),

@@ -81,11 +81,11 @@ def field_rows(form: FormDef, lang: str) -> list[Row]:
 
 
 def groups(form: FormDef, exclude: str | None = None) -> list[str]:
-    """Names of the groups a field may move into: not ``exclude`` itself, nor a group inside it."""
+    """Names of the groups and repeats a field may move into: not ``exclude`` itself, nor one inside it."""
     inside: set[str] = set()
     if exclude is not None:
         inside = {f.name for f in _subtree(form.field(exclude))}
-    return [f.name for f in form.walk() if f.type == "group" and f.name not in inside]
+    return [f.name for f in form.walk() if f.type in ("group", "repeat") and f.name not in inside]
 
 
 def _subtree(item: Field) -> list[Field]:
@@ -193,7 +193,7 @@ def apply_edit(form: FormDef, values: Mapping[str, Any]) -> FormDef:
         "hint": _texts(item.hint, {lang: values.get(f"hint_{lang}", "") for lang in LANGS}),
         "relevant": _expression(values.get("relevant")),
     }
-    if item.holds_value:
+    if item.holds_value and item.type != "repeat":  # a repeat's rules are its fields'
         changes.update(
             required=bool(values.get("required")),
             read_only=bool(values.get("read_only")),

@@ -105,7 +105,7 @@ def _inputs(session: Session, pid: str, form: FormDef, name: str) -> None:
         s_text("relevant", session.t("fe.relevant"), scope=scope, help=session.t("fe.relevant_help"))
     labels = _group_labels(session, form, ops.groups(form, exclude=name))
     s_select("group", session.t("fe.group"), list(labels), scope=scope, default=ops.TOP, format_func=lambda g: labels.get(g, g))
-    if item.holds_value and not item.metadata:
+    if item.holds_value and not item.metadata and item.type != "repeat":  # a repeat's fields have them, not the repeat
         _value_settings(session, scope, item.type)
     if item.type == "range":
         start, end, step = st.columns(3)

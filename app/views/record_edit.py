@@ -11,14 +11,17 @@ with who and when, and any older one can be made current again.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from app import numbers, widgets
+from app import record_entries as entries
 from app.desktop import flush
 from app.record_draft import BASE, UNREADABLE, Draft, build_draft, scope_of
+from app.record_entries import Place
 from app.record_fields import render_calculated, render_field, render_note
 from app.session import Session
 from app.slots import md_escape, message
@@ -27,6 +30,7 @@ from store.core.locale import format_moment
 from store.fielddata import load_form
 from store.fielddata import records as rec
 from store.formdef import Evaluation, Field, FormDef, clean_for_save, evaluate_record, format_value, is_stamped
+from store.formdef.model import MAX_INSTANCES
 from store.sync import open_conflict_of
 
 log = logging.getLogger(__name__)
@@ -223,36 +227,47 @@ def _unreadable(session: Session, field: Field, raw: Any) -> str:
     return session.t("value.invalid")
 
 
-def _field_message(session: Session, scope: str, field: Field, draft: Draft, evaluation: Evaluation, tried_final: bool) -> Message:
-    said = widgets.field_error(scope, field.name)  # the widget's own sentence (a number as written)
+def _field_message(
+    session: Session, scope: str, field: Field, draft: Draft, evaluation: Evaluation, tried_final: bool, place: Place
+) -> Message:
+    key, path = place.key + field.name, place.path + field.name
+    said = widgets.field_error(scope, key)  # the widget's own sentence (a number as written)
     if said is not None:
         return "error", said
-    if field.name in draft.problems:
-        if draft.problems[field.name] == UNREADABLE:
-            return "error", _unreadable(session, field, widgets.stored_value(scope, field.name))
+    if path in draft.problems:
+        if draft.problems[path] == UNREADABLE:
+            return "error", _unreadable(session, field, widgets.stored_value(scope, key))
         return "error", session.t("value.invalid")
-    error = evaluation.errors.get(field.name)
-    if error is not None and not (error.code == "required" and not tried_final):
+    error = evaluation.errors.get(path)
+    if error is not None and not (error.code in ("required", "min") and not tried_final):
         if error.text:  # a rule that could not be worked out: what went wrong, in the reader's language
             return "error", session.say(error.text)
         return "error", error.message.get(session.lang) or error.message.get("en") or error.code
-    if field.type == "range" and draft.values.get(field.name) is None:
+    if field.type == "range" and (place.values or {}).get(field.name) is None:
         return "info", session.t("record.range_unset")
     return None, None
 
 
 def _messages(
-    session: Session, scope: str, fields: tuple[Field, ...], draft: Draft, evaluation: Evaluation, tried_final: bool
+    session: Session, scope: str, fields: tuple[Field, ...], draft: Draft, evaluation: Evaluation, tried_final: bool,
+    place: Place,
 ) -> dict[str, Message]:
-    """The message of every field shown (relevant, holding a value someone types), in form order."""
+    """The message of every field shown (relevant, holding a value someone types), in form order,
+    by path (``visits[2]/weight`` inside a repeat's entry)."""
     found: dict[str, Message] = {}
     for field in fields:
-        if not evaluation.relevant.get(field.name, True):
+        path = place.path + field.name
+        if not evaluation.relevant.get(path, True):
             continue
         if field.type == "group":
-            found |= _messages(session, scope, field.children, draft, evaluation, tried_final)
+            found |= _messages(session, scope, field.children, draft, evaluation, tried_final, place)
+        elif field.type == "repeat":
+            _, shown = entries.entries(field, place, scope, (place.values or {}).get(field.name))
+            for entry in shown:
+                found |= _messages(session, scope, field.children, draft, evaluation, tried_final, entry.place)
+            found[path] = _field_message(session, scope, field, draft, evaluation, tried_final, place)
         elif field.type != "note" and not field.calculation and not field.hidden:
-            found[field.name] = _field_message(session, scope, field, draft, evaluation, tried_final)
+            found[path] = _field_message(session, scope, field, draft, evaluation, tried_final, place)
     return found
 
 
@@ -271,16 +286,22 @@ def _summary(session: Session, form: FormDef, messages: dict[str, Message], bloc
 
 
 def _fields(
-    session: Session, form: FormDef, fields: tuple[Field, ...], record: rec.Record, evaluation: Evaluation, messages: dict[str, Message]
+    session: Session, form: FormDef, fields: tuple[Field, ...], record: rec.Record, evaluation: Evaluation, messages: dict[str, Message],
+    place: Place,
 ) -> None:
     scope = scope_of(record.id)
+    saved, values = place.saved or {}, place.values or {}
     for field in fields:
-        if not evaluation.relevant.get(field.name, True):
+        path = place.path + field.name
+        if not evaluation.relevant.get(path, True):
             continue
         if field.type == "group":
-            with st.container(border=True, key=f"group-{field.name}"):
+            with st.container(border=True, key=f"group-{_css(place.key + field.name)}"):
                 st.markdown(f"**{md_escape(form.label(field, session.lang))}**")
-                _fields(session, form, field.children, record, evaluation, messages)
+                _fields(session, form, field.children, record, evaluation, messages, place)
+            continue
+        if field.type == "repeat":
+            _repeat(session, form, field, record, evaluation, messages, place)
             continue
         if field.type == "note":
             render_note(form, field, session.lang)
@@ -288,13 +309,68 @@ def _fields(
         if field.hidden:
             continue  # recorded by Fieldbook (start, end, device, person) or ODK's hidden: nothing to ask
         if field.calculation:
-            render_calculated(form, field, evaluation.values.get(field.name), session.lang)
+            render_calculated(form, field, values.get(field.name), session.lang)
             continue
         render_field(
-            form, field, record.data.get(field.name), scope=scope, lang=session.lang, t=session.t,
-            after=_after_edit(session, record), disabled=record.deleted, offered=evaluation.options.get(field.name),
+            form, field, saved.get(field.name), scope=scope, lang=session.lang, t=session.t,
+            after=_after_edit(session, record), disabled=record.deleted, offered=evaluation.options.get(path),
+            key=place.key + field.name,
         )
-        message(f"rec-{field.name}", *messages.get(field.name, (None, None)))
+        message(f"rec-{_css(path)}", *messages.get(path, (None, None)))
+
+
+def _css(path: str) -> str:
+    """A path as a part of a Streamlit key (a CSS class): every other character as ``-<hex>-``."""
+    return re.sub(r"[^A-Za-z0-9_]", lambda m: f"-{ord(m.group()):x}-", path)
+
+
+def _repeat(
+    session: Session, form: FormDef, field: Field, record: rec.Record, evaluation: Evaluation, messages: dict[str, Message],
+    place: Place,
+) -> None:
+    """A repeat: its entries one below the other, each with its own fields and (without a count)
+    buttons to move or remove it; "Add" below them, so an added entry only moves what is below."""
+    scope, t, path = scope_of(record.id), session.t, place.path + field.name
+    key = place.key + field.name
+    ids, shown = entries.entries(field, place, scope, (place.values or {}).get(field.name))
+    after = _after_edit(session, record)
+    counted = "count" in field.parameters
+    label = form.label(field, session.lang)
+    off = record.deleted or field.read_only
+    with st.container(border=True, key=f"repeat-{_css(key)}"):
+        st.markdown(f"**{md_escape(label)}** · {md_escape(t('record.entries', n=len(shown)))}")
+        for entry in shown:
+            with st.container(border=True, key=f"entry-{_css(key)}-{entry.entry_id}"):
+                head = st.container(horizontal=True, vertical_alignment="center")  # one block: cheaper than columns
+                head.markdown(f"**{md_escape(t('record.entry', label=label, n=entry.position))}**", width="stretch")
+                if not counted:
+                    tag = f"{_css(key)}-{entry.entry_id}"
+                    head.button(
+                        t("record.entry_up"), key=f"up-{tag}", icon=":material/arrow_upward:",
+                        on_click=entries.move, args=(scope, key, ids, entry.entry_id, -1, after), disabled=off or entry.position == 1,
+                    )
+                    head.button(
+                        t("record.entry_down"), key=f"down-{tag}", icon=":material/arrow_downward:",
+                        on_click=entries.move, args=(scope, key, ids, entry.entry_id, 1, after), disabled=off or entry.position == len(shown),
+                    )
+                    head.button(
+                        t("record.entry_remove"), key=f"remove-{tag}", icon=":material/delete:",
+                        on_click=entries.remove, args=(scope, key, ids, entry.entry_id, after), disabled=off,
+                    )
+                _fields(session, form, field.children, record, evaluation, messages, entry.place)
+        wanted = evaluation.wanted.get(path)
+        if counted and wanted is not None and len(shown) > wanted:
+            st.button(
+                t("record.entries_drop", n=len(shown) - wanted), key=f"drop-{_css(key)}", disabled=off,
+                on_click=entries.drop_extra, args=(scope, field, key, ids, shown, wanted, after),
+            )
+        elif not counted:
+            full = len(shown) >= field.parameters.get("max", MAX_INSTANCES)
+            st.button(
+                t("record.entry_add", label=label), key=f"add-{_css(key)}", icon=":material/add:", disabled=off or full,
+                on_click=entries.add, args=(scope, key, ids, after),
+            )
+        message(f"rec-{_css(path)}", *messages.get(path, (None, None)))
 
 
 def _status_line(session: Session, record: rec.Record, dirty: bool) -> str:
@@ -342,6 +418,11 @@ def _shown(form: FormDef, name: str, value: Any, lang: str) -> str:
 
 
 def _label(form: FormDef, name: str, lang: str) -> str:
+    """A field's label; of a path in a repeat (``visits[2]/kind``), with the entries it is in."""
+    if "/" in name or "[" in name:
+        *outer, leaf = name.split("/")
+        where = [f"{_label(form, part.partition('[')[0], lang)} {part.partition('[')[2].rstrip(']')}" for part in outer]
+        return " › ".join([*where, _label(form, leaf.partition("[")[0], lang)])
     try:
         return form.label(form.field(name), lang)
     except KeyError:
@@ -413,7 +494,8 @@ def render(session: Session) -> None:
     stale = draft.base is not None and draft.base != record.version and dirty
     shown = st.session_state.get(_MESSAGE)
     shown = shown[1:] if shown and shown[0] == record.id else (None, None)
-    messages = _messages(session, scope_of(record.id), form.fields, draft, evaluation, tried_final)
+    here = Place(saved=record.data, values=evaluation.values)
+    messages = _messages(session, scope_of(record.id), form.fields, draft, evaluation, tried_final, here)
     if stale:
         message("record", "warning", session.t("record.stale", version=record.version, who=record.updated_by))
     elif shown[0] == _FIX:
@@ -439,7 +521,7 @@ def render(session: Session) -> None:
     # (_after_edit): with the version it is based on (app/desktop/flush.py)
     # (and creates a new record: _start, the version it creates is 1)
     flush.with_first(scope_of(record.id), {BASE: record.version or 1}, (lambda rt: _start(rt, record)) if new else None)
-    _fields(session, form, form.fields, record, evaluation, messages)
+    _fields(session, form, form.fields, record, evaluation, messages, here)
     if not new:
         _history(session, record, form, dirty)
     st.caption(f"{session.t('record.id')}: `{record.id}` · {session.t('record.form_version', version=record.form_version)}")

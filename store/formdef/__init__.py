@@ -61,6 +61,12 @@ if TYPE_CHECKING:
         clean_for_save as clean_for_save,
     )
     from store.formdef.evaluate import (
+        entry_defaults as entry_defaults,
+    )
+    from store.formdef.evaluate import (
+        entry_key as entry_key,
+    )
+    from store.formdef.evaluate import (
         evaluate_record as evaluate_record,
     )
     from store.formdef.evaluate import (
@@ -100,6 +106,9 @@ if TYPE_CHECKING:
     from store.formdef.model import (
         Problem as Problem,
     )
+    from store.formdef.model import (
+        instance_fields as instance_fields,
+    )
     from store.formdef.plan import DYNAMIC_DEFAULTS as DYNAMIC_DEFAULTS
     from store.formdef.schema import form_from_json as form_from_json
     from store.formdef.schema import form_from_text as form_from_text
@@ -119,9 +128,9 @@ __all__, __getattr__, __dir__ = public_face(
         "convert": "format_value number_text parse_text range_settings to_stored to_widget",
         "demo": "demo_form",
         "edit": "add_field move_field remove_choices remove_field rename_field set_choices update_field",
-        "evaluate": "Evaluation FieldError clean_for_save evaluate_record initial_values is_stamped same_answers",
+        "evaluate": "Evaluation FieldError clean_for_save entry_defaults entry_key evaluate_record initial_values is_stamped same_answers",
         "expr": "Expr ExpressionError parse references",
-        "model": "FIELD_TYPES FILE_TYPES SELECT_TYPES Choice Field FormDef FormDefError Problem",
+        "model": "FIELD_TYPES FILE_TYPES SELECT_TYPES Choice Field FormDef FormDefError Problem instance_fields",
         "plan": "DYNAMIC_DEFAULTS",
         "schema": "form_from_json form_from_text",
         "xlsform": "ImportResult import_xlsform load_form_file",

@@ -14,6 +14,8 @@ boolean            ``bool``
 range              ``int`` when start and step are whole numbers, else ``float``
 geopoint           ``{"lat": float, "lon": float, "accuracy": float | None}``
 photo / file       ``{"sha256": str, "name": str, "size": int, "mime": str | None}``
+repeat             ``list`` of instances, each ``{name: stored value}`` of the fields inside it
+                   (``model.instance_fields``; empty ones left out, so an empty instance is ``{}``)
 note / group       never stored
 =================  =============================================================
 
@@ -39,7 +41,7 @@ from store.core.locale import number_text
 from store.core.texts import said
 from store.core.values import FileRef
 from store.formdef.geo import LINE_TYPES, MAX_POINTS, MIN_POINTS, closed_twice, measure
-from store.formdef.model import FILE_TYPES, Field
+from store.formdef.model import FILE_TYPES, MAX_INSTANCES, Field, instance_fields
 
 if TYPE_CHECKING:
     from store.formdef.model import FormDef
@@ -78,6 +80,10 @@ EXPECTS_TEXT_READ_VALUE = said("value.expects_text_read_value", "'{field}' expec
 WHOLE_NUMBER = said("value.whole_number", "'{text}' is not a whole number for '{field}'.")
 NOT_YES_NO = said("value.not_yes_no", "'{text}' is not yes or no for '{field}'.")
 LOCATION_WRITE_LATITUDE_LONGITUDE = said("value.location_write_latitude_longitude", "'{text}' is not a location (write 'latitude, longitude') for '{field}'.")
+NEEDS_INSTANCES = said("value.needs_instances", "'{field}' needs a list of entries, each with the answers inside it.")
+TOO_MANY_INSTANCES = said("value.too_many_instances", "'{field}' takes at most {n} entries.")
+NOT_INSIDE = said("value.not_inside", "An entry of '{field}' has an answer for '{name}', which is not a field inside it.")
+INSTANCES_CANNOT_READ = said("value.instances_cannot_read", "The entries of '{field}' cannot be read from this text.")
 FILE_CANNOT_READ_FROM = said("value.file_cannot_read_from", "A file for '{field}' cannot be read from a table cell.")
 NOT_DATE = said("value.not_date", "'{text}' is not a date (write it like {example}) for '{field}'.")
 NOT_TIME = said("value.not_time", "'{text}' is not a time (write it like {example}) for '{field}'.")
@@ -173,7 +179,26 @@ def to_stored(field: Field, value: Any) -> Any:
         return _line(field, value)
     if kind in FILE_TYPES:
         return _file(field, value)
+    if kind == "repeat":
+        return _instances(field, value, to_stored)
     raise ValidationError(HAS_TYPE_FIELDBOOK_DOES(field=field.name, type=kind))
+
+
+def _instances(field: Field, value: Any, each: Any) -> list[dict[str, Any]]:
+    """A repeat's instances, each answer through ``each`` (``to_stored`` or ``check_stored``)."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, Mapping) for item in value):
+        raise ValidationError(NEEDS_INSTANCES(field=field.name))
+    if len(value) > MAX_INSTANCES:
+        raise ValidationError(TOO_MANY_INSTANCES(field=field.name, n=MAX_INSTANCES))
+    inside = {item.name: item for item in instance_fields(field)}
+    out = []
+    for instance in value:
+        unknown = [key for key in instance if key not in inside]
+        if unknown:
+            raise ValidationError(NOT_INSIDE(field=field.name, name=str(unknown[0])))
+        converted = {name: each(inside[name], answer) for name, answer in instance.items()}
+        out.append({name: answer for name, answer in converted.items() if answer is not None})
+    return out
 
 
 def _line(field: Field, value: Any) -> list[dict[str, Any]]:
@@ -234,6 +259,10 @@ def check_stored(field: Field, stored: Any) -> Any:
     """
     if _empty(stored):
         return None
+    if field.type == "repeat":
+        if _instances(field, stored, check_stored) != stored:  # an empty answer written out
+            raise ValidationError(VALUE_STORED_FORM_FIELD(field=field.name, type=field.type))
+        return stored
     if isinstance(stored, str) and field.type not in ("text", "select_one"):
         normal = to_stored(field, to_widget(field, stored)) if field.type in ("date", "time", "datetime") else None
         if normal != stored:
@@ -267,6 +296,8 @@ def to_widget(field: Field, stored: Any) -> Any:
         return dict(stored)
     if kind in LINE_TYPES and isinstance(stored, list):
         return [dict(point) if isinstance(point, Mapping) else point for point in stored]
+    if kind == "repeat" and isinstance(stored, list):
+        return [dict(instance) if isinstance(instance, Mapping) else instance for instance in stored]
     if kind in FILE_TYPES and isinstance(stored, Mapping):
         stored = _file(field, stored)
         return FileRef(stored["sha256"], stored["name"], stored["size"], stored["mime"])
@@ -290,7 +321,8 @@ def parse_text(field: Field, text: str) -> Any:
     yes/no, true/false, 1/0, ja/nein; select_multiple takes names separated by spaces (the XLSForm
     convention); dates are ISO (``2024-05-31``) or German (``31.05.2024``); datetimes drop a time
     zone offset, keeping the local time as written; geopoints are ``lat lon [altitude] [accuracy]``
-    (ODK) or ``lat,lon``. Files cannot come from text except as their stored JSON object.
+    (ODK) or ``lat,lon``. Files and a repeat's entries cannot come from text except as their
+    stored JSON.
     ``ValidationError`` names the field and the text when the text cannot be read.
     """
     if not isinstance(text, str):
@@ -355,6 +387,11 @@ def parse_text(field: Field, text: str) -> Any:
             return _file(field, json.loads(raw))
         except ValueError:
             raise ValidationError(FILE_CANNOT_READ_FROM(field=field.name)) from None
+    if kind == "repeat":  # its stored JSON (``format_value(labels=False)``)
+        try:
+            return to_stored(field, json.loads(raw))
+        except (ValueError, RecursionError):
+            raise ValidationError(INSTANCES_CANNOT_READ(field=field.name)) from None
     raise ValidationError(HAS_TYPE_FIELDBOOK_DOES(field=field.name, type=kind))
 
 
@@ -423,6 +460,11 @@ def format_value(form: FormDef, field: Field, stored: Any, lang: str, *, labels:
             return _line_text(kind, stored, lang) if labels else ";".join(_point_text(p) for p in closed)
         if kind in FILE_TYPES:
             return str(stored["name"])
+        if kind == "repeat":
+            if not labels:
+                return json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
+            words = {"de": ("Eintrag", "Einträge")}.get(lang, ("entry", "entries"))
+            return f"{locale.format_number(len(stored), lang)} {words[0] if len(stored) == 1 else words[1]}"
     except Exception:  # noqa: BLE001 (documented: never raises; a date at the calendar's edge overflows)
         pass
     return stored if isinstance(stored, str) else str(stored)

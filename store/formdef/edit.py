@@ -13,7 +13,7 @@ from typing import Any
 
 from store.core.texts import said
 from store.formdef.expr import parse, references, rename_reference
-from store.formdef.model import Choice, Field, FormDef, FormDefError, Problem
+from store.formdef.model import CONTAINER_TYPES, Choice, Field, FormDef, FormDefError, Problem
 from store.formdef.plan import CHOICE_LIST_PLACE, field_place
 from store.formdef.schema import form_from_json
 
@@ -48,7 +48,7 @@ def _require(form: FormDef, name: str) -> Field:
 def _rewrite(fields: Fields, parent: str | None, change: Callable[[str | None, Fields], Fields]) -> Fields:
     """``fields`` with ``change(parent_name, children)`` applied to every sibling list."""
     rebuilt = tuple(
-        dataclasses.replace(item, children=_rewrite(item.children, item.name, change)) if item.type == "group" else item
+        dataclasses.replace(item, children=_rewrite(item.children, item.name, change)) if item.type in CONTAINER_TYPES else item
         for item in fields
     )
     return change(parent, rebuilt)
@@ -64,7 +64,7 @@ def _map_fields(form: FormDef, change: Callable[[Field], Field]) -> FormDef:
 def add_field(form: FormDef, field: Field, *, after: str | None = None, group: str | None = None) -> FormDef:
     """``form`` with ``field`` added: after sibling ``after`` if given, else at the end of
     ``group`` (or of the form when ``group`` is None)."""
-    if group is not None and _require(form, group).type != "group":
+    if group is not None and _require(form, group).type not in CONTAINER_TYPES:
         raise _refuse(field_place(group), NOT_A_GROUP())
     if after is not None:
         _require(form, after)

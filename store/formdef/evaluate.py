@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,8 +34,8 @@ from store.core.errors import ValidationError
 from store.formdef import semantics
 from store.formdef.convert import check_stored, number_text, range_settings, to_stored, to_widget
 from store.formdef.expr import ExpressionError, calls, columns, evaluate, references
-from store.formdef.model import FILE_TYPES, Choice, Field, FormDef
-from store.formdef.plan import plan_for
+from store.formdef.model import FILE_TYPES, MAX_INSTANCES, Choice, Field, FormDef, instance_fields
+from store.formdef.plan import Plan, plan_for
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Evaluation:
     # for each relevant select field with a choice_filter: the choices it offers now, in list
     # order (of a name given twice in the list, the first the filter lets through)
     options: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
+    # for each relevant repeat with a count: how many entries it asks for now, by path
+    wanted: Mapping[str, int] = field(default_factory=dict)
 
     def blocking(self, final: bool) -> dict[str, FieldError]:
         """The errors that prevent saving: all of them for a final record; for a draft, all but
@@ -64,7 +67,7 @@ class Evaluation:
         return {name: error for name, error in self.errors.items() if final or error.code not in DRAFT_MAY_HAVE}
 
 
-DRAFT_MAY_HAVE = ("required", "offered")
+DRAFT_MAY_HAVE = ("required", "offered", "min", "max", "count")
 RULE_FAILED = texts.said("value.rule_failed", "The form's rule for this field could not be worked out: {detail}")
 RULE_FAILED_DOT = texts.said("value.rule_failed_dot", "The form's rule for this field could not be worked out: {detail}.")
 NOT_WHOLE = texts.said("value.calculation_not_whole", "the calculation gave {number}, which is not a whole number")
@@ -79,6 +82,9 @@ def _builtin(code: str, **facts: str) -> FieldError:
         "choice": "'{value}' is not one of the choices.",
         "range": "Choose a value from {start} to {end} in steps of {step}.",
         "expression": "The form's rule for this field could not be worked out: {detail}",
+        "min": "Add at least {n} entries.",
+        "max": "At most {n} entries are allowed: remove {extra}.",
+        "count": "The form asks for {n} entries here: remove {extra}.",
     }
     german = {
         "required": "Dieses Feld muss ausgefüllt werden.",
@@ -87,6 +93,9 @@ def _builtin(code: str, **facts: str) -> FieldError:
         "choice": "'{value}' ist keine der Auswahlmöglichkeiten.",
         "range": "Wählen Sie einen Wert von {start} bis {end} in Schritten von {step}.",
         "expression": "Die Regel des Formulars für dieses Feld ließ sich nicht auswerten: {detail}",
+        "min": "Fügen Sie mindestens {n} Einträge hinzu.",
+        "max": "Höchstens {n} Einträge sind erlaubt: entfernen Sie {extra}.",
+        "count": "Das Formular verlangt hier {n} Einträge: entfernen Sie {extra}.",
     }
     return FieldError(code, {"en": english[code].format(**facts), "de": german[code].format(**facts)})
 
@@ -155,65 +164,197 @@ def evaluate_record(
 ) -> Evaluation:
     """Relevance, recomputed calculations and errors of ``values`` (a record's data) under ``form``.
 
-    ``form`` must be a checked form (``form_from_json``); defaults are not applied.
+    ``form`` must be a checked form (``form_from_json``); defaults are not applied. A field
+    inside a repeat is known by its path: ``visits[2]/weight`` (the second entry, counted from 1;
+    ``visits[2]/plants[1]/name`` further in) in ``relevant``, ``errors`` and ``options``.
     """
     moment = now or dt.datetime.now().replace(microsecond=0)
-    day = today or moment.date()
-    plan = plan_for(form)
-    fields = {item.name: item for item in form.walk()}
-    out: dict[str, Any] = {item.name: values[item.name] for item in form.value_fields() if item.name in values}
-    env: dict[str, Any] = {}
-    relevant: dict[str, bool] = {}
-    errors: dict[str, FieldError] = {}
-    for name in plan.order:
-        item, steps = fields[name], plan.fields[name]
-        is_relevant = relevant[steps.parent] if steps.parent is not None else True
-        if is_relevant and steps.relevant is not None and not item.metadata:  # recorded, never asked: always kept
-            try:
-                is_relevant = semantics.truth(evaluate(steps.relevant, env, today=day, now=moment))
-            except ExpressionError as exc:
-                errors[name] = _expression_error(exc)
-        relevant[name] = is_relevant
-        if not item.holds_value:
-            continue
-        if steps.calculation is not None:
-            out[name] = None
+    run = _Run(form, moment.date() if today is None else today, moment)
+    out = {item.name: values[item.name] for item in form.value_fields() if item.name in values}
+    run.top = out
+    run.scope(run.plan.order, form.value_fields(), out, {}, "", None, None)
+    rank = _form_rank(form)
+    shown = sorted((path for path in run.errors if run.relevant.get(path, True)), key=lambda path: _path_rank(path, rank))
+    return Evaluation(
+        relevant=run.relevant,
+        values={item.name: out[item.name] for item in form.value_fields() if item.name in out},
+        errors={path: run.errors[path] for path in shown},
+        options=run.options,
+        wanted=run.wanted,
+    )
+
+
+def entry_key(repeat_path: str, position: int) -> str:
+    """The path prefix of the ``position``-th entry (from 1) of the repeat at ``repeat_path``."""
+    return f"{repeat_path}[{position}]/"
+
+
+class _Run:
+    """One evaluation: what it found so far, by path."""
+
+    def __init__(self, form: FormDef, day: dt.date, moment: dt.datetime) -> None:
+        self.form, self.day, self.moment = form, day, moment
+        self.plan = plan_for(form)
+        self.fields = {item.name: item for item in form.walk()}
+        self.relevant: dict[str, bool] = {}
+        self.errors: dict[str, FieldError] = {}
+        self.options: dict[str, tuple[Choice, ...]] = {}
+        self.wanted: dict[str, int] = {}
+        self.top: dict[str, Any] = {}
+
+    def absolute(self, name: str) -> Any:
+        """Field ``name`` as the top of the record sees it (``indexed-repeat``), with the entries
+        worked out so far."""
+        return _gather(self.top, [*_repeats_of(self.plan, name), name], self.fields)
+
+    def scope(
+        self, order: tuple[str, ...], value_fields: list[Field], values: dict[str, Any], env: dict[str, Any],
+        prefix: str, repeat: str | None, position: int | None,
+    ) -> None:
+        """Work out the fields of one scope (the record, or one entry of ``repeat``) in ``order``,
+        reading and writing their ``values``; ``env`` gets what expressions see of them."""
+        day, moment, plan = self.day, self.moment, self.plan
+        context: dict[str, Any] = {"today": day, "now": moment, "position": position, "absolute": self.absolute}
+        for name in order:
+            item, steps, path = self.fields[name], plan.fields[name], prefix + name
+            parent = steps.parent
+            is_relevant = True if parent is None else self.relevant[prefix[:-1] if parent == repeat else prefix + parent]
+            if is_relevant and steps.relevant is not None and not item.metadata:  # recorded, never asked: always kept
+                try:
+                    is_relevant = semantics.truth(evaluate(steps.relevant, env, **context))
+                except ExpressionError as exc:
+                    self.errors[path] = _expression_error(exc)
+            self.relevant[path] = is_relevant
+            if item.type == "repeat":
+                self.entries(item, values, env, path, is_relevant, context)
+                continue
+            if not item.holds_value:
+                continue
+            if steps.calculation is not None:
+                values[name] = None
+                if is_relevant:
+                    try:
+                        # current: the value it has (once(uuid()) keeps it; "." is refused in calculations)
+                        found = evaluate(steps.calculation, env, current=values.get(name), **context)
+                        values[name] = coerce_result(item, found)
+                    except ValidationError as exc:
+                        self.errors.setdefault(path, _expression_error(exc))
+            env[name] = None
             if is_relevant:
                 try:
-                    # current: the value it has (once(uuid()) keeps it; "." is refused in calculations)
-                    found = evaluate(steps.calculation, env, current=values.get(name), today=day, now=moment)
-                    out[name] = coerce_result(item, found)
-                except ValidationError as exc:
-                    errors.setdefault(name, _expression_error(exc))
-        env[name] = None
-        if is_relevant:
-            try:
-                env[name] = _expr_value(item, check_stored(item, out.get(name)))
-            except ValidationError:
-                errors.setdefault(name, _builtin("type", kind=item.type))
-    options: dict[str, tuple[Choice, ...]] = {}
-    for item in form.value_fields():
+                    env[name] = _expr_value(item, check_stored(item, values.get(name)))
+                except ValidationError:
+                    self.errors.setdefault(path, _builtin("type", kind=item.type))
+        for item in value_fields:
+            name, path = item.name, prefix + item.name
+            if not self.relevant[path] or item.type == "repeat":
+                continue
+            if plan.fields[name].choice_filter is not None and not item.calculation:
+                try:
+                    self.options[path] = offered(self.form, item, env, today=day, now=moment)
+                except ExpressionError as exc:
+                    self.errors.setdefault(path, _expression_error(exc))
+            if path in self.errors or item.metadata:  # nobody answers it: a rule on it (a form from before) has no effect
+                continue
+            allowed = self.options.get(path)
+            error = _check_value(self.form, item, values.get(name), env, context, None if allowed is None else {c.name for c in allowed})
+            if error is not None:
+                self.errors[path] = error
+
+    def entries(self, item: Field, values: dict[str, Any], env: dict[str, Any], path: str, is_relevant: bool, context: dict[str, Any]) -> None:
+        """A repeat's entries, one scope each; what the scope above sees of them: a ``Nodeset`` of
+        each field inside (and of the entries themselves, which ``count`` counts)."""
         name = item.name
-        if not relevant[name]:
-            continue
-        if plan.fields[name].choice_filter is not None and not item.calculation:
-            try:
-                options[name] = offered(form, item, env, today=day, now=moment)
-            except ExpressionError as exc:
-                errors.setdefault(name, _expression_error(exc))
-        if name in errors or item.metadata:  # nobody answers it: a rule on it (a form from before) has no effect
-            continue
-        allowed = options.get(name)
-        error = _check_value(form, item, out.get(name), env, day, moment, None if allowed is None else {c.name for c in allowed})
+        env[name] = None
+        if not is_relevant:
+            return
+        given = values.get(name)
+        if given is not None and not (isinstance(given, list) and all(isinstance(e, Mapping) for e in given)):
+            self.errors[path] = _builtin("type", kind=item.type)  # kept as it is, as any value that does not fit
+            return
+        entries = [dict(e) for e in given or ()]
+        wanted = self._wanted(item, env, path, context)
+        if wanted is not None:
+            self.wanted[path] = wanted
+        if wanted is not None and len(entries) < wanted:
+            entries += [{} for _ in range(wanted - len(entries))]  # ODK's repeat_count: exactly that many
+        if entries or given is not None:
+            values[name] = entries
+        env[name] = semantics.Nodeset(entries)  # count(${visits}) inside the entries as well
+        order = self.plan.instance_order.get(name, ())
+        inside = instance_fields(item)
+        seen: list[dict[str, Any]] = []
+        for position, entry in enumerate(entries, start=1):
+            own: dict[str, Any] = {}
+            self.relevant[entry_key(path, position)[:-1]] = True  # an entry is there when its repeat is
+            self.scope(order, inside, entry, ChainMap(own, env), entry_key(path, position), name, position)  # type: ignore[arg-type]
+            seen.append(own)
+        for key in {key for own in seen for key in own}:
+            env[key] = semantics.Nodeset(own.get(key) for own in seen)
+        env[name] = semantics.Nodeset(entries)
+        error = _entries_error(item, len(entries), wanted)
         if error is not None:
-            errors[name] = error
-    in_form_order = {item.name: out[item.name] for item in form.value_fields() if item.name in out}
-    return Evaluation(
-        relevant=relevant,
-        values=in_form_order,
-        errors={n: errors[n] for n in fields if n in errors and relevant[n]},
-        options=options,
-    )
+            self.errors.setdefault(path, error)
+
+    def _wanted(self, item: Field, env: Mapping[str, Any], path: str, context: dict[str, Any]) -> int | None:
+        """How many entries the repeat's ``count`` asks for now, or None (as many as given)."""
+        expr = self.plan.fields[item.name].count
+        if expr is None:
+            return None
+        try:
+            number = semantics.to_number(evaluate(expr, env, **context))
+        except (ExpressionError, semantics.SemanticError) as exc:
+            self.errors[path] = _expression_error(exc if isinstance(exc, ExpressionError) else ExpressionError(texts.of(exc)))
+            return None
+        return 0 if number is None else max(0, min(int(number), MAX_INSTANCES))
+
+
+def _entries_error(item: Field, given: int, wanted: int | None) -> FieldError | None:
+    low, high = item.parameters.get("min", 0), item.parameters.get("max", MAX_INSTANCES)
+    if wanted is not None and given > wanted:
+        return _builtin("count", n=str(wanted), extra=str(given - wanted))
+    if given < low:
+        return _builtin("min", n=str(low))
+    if given > high:
+        return _builtin("max", n=str(high), extra=str(given - high))
+    return None
+
+
+def _repeats_of(plan: Plan, name: str) -> list[str]:
+    chain: list[str] = []
+    repeat = plan.fields[name].repeat
+    while repeat is not None:
+        chain.append(repeat)
+        repeat = plan.fields[repeat].repeat
+    return chain[::-1]
+
+
+def _gather(top: Mapping[str, Any], chain: list[str], fields: Mapping[str, Field]) -> Any:
+    """The values of ``chain[-1]`` in the record ``top``, through the repeats ``chain[:-1]``: one
+    ``Nodeset`` per repeat on the way."""
+
+    def down(holder: Any, depth: int) -> Any:
+        item = fields[chain[depth]]
+        value = holder.get(item.name) if isinstance(holder, Mapping) else None
+        entries = value if isinstance(value, list) else []
+        if depth < len(chain) - 1:
+            return semantics.Nodeset(down(entry, depth + 1) for entry in entries)
+        return semantics.Nodeset(entries) if item.type == "repeat" else _expr_value(item, value)
+
+    return down(top, 0)
+
+
+def _form_rank(form: FormDef) -> dict[str, int]:
+    return {item.name: index for index, item in enumerate(form.walk())}
+
+
+def _path_rank(path: str, rank: Mapping[str, int]) -> tuple[int, ...]:
+    """Form order of a path: ``visits[2]/weight`` after ``visits[1]/…``, before the next field."""
+    out: list[int] = []
+    for part in path.split("/"):
+        name, _, place = part.partition("[")
+        out += [rank.get(name, len(rank)), int(place[:-1]) if place else 0]
+    return tuple(out)
 
 
 OFFERED_CACHE_SIZE = 512
@@ -274,13 +415,7 @@ def offered(
 
 
 def _check_value(
-    form: FormDef,
-    item: Field,
-    stored: Any,
-    env: Mapping[str, Any],
-    day: dt.date,
-    moment: dt.datetime,
-    allowed: set[str] | None = None,
+    form: FormDef, item: Field, stored: Any, env: Mapping[str, Any], context: Mapping[str, Any], allowed: set[str] | None = None
 ) -> FieldError | None:
     if semantics.is_empty(stored):
         return _message("required", item.required_message) if item.required else None
@@ -298,7 +433,7 @@ def _check_value(
     steps = plan_for(form).fields[item.name]
     if steps.constraint is not None:
         try:
-            ok = semantics.truth(evaluate(steps.constraint, env, current=env.get(item.name), today=day, now=moment))
+            ok = semantics.truth(evaluate(steps.constraint, env, current=env.get(item.name), **context))
         except ExpressionError as exc:
             return _expression_error(exc)
         if not ok:
@@ -349,6 +484,13 @@ def initial_values(
         if item.metadata in started and started[item.metadata] is not None:
             values[item.name] = started[item.metadata]
     return values
+
+
+def entry_defaults(repeat: Field, *, today: dt.date | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The answers a new entry of ``repeat`` starts with: the defaults of the fields inside it."""
+    moment = now or dt.datetime.now().replace(microsecond=0)
+    day = today or moment.date()
+    return {item.name: _default(item, day, moment) for item in instance_fields(repeat) if item.default is not None and not item.metadata}
 
 
 def stamp_saved(form: FormDef, data: Mapping[str, Any], *, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -403,8 +545,19 @@ def clean_for_save(
     """The data to store: calculations applied; values of non-relevant fields, unknown keys and
     empty values dropped. Errors are not checked here (see ``evaluate_record``)."""
     result = evaluate_record(form, values, today=today, now=now)
-    return {
-        item.name: result.values[item.name]
-        for item in form.value_fields()
-        if result.relevant[item.name] and not semantics.is_empty(result.values.get(item.name))
-    }
+    return _kept(form.value_fields(), result.values, result.relevant, "")
+
+
+def _kept(fields: list[Field], values: Mapping[str, Any], relevant: Mapping[str, bool], prefix: str) -> dict[str, Any]:
+    """The relevant, non-empty values of one scope; a repeat's entries each cleaned the same way
+    (an entry with nothing left in it stays: its place is part of the record)."""
+    out: dict[str, Any] = {}
+    for item in fields:
+        path, value = prefix + item.name, values.get(item.name)
+        if not relevant.get(path, False) or semantics.is_empty(value):
+            continue
+        if item.type == "repeat" and isinstance(value, list):
+            inside = instance_fields(item)
+            value = [_kept(inside, entry, relevant, entry_key(path, n)) for n, entry in enumerate(value, start=1)]
+        out[item.name] = value
+    return out

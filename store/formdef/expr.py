@@ -28,13 +28,13 @@ number literals <= 10**15 in magnitude, ``regex`` patterns must be literal strin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from store.core import texts
 from store.core.texts import said
 from store.formdef import semantics
-from store.formdef.functions import ODK_FUNCTIONS
+from store.formdef.functions import NODESET_FUNCTIONS, ODK_FUNCTIONS, indexed
 from store.formdef.syntax import (
     FUNCTIONS,
     MAX_CHARS,
@@ -168,18 +168,22 @@ def evaluate(
     today: dt.date | None = None,
     now: dt.datetime | None = None,
     choice: Mapping[str, str] | None = None,
+    position: int | None = None,
+    absolute: Callable[[str], Any] | None = None,
 ) -> Any:
     """The value of ``expr`` with ``${name}`` taken from ``env`` (missing names are empty) and a
-    choice column (in a choice_filter) from ``choice`` (a missing column is empty).
+    choice column (in a choice_filter) from ``choice`` (a missing column is empty); inside a
+    repeat, ``position`` is the entry's place and ``absolute`` gives a field as the top of the
+    record sees it (``indexed-repeat``).
 
     Returns None (empty), bool, int, float, str, ``datetime.date``/``datetime``/``time``, or a
     value from ``env`` unchanged. ``ExpressionError`` for type mismatches and results out of
     bounds; no other exception escapes.
     """
     moment = now or dt.datetime.now().replace(microsecond=0)
-    context = semantics.Context(env, current, today or moment.date(), moment, choice)
+    context = semantics.Context(env, current, today or moment.date(), moment, choice, position, absolute)
     try:
-        return _eval(expr, context)
+        return semantics.first(_eval(expr, context))
     except semantics.SemanticError as exc:
         raise ExpressionError(texts.of(exc)) from None
     except (ArithmeticError, ValueError, TypeError, RecursionError):
@@ -198,24 +202,33 @@ def _eval(node: Expr, ctx: semantics.Context) -> Any:
     if isinstance(node, Column):
         return ctx.choice.get(node.name) if ctx.choice is not None else None
     if isinstance(node, Unary):
-        return semantics.negate(_eval(node.operand, ctx))
+        return semantics.negate(_one(node.operand, ctx))
     if isinstance(node, Binary):
         if node.op == "and":
-            return semantics.truth(_eval(node.left, ctx)) and semantics.truth(_eval(node.right, ctx))
+            return semantics.truth(_one(node.left, ctx)) and semantics.truth(_one(node.right, ctx))
         if node.op == "or":
-            return semantics.truth(_eval(node.left, ctx)) or semantics.truth(_eval(node.right, ctx))
-        left, right = _eval(node.left, ctx), _eval(node.right, ctx)
+            return semantics.truth(_one(node.left, ctx)) or semantics.truth(_one(node.right, ctx))
+        left, right = _one(node.left, ctx), _one(node.right, ctx)
         if node.op in semantics.COMPARISONS:
             return semantics.compare(node.op, left, right)
         return semantics.arithmetic(node.op, left, right)
     if isinstance(node, Call):
         if node.name == "if":
-            chosen = node.args[1] if semantics.truth(_eval(node.args[0], ctx)) else node.args[2]
-            return _eval(chosen, ctx)
+            chosen = node.args[1] if semantics.truth(_one(node.args[0], ctx)) else node.args[2]
+            return _one(chosen, ctx)
         if node.name == "coalesce":
-            first = _eval(node.args[0], ctx)
-            return _eval(node.args[1], ctx) if semantics.is_empty(first) else first
-        args = [_eval(arg, ctx) for arg in node.args]
+            first = _one(node.args[0], ctx)
+            return _one(node.args[1], ctx) if semantics.is_empty(first) else first
+        if node.name == "indexed-repeat":  # its field as seen from the top of the record, whatever the entry
+            target = node.args[0]
+            every = ctx.absolute(target.name) if isinstance(target, Ref) and ctx.absolute is not None else _eval(target, ctx)
+            return indexed(every, [_one(arg, ctx) for arg in node.args[2::2]])
+        many = node.name in NODESET_FUNCTIONS
+        args = [_eval(arg, ctx) if many else _one(arg, ctx) for arg in node.args]
         odk = ODK_FUNCTIONS.get(node.name)  # ODK's library beyond the core
         return odk(args, ctx) if odk is not None else semantics.call(node.name, args, ctx)
     raise ExpressionError(CANNOT_EVALUATE())
+
+
+def _one(node: Expr, ctx: semantics.Context) -> Any:
+    return semantics.first(_eval(node, ctx))

@@ -1,7 +1,9 @@
 """ODK's function library beyond the core (``semantics.call``; ``expr`` calls either): numbers, text, dates, hashes,
 choices, lines and areas — as ODK Collect (JavaRosa) works them out, within the expression
 language's limits (results bounded, texts at most ``MAX_STRING`` characters, no pattern that can
-hang). A function that needs a repeat (``position``, ``indexed-repeat``) is not here yet.
+hang). ``count``, ``sum``, ``min``, ``max``, ``join`` take every value of a field inside a repeat
+(``NODESET_FUNCTIONS``, see ``semantics.Nodeset``); ``position(..)`` is the entry's place and
+``indexed-repeat(${field}, ${repeat}, n[, ${inner}, m …])`` the field's value in the n-th entry.
 
 Each entry: name → implementation. The parser checks the number of arguments (``syntax.FUNCTIONS``
 holds them, with the core's); an implementation gets the arguments' values and the context, and
@@ -20,13 +22,15 @@ from typing import Any
 
 from store.core.texts import said
 from store.formdef import semantics
-from store.formdef.semantics import Context, SemanticError, is_empty, to_number, to_text
+from store.formdef.semantics import Context, Nodeset, SemanticError, is_empty, to_number, to_text
 
 NEEDS_LINE = said("expr.needs_line", "needs a line or an area (points separated by ';') but got {value}")
 DIGEST_ALGORITHM = said("expr.digest_algorithm", "knows the digest algorithms MD5, SHA-1, SHA-256, SHA-384 and SHA-512, not '{name}'")
 DIGEST_ENCODING = said("expr.digest_encoding", "writes a digest as base64 or hex, not '{name}'")
 NEEDS_DATE_TIME = said("expr.needs_date_time", "needs a date and time but got {value}")
 POWER_TOO_LARGE = said("expr.power_too_large", "gives a number that is too large")
+OUTSIDE_REPEAT = said("expr.outside_repeat", "uses position(..) outside a repeat")
+NODESET_FUNCTIONS = frozenset({"count", "sum", "min", "max", "join"})
 
 Impl = Callable[[list[Any], Context], Any]
 _EPOCH = dt.datetime(1970, 1, 1)
@@ -59,8 +63,36 @@ def _spread(args: list[Any]) -> list[Any]:
     """The arguments, a list (a select_multiple's answers) spread into its items."""
     out: list[Any] = []
     for arg in args:
-        out.extend(arg if isinstance(arg, (list, tuple)) and not _is_line(arg) else [arg])
+        if isinstance(arg, Nodeset):
+            out.extend(arg.flat())
+        else:
+            out.extend(arg if isinstance(arg, (list, tuple)) and not _is_line(arg) else [arg])
     return out
+
+
+def _count(args: list[Any], ctx: Context) -> int:
+    """How many entries (of a repeat, or values of a field in one); a field outside a repeat is one."""
+    value = args[0]
+    if isinstance(value, Nodeset):
+        return len(value.flat())
+    return 0 if is_empty(value) else 1
+
+
+def _position(args: list[Any], ctx: Context) -> int:
+    if ctx.position is None:
+        raise SemanticError(OUTSIDE_REPEAT())
+    return ctx.position
+
+
+def indexed(value: Any, places: list[Any]) -> Any:
+    """``indexed-repeat``: ``value`` (a ``Nodeset``) at the 1-based place in each repeat level."""
+    for place in places:
+        if not isinstance(value, Nodeset):
+            break
+        number = to_number(place)
+        index = int(number) if number is not None and number == int(number) else 0
+        value = value[index - 1] if 1 <= index <= len(value) else None
+    return semantics.first(value)
 
 
 def _extreme(pick: Callable[..., Any]) -> Impl:
@@ -241,6 +273,8 @@ ODK_FUNCTIONS: dict[str, Impl] = {  # how many arguments each takes: syntax.FUNC
     "min": _extreme(min),
     "max": _extreme(max),
     "sum": _sum,
+    "count": _count,
+    "position": _position,
     "join": _join,
     "substr": _substr,
     "substring-before": lambda args, ctx: _around(args, before=True),

@@ -7,7 +7,10 @@ gives the canonical JSON form: defaults are left out, so ``form_from_json(form.t
 form`` and equal forms give equal text.
 
 Record values are plain JSON keyed by field name; the stored form of each type is described in
-``store/formdef/convert.py`` and in the README ("Form definitions").
+``store/formdef/convert.py`` and in the README ("Form definitions"). A ``repeat`` is a group
+answered any number of times: its value is the list of its *instances*, each an object keyed by
+the names of the fields inside it (``instance_fields``), in the order the person put them.
+Field names stay unique in the whole form, inside repeats too, so ``${name}`` names one field.
 """
 
 from __future__ import annotations
@@ -49,7 +52,13 @@ FIELD_TYPES = (
     "audio",
     "video",
     "group",
+    "repeat",
 )
+# Fields that contain fields: a group (once) and a repeat (any number of times, see ``instance_fields``).
+CONTAINER_TYPES = ("group", "repeat")
+# A repeat holds at most this many instances in one record (ODK sets no limit; a form's count
+# or a pasted import beyond it is far more likely a mistake than a survey).
+MAX_INSTANCES = 1_000
 SELECT_TYPES = ("select_one", "select_multiple")
 # Types whose value is an attachment (a file stored by its content hash, ``store.core.FileRef``).
 FILE_TYPES = ("photo", "file", "audio", "video")
@@ -110,7 +119,9 @@ class Field:
     ``default`` is in the stored-value form of the field's type; date, time and datetime fields
     also accept the dynamic defaults ``"today()"`` and ``"now()"``. ``parameters`` holds type
     specific settings: ``start``/``end``/``step`` for ranges, ``multiline`` for text,
-    ``appearance`` (a display hint carried over from XLSForm) for any type. ``choice_filter``
+    ``appearance`` (a display hint carried over from XLSForm) for any type; for a repeat
+    ``count`` (an expression: exactly that many instances, XLSForm's ``repeat_count``), ``min``
+    and ``max`` (whole numbers of instances). ``choice_filter``
     (select fields only) is an expression worked out for every choice of the list: only the
     choices for which it is true are offered (a cascading select: ``state = ${state}``).
     """
@@ -152,6 +163,25 @@ class Field:
     def holds_value(self) -> bool:
         """False for groups and notes, which never appear in a record's data."""
         return self.type not in NO_VALUE_TYPES
+
+
+def instance_fields(repeat: Field) -> list[Field]:
+    """The fields that hold a value in one instance of ``repeat``, in form order: those inside
+    it, through its groups; a repeat inside it is one of them (its value: its own instances)."""
+    return list(_values_in(repeat.children))
+
+
+def _values_in(fields: tuple[Field, ...]) -> Iterator[Field]:
+    stack: list[Iterator[Field]] = [iter(fields)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        if item.holds_value:
+            yield item
+        elif item.children:
+            stack.append(iter(item.children))
 
 
 class FormDefError(ValidationError):
@@ -216,8 +246,23 @@ class FormDef:
                 stack.append(iter(item.children))
 
     def value_fields(self) -> list[Field]:
-        """The fields that hold a value in a record (not groups, not notes), in form order."""
-        return [f for f in self.walk() if f.holds_value]
+        """The fields that hold a value at the top of a record's data (not groups, not notes), in
+        form order. A repeat is one of them (its value: the list of its instances); the fields
+        inside it are not (see ``instance_fields``)."""
+        return list(_values_in(self.fields))
+
+    def repeat_of(self, name: str) -> Field | None:
+        """The innermost repeat that field ``name`` is inside, or None (a field of the record itself)."""
+        found: Field | None = None
+        stack: list[tuple[Field, Field | None]] = [(item, None) for item in reversed(self.fields)]
+        while stack:
+            item, repeat = stack.pop()
+            if item.name == name:
+                found = repeat
+                break
+            inner = item if item.type == "repeat" else repeat
+            stack.extend((child, inner) for child in reversed(item.children))
+        return found
 
     def field(self, name: str) -> Field:
         """The field called ``name`` anywhere in the form; ``KeyError`` if there is none."""
@@ -312,7 +357,7 @@ def field_to_json(item: Field) -> dict[str, Any]:
             if value:
                 out[key] = _texts_json(value)
         elif key == "children":
-            if item.type == "group" or value:
+            if item.type in CONTAINER_TYPES or value:
                 out[key] = [field_to_json(child) for child in value]
         elif key in ("required", "read_only"):
             if value:

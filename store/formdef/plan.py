@@ -5,6 +5,13 @@ which depends on its ``relevant`` expression and on its group; a calculated fiel
 depends on what its ``calculation`` refers to. These dependencies must form no circle (ODK
 refuses such forms too); given that, evaluating fields in dependency order gives every
 expression final values, in one pass.
+
+A repeat is worked out as one step of the record: its instances one after the other, each with
+the fields inside it in their own dependency order (``Plan.instance_order``). So a field of the
+record that refers to a field inside a repeat (``sum(${weight})``) depends on the whole repeat,
+and the repeat on every field outside it that something inside refers to. A form where those
+two meet (a total over a repeat that decides the relevance of a field inside it) is refused as
+a circle: Fieldbook works each out once.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from dataclasses import dataclass, field
 from store.core import texts
 from store.core.texts import said
 from store.formdef.expr import Expr, ExpressionError, parse, references
-from store.formdef.model import Choice, FormDef, FormDefError, Problem
+from store.formdef.model import Choice, Field, FormDef, FormDefError, Problem
 
 EXPRESSION_ATTRIBUTES = ("relevant", "constraint", "calculation", "choice_filter")
 DYNAMIC_DEFAULTS = {"today()", "now()"}
@@ -44,6 +51,8 @@ class FieldPlan:
     constraint: Expr | None
     calculation: Expr | None
     choice_filter: Expr | None = None
+    count: Expr | None = None  # a repeat's number of instances (its ``count`` parameter)
+    repeat: str | None = None  # the innermost repeat the field is inside
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,8 @@ class Plan:
     # ``evaluate.offered``: a rerun with the same answers does not filter 5,000 choices again)
     offered: dict[tuple[str, str], tuple[Choice, ...]] = field(default_factory=dict, compare=False, repr=False)
     instance_name: Expr | None = None  # the form's name for each record (``evaluate.record_title``)
+    # for each repeat, the fields of one instance (not those of a repeat inside it) like ``order``
+    instance_order: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def dependencies(form: FormDef, parsed: Mapping[str, FieldPlan]) -> dict[str, list[str]]:
@@ -64,7 +75,7 @@ def dependencies(form: FormDef, parsed: Mapping[str, FieldPlan]) -> dict[str, li
         if plan is None:
             continue
         found: set[str] = set()
-        for expr in (plan.relevant, plan.calculation):
+        for expr in (plan.relevant, plan.calculation, plan.count):
             if expr is not None:
                 found |= references(expr)
         if plan.parent is not None:
@@ -100,6 +111,53 @@ def find_cycle(deps: Mapping[str, list[str]]) -> list[str] | None:
     return None
 
 
+def repeats_around(form: FormDef) -> dict[str, tuple[str, ...]]:
+    """For each field, the repeats it is inside, the outermost first (itself not included)."""
+    around: dict[str, tuple[str, ...]] = {}
+    stack: list[tuple[Field, tuple[str, ...]]] = [(item, ()) for item in reversed(form.fields)]
+    while stack:  # in form order
+        item, outer = stack.pop()
+        around[item.name] = outer
+        inner = (*outer, item.name) if item.type == "repeat" else outer
+        stack.extend((child, inner) for child in reversed(item.children))
+    return around
+
+
+def scoped_dependencies(form: FormDef, deps: Mapping[str, list[str]]) -> dict[str | None, dict[str, list[str]]]:
+    """The dependencies among the record's own fields (scope None) and among the fields of one
+    instance of each repeat: a field inside a repeat stands for the repeat in every scope above
+    it, a field outside a scope is worked out before it (see the module docstring)."""
+    around = repeats_around(form)
+    scopes: dict[str | None, dict[str, set[str]]] = {None: {}}
+    for name, outer in around.items():
+        scopes.setdefault(outer[-1] if outer else None, {})[name] = set()
+        for repeat in outer:
+            scopes.setdefault(repeat, {})
+    for name, found in deps.items():
+        mine = around[name]
+        for dep in found:  # an edge in the innermost scope holding both (above it, both are one repeat)
+            theirs = around[dep]
+            depth = 0
+            while depth < min(len(mine), len(theirs)) and mine[depth] == theirs[depth]:
+                depth += 1
+            a = mine[depth] if depth < len(mine) else name
+            b = theirs[depth] if depth < len(theirs) else dep
+            if a != b or name == dep:  # not a field and the repeat it is in (``count(${visits})``)
+                scopes[(None, *mine)[depth]][a].add(b)
+    return {scope: {name: sorted(found) for name, found in members.items()} for scope, members in scopes.items()}
+
+
+def scope_orders(form: FormDef, deps: Mapping[str, list[str]]) -> tuple[dict[str | None, tuple[str, ...]], list[str] | None]:
+    """Each scope's evaluation order (``scoped_dependencies``), or a circle in one of them."""
+    orders: dict[str | None, tuple[str, ...]] = {}
+    for scope, members in scoped_dependencies(form, deps).items():
+        cycle = find_cycle(members)
+        if cycle is not None:
+            return {}, cycle
+        orders[scope] = evaluation_order(form, members)
+    return orders, None
+
+
 def evaluation_order(form: FormDef, deps: Mapping[str, list[str]]) -> tuple[str, ...]:
     """Fields with their dependencies first; among free choices, form order. Assumes no circle."""
     position = {item.name: index for index, item in enumerate(form.walk())}
@@ -126,6 +184,7 @@ def parse_field_expressions(form: FormDef) -> tuple[dict[str, FieldPlan], list[P
     problems: list[Problem] = []
     plans: dict[str, FieldPlan] = {}
     parents: dict[str, str | None] = {item.name: None for item in form.fields}
+    around = repeats_around(form)
     for item in form.walk():
         for child in item.children:
             parents[child.name] = item.name
@@ -139,8 +198,17 @@ def parse_field_expressions(form: FormDef) -> tuple[dict[str, FieldPlan], list[P
                 parsed[attribute] = parse(text, columns=attribute == "choice_filter")
             except ExpressionError as exc:
                 problems.append(Problem(field_place(item.name, attribute), texts.of(exc), field=item.name, attribute=attribute))
+        count = item.parameters.get("count") if item.type == "repeat" else None
+        parsed["count"] = None
+        if isinstance(count, str) and count.strip():
+            try:
+                parsed["count"] = parse(count)
+            except ExpressionError as exc:
+                problems.append(Problem(field_place(item.name, "count"), texts.of(exc), field=item.name, attribute="parameters"))
+        outer = around.get(item.name, ())
         plans[item.name] = FieldPlan(
-            parents.get(item.name), parsed["relevant"], parsed["constraint"], parsed["calculation"], parsed["choice_filter"]
+            parents.get(item.name), parsed["relevant"], parsed["constraint"], parsed["calculation"], parsed["choice_filter"],
+            parsed["count"], outer[-1] if outer else None,
         )
     return plans, problems
 
@@ -161,11 +229,12 @@ def plan_for(form: FormDef) -> Plan:
     parsed, problems = parse_field_expressions(form)
     if problems:
         raise FormDefError(problems)
-    deps = dependencies(form, parsed)
-    cycle = find_cycle(deps)
+    orders, cycle = scope_orders(form, dependencies(form, parsed))
     if cycle is not None:
         raise FormDefError([cycle_problem(cycle)])
-    plan = Plan(parsed, evaluation_order(form, deps), instance_name=parse(form.instance_name) if form.instance_name else None)
+    instance_name = parse(form.instance_name) if form.instance_name else None
+    instance_order = {name: order for name, order in orders.items() if name is not None}
+    plan = Plan(parsed, orders[None], instance_name=instance_name, instance_order=instance_order)
     with _CACHE_LOCK:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))

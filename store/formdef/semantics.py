@@ -20,6 +20,9 @@ dicts (geopoints) and ``FileRef``/dicts (files). The rules, XPath-like where XPa
 - **Strings.** Two non-numeric strings order alphabetically (by code point). Lists read as their
   items separated by spaces (XLSForm's select_multiple form). Results of string functions are
   at most 10,000 characters.
+- **Repeats.** Seen from outside a repeat, a field inside it is a ``Nodeset``: its value in every
+  entry. ``count``, ``sum``, ``min``, ``max``, ``join`` and ``indexed-repeat`` take them all;
+  anywhere else the first entry's value counts, as XPath reads a node-set.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -71,6 +74,39 @@ class Context:
     today: dt.date
     now: dt.datetime
     choice: Mapping[str, str] | None = None  # the columns of the choice a choice_filter is worked out for
+    position: int | None = None  # inside a repeat: the entry's place, from 1 (``position(..)``)
+    # a field inside repeats as seen from the top of the record (``indexed-repeat``), by name
+    absolute: Callable[[str], Any] | None = None
+
+
+class Nodeset(tuple):  # type: ignore[type-arg]
+    """A field's values in the entries of a repeat, in order (for a field in a repeat inside a
+    repeat, one ``Nodeset`` per outer entry)."""
+
+    def flat(self) -> list[Any]:
+        """Every value, the entries of inner repeats spread out."""
+        out: list[Any] = []
+        stack = [iter(self)]
+        while stack:
+            item = next(stack[-1], _END)
+            if item is _END:
+                stack.pop()
+            elif isinstance(item, Nodeset):
+                stack.append(iter(item))
+            else:
+                out.append(item)
+        return out
+
+
+_END = object()
+
+
+def first(value: Any) -> Any:
+    """A value as one value: a ``Nodeset``'s first (None if it has none)."""
+    if isinstance(value, Nodeset):
+        values = value.flat()
+        return values[0] if values else None
+    return value
 
 
 def is_empty(value: Any) -> bool:

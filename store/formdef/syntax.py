@@ -85,6 +85,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "boolean": (1, 1), "boolean-from-string": (1, 1), "uuid": (0, 0), "once": (1, 1),
     "date-time": (1, 1), "decimal-date-time": (1, 1), "format-date": (2, 2), "format-date-time": (2, 2),
     "digest": (2, 3), "area": (1, 1), "distance": (1, 1),
+    "count": (1, 1), "position": (0, 0), "indexed-repeat": (3, 9),
 }  # fmt: skip
 BINARY_POWER = {"or": 1, "and": 2, "=": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4, "+": 5, "-": 5, "*": 6, "div": 6, "mod": 6}
 REF_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")

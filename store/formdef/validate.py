@@ -19,16 +19,17 @@ from store.core.errors import ValidationError
 from store.core.texts import said
 from store.formdef.convert import check_stored
 from store.formdef.expr import Expr, ExpressionError, columns, parse, references, uses_current
-from store.formdef.model import FIELD_TYPES, METADATA_KINDS, SELECT_TYPES, Field, FormDef, Problem
+from store.formdef.model import CONTAINER_TYPES, FIELD_TYPES, MAX_INSTANCES, METADATA_KINDS, SELECT_TYPES, Field, FormDef, Problem
 from store.formdef.plan import (
     CHOICE_LIST_PLACE,
     CHOICE_PLACE,
     DYNAMIC_DEFAULTS,
+    FieldPlan,
     cycle_problem,
     dependencies,
     field_place,
-    find_cycle,
     parse_field_expressions,
+    scope_orders,
 )
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
@@ -37,7 +38,7 @@ CHOICE_NAME = re.compile(r"\S(?:[^\n\r\t]{0,198}\S)?")  # a select_one's choice 
 CHOICE_NAME_MULTIPLE = re.compile(r"\S{1,200}")  # a select_multiple's answers are kept separated by spaces
 MAX_RANGE_STEPS = 100_000
 CALCULATED_TYPES = ("text", "integer", "decimal", "select_one", "date", "time", "datetime", "boolean")
-PARAMETERS: dict[str, tuple[str, ...]] = {"text": ("multiline",), "range": ("start", "end", "step")}
+PARAMETERS: dict[str, tuple[str, ...]] = {"text": ("multiline",), "range": ("start", "end", "step"), "repeat": ("count", "min", "max")}
 COMMON_PARAMETERS = ("appearance", "metadata", "hidden")
 
 # Problems of a form, placed at a field (and its attribute) or a choice list. A {type} is the
@@ -56,7 +57,11 @@ RANGE_TOO_MANY_STEPS = said("formfile.range_too_many_steps", "a range may have a
 FILTER_WITHOUT_SELECT = said("formfile.filter_without_select", "only select_one and select_multiple fields can have a choice_filter")
 FILTER_ON_ITSELF = said("formfile.filter_on_itself", "the choice_filter refers to the field's own answer; it can only depend on other fields")
 NO_SUCH_COLUMN = said("formfile.no_such_column", "the choice_filter uses the column '{column}', which the choices of list '{list}' do not have")
-CHILDREN_OUTSIDE_GROUP = said("formfile.children_outside_group", "only a group can contain fields")
+CHILDREN_OUTSIDE_GROUP = said("formfile.children_outside_group", "only a group or a repeat can contain fields")
+REPEAT_COUNT_NOT_TEXT = said("formfile.repeat_count_not_text", "the count of a repeat must be an expression written as text")
+REPEAT_LIMIT = said("formfile.repeat_limit", "min and max of a repeat must be whole numbers from 0 to {n}, min not above max")
+REPEAT_RULE_INSIDE = said("formfile.repeat_rule_inside", "the {attribute} of a repeat is worked out before its entries, so it cannot refer to '{name}' inside it")
+REPEAT_ATTRIBUTE = said("formfile.repeat_attribute", "a repeat cannot have '{attribute}' (its fields can)")
 SELECT_NEEDS_LIST = said("formfile.select_needs_list", "a {type} field needs a choice list")
 LIST_WITHOUT_SELECT = said("formfile.list_without_select", "only select_one and select_multiple fields use a choice list")
 NO_VALUE_ATTRIBUTE = said("formfile.no_value_attribute", "a {type} holds no value, so it cannot have '{attribute}'")
@@ -116,6 +121,8 @@ def _check_parameters(item: Field) -> list[Problem]:
             problems.append(_problem(item, "parameters", METADATA_TYPE(kind=value, type=METADATA_KINDS[value])))
         elif key == "metadata" and item.calculation:
             problems.append(_problem(item, "calculation", METADATA_CALCULATED(kind=value)))
+    if item.type == "repeat":
+        problems += _check_repeat(item)
     if item.type == "range":
         params = item.parameters
         values = [params.get(k, d) for k, d in (("start", 0), ("end", 10), ("step", 1))]
@@ -132,9 +139,38 @@ def _check_parameters(item: Field) -> list[Problem]:
     return problems
 
 
+def _check_repeat(item: Field) -> list[Problem]:
+    params = item.parameters
+    problems = []
+    if "count" in params and (not isinstance(params["count"], str) or not params["count"].strip()):
+        problems.append(_problem(item, "parameters", REPEAT_COUNT_NOT_TEXT()))
+    low, high = params.get("min", 0), params.get("max", MAX_INSTANCES)
+    whole = all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_INSTANCES for v in (low, high))
+    if not whole or low > high:
+        problems.append(_problem(item, "parameters", REPEAT_LIMIT(n=MAX_INSTANCES)))
+    return problems
+
+
+def _check_repeat_rules(form: FormDef, item: Field, plan: FieldPlan) -> list[Problem]:
+    """A repeat's relevance and count are worked out before its instances: they cannot refer to
+    a field inside it."""
+    inside: set[str] = set()
+    stack = list(item.children)
+    while stack:
+        child = stack.pop()
+        inside.add(child.name)
+        stack.extend(child.children)
+    problems = []
+    for attribute in ("relevant", "count"):
+        expr = getattr(plan, attribute)
+        for name in sorted(references(expr) & inside) if expr is not None else ():
+            problems.append(_problem(item, attribute, REPEAT_RULE_INSIDE(attribute=attribute, name=name)))
+    return problems
+
+
 def _check_attributes(item: Field) -> list[Problem]:
     problems = []
-    if item.children and item.type != "group":
+    if item.children and item.type not in CONTAINER_TYPES:
         problems.append(_problem(item, "children", CHILDREN_OUTSIDE_GROUP()))
     if item.type in SELECT_TYPES and not item.choice_list:
         problems.append(_problem(item, "choice_list", SELECT_NEEDS_LIST(type=item.type)))
@@ -142,7 +178,11 @@ def _check_attributes(item: Field) -> list[Problem]:
         problems.append(_problem(item, "choice_list", LIST_WITHOUT_SELECT()))
     if item.type not in SELECT_TYPES and item.choice_filter:
         problems.append(_problem(item, "choice_filter", FILTER_WITHOUT_SELECT()))
-    if not item.holds_value:
+    if item.type == "repeat":  # one value per instance is asked for, never the list as a whole
+        for attribute in ("required", "read_only", "constraint", "calculation", "default"):
+            if getattr(item, attribute) not in (None, False):
+                problems.append(_problem(item, attribute, REPEAT_ATTRIBUTE(attribute=attribute)))
+    elif not item.holds_value:
         for attribute in ("required", "read_only", "constraint", "calculation"):
             if getattr(item, attribute):
                 problems.append(_problem(item, attribute, NO_VALUE_ATTRIBUTE(type=item.type, attribute=attribute)))
@@ -154,7 +194,7 @@ def _check_attributes(item: Field) -> list[Problem]:
 
 
 def _check_default(form: FormDef, item: Field) -> list[Problem]:
-    if item.default is None or not item.holds_value:
+    if item.default is None or not item.holds_value or item.type == "repeat":
         return []
     if item.type in ("date", "time", "datetime") and item.default in DYNAMIC_DEFAULTS:
         return []
@@ -277,17 +317,19 @@ def check_form(form: FormDef) -> list[Problem]:
         plan = parsed.get(item.name)
         if plan is None or by_name.get(item.name) is not item:
             continue
-        for attribute in ("relevant", "constraint", "calculation", "choice_filter"):
+        for attribute in ("relevant", "constraint", "calculation", "choice_filter", "count"):
             expr = getattr(plan, attribute)
             if expr is not None:
                 problems += _check_expression(item, attribute, expr, by_name)
+        if item.type == "repeat":
+            problems += _check_repeat_rules(form, item, plan)
         if plan.choice_filter is not None and item.type in SELECT_TYPES and item.choice_list in form.choice_lists:
             problems += _check_columns(form, item, plan.choice_filter)
         if plan.choice_filter is not None and item.name in references(plan.choice_filter):
             problems.append(_problem(item, "choice_filter", FILTER_ON_ITSELF()))
     problems += _check_instance_name(form, by_name)
     if not problems:
-        cycle = find_cycle(dependencies(form, parsed))
+        _, cycle = scope_orders(form, dependencies(form, parsed))
         if cycle is not None:
             problems.append(cycle_problem(cycle))
     return problems

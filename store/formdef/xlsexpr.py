@@ -25,18 +25,26 @@ Warn = Callable[[str, int | None, str | None, str], None]  # XlsMapper.warn
 
 
 def read_paths(fields: list[dict[str, Any]], names: Collection[str]) -> None:
-    """In every field's expressions, a path to one of ``names`` (the form's fields, each named
-    once) read as ``${x}``."""
+    """In every field's expressions (a repeat's count too), a path to one of ``names`` (the form's
+    fields, each named once) read as ``${x}``, and ``position(..)`` as ``position()``."""
     for item in fields:
         read_paths(item.get("children", []), names)
         for attribute in EXPRESSIONS:
             text = item.get(attribute)
             if isinstance(text, str):
                 item[attribute] = read_path_text(text, names)
+        count = (item.get("parameters") or {}).get("count")
+        if isinstance(count, str):
+            item["parameters"]["count"] = read_path_text(count, names)
+
+
+POSITION = re.compile(r"\bposition\(\s*\.\.\s*\)")  # the entry's place in its repeat
 
 
 def read_path_text(text: str, names: Collection[str]) -> str:
     """One expression with its paths to ``names`` read as ``${x}`` (not inside a text in quotes)."""
+    if "position" in text:
+        text = "".join(part if QUOTED.fullmatch(part) else POSITION.sub("position()", part) for part in QUOTED.split(text))
     if "/" not in text:
         return text
 

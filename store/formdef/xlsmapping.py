@@ -55,7 +55,7 @@ KNOWN_KEYS = {
     "list_name", "choices", "children", "choice_filter", "actions", "sms_field",
 }  # fmt: skip
 USED_BIND = {"relevant", "constraint", "required", "readonly", "calculate", "jr:constraintMsg", "jr:requiredMsg"}
-USED_CONTROL = {"appearance", "bodyless", "start", "end", "step"}
+USED_CONTROL = {"appearance", "bodyless", "start", "end", "step", "jr:count"}
 # allow_choice_duplicates: a name twice in a list is accepted where a choice_filter picks one
 SETTINGS = ("form_title", "form_id", "version", "default_language", "allow_choice_duplicates", "instance_name")
 YES = {"yes", "true", "1", "true()"}
@@ -91,7 +91,6 @@ CHOICE_NAME_SPACE = said(
     "the choice name '{choice}' contains a space, and list '{list}' is used by a select_multiple, whose answers are separated by spaces; use _ instead",
 )
 SURVEY_COLUMN_IGNORED = said("xls.survey_column_ignored", "the column '{column}' is not supported; this value is ignored")
-REPEAT_UNSUPPORTED = said("xls.repeat_unsupported", "repeats (begin repeat) are not supported by Fieldbook")
 METADATA_SKIPPED = said("xls.metadata_not_recorded", "'{kind}' is not recorded by Fieldbook; this row is skipped")
 METADATA_EMPTY = said(
     "xls.metadata_empty", "'{kind}' is not known on a computer; Fieldbook keeps the field '{name}', but it stays empty"
@@ -357,11 +356,20 @@ class XlsMapper:
             if name.startswith(TABLE_LIST_RESERVED):
                 continue  # pyxform's header row of a table-list group: not a question
             row = self.current_row = self._row_of(name)
-            if kind in ("repeat", "loop"):
-                self.problem("survey", row, "type", REPEAT_UNSUPPORTED() if kind == "repeat" else TYPE_UNSUPPORTED(kind=kind))
+            if kind == "loop":  # pyxform's old loop over a list's choices
+                self.problem("survey", row, "type", TYPE_UNSUPPORTED(kind=kind))
                 self._skip(element.get("children", ()))
                 continue
             self.report_unused(row, element)
+            if kind == "repeat":
+                repeat = self.field(row, element, "repeat", None)
+                if repeat is not None:
+                    count = cell_text((element.get("control") or {}).get("jr:count"))
+                    if count:  # repeat_count (pyxform made a calculation of it if it was more than a reference)
+                        repeat["parameters"] = {**repeat.get("parameters", {}), "count": count}
+                    repeat["children"] = self._elements(list(element.get("children", ())), lists)
+                    out.append(repeat)
+                continue
             if kind == "group":
                 children = list(element.get("children", ()))
                 title = children[0] if children and str(children[0].get("name", "")).startswith(TABLE_LIST_LABEL) else None
@@ -442,7 +450,7 @@ class XlsMapper:
             found = self.texts(bind.get(key))
             if found:
                 item[attribute] = found
-        holds_value = ftype not in ("note", "group")
+        holds_value = ftype not in ("note", "group", "repeat")
         for key, attribute in (("required", "required"), ("readonly", "read_only")):
             flag = cell_text(bind.get(key)).lower()
             if flag in YES and holds_value:

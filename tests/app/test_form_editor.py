@@ -125,6 +125,19 @@ def test_move_to_group_and_back() -> None:
     assert "measurements" not in ops.groups(form, exclude="measurements")
 
 
+def test_a_repeat_is_added_and_fields_go_into_it_and_are_edited_there() -> None:
+    form = ops.new_field(demo_form(), "repeat", "visits", "Visits", "Besuche")
+    assert form.field("visits").type == "repeat" and "visits" in ops.groups(form)
+    form = ops.new_field(form, "integer", "count", "Count", "Anzahl", group="visits")
+    form = ops.move_to_group(form, "notes", "visits")
+    assert [f.name for f in form.field("visits").children] == ["count", "notes"]
+    values = ops.field_values(form, "count")
+    values["label_en"] = "How many"
+    edited = ops.apply_edit(form, values)  # an edit reaches a field inside a repeat
+    assert edited.field("count").label["en"] == "How many" and edited.parent_of("count").name == "visits"  # type: ignore[union-attr]
+    assert form_from_json(edited.to_json()) == edited
+
+
 def test_table_editor_delta() -> None:
     rows = [{"name": "a", "en": "A", "de": "A"}, {"name": "b", "en": "B", "de": "B"}]
     delta = {"edited_rows": {0: {"en": "Aa"}}, "deleted_rows": [1], "added_rows": [{"name": "c", "en": None}]}

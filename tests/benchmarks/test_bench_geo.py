@@ -13,11 +13,9 @@ from typing import Any
 
 import pytest
 
-from store.fielddata.projects import create_project
-from store.fielddata.records import create_record
 from store.formdef import FormDef, form_from_json
 from store.formdef.geo import MAX_POINTS, _measured, measure
-from store.inputs.uistate import UiState, save_ui_state
+from tests.benchmarks.editor import editor_reruns
 from tests.benchmarks.test_bench_skeleton import ms, pct
 from tests.conftest import REPORT
 
@@ -49,18 +47,8 @@ def test_measuring_a_line_of_5000_points_cold_and_kept():
 
 
 def _reruns(rt: Any, new_session: Any, with_line: bool) -> list[float]:
-    project = create_project(rt.store, f"Walks {with_line}", walks(with_line), user=rt.user)
     text = "\n".join(f"{p['lat']}, {p['lon']}, {p['accuracy']}" for p in WALK)
-    record = create_record(rt.store, project.id, {"walk": WALK if with_line else text}, user=rt.user)
-    save_ui_state(rt.store, rt.user, UiState(page="record", params={"record": record.id}, prefs={"project": project.id}))
-    at = new_session()
-    times = []
-    for i in range(RUNS):
-        started = time.perf_counter()
-        at.text_input(key=f"in__record_{record.id}__remark").input(f"note {i}").run()
-        times.append(time.perf_counter() - started)
-        assert not at.exception
-    return times
+    return editor_reruns(rt, new_session, f"Walks {with_line}", walks(with_line), {"walk": WALK if with_line else text}, RUNS)
 
 
 def test_record_editor_rerun_with_a_line_of_5000_points(rt, new_session):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -219,7 +220,8 @@ def test_demo_round_trips_canonically() -> None:
 
 NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
 TEXTS = st.dictionaries(st.sampled_from(["en", "de", "fr"]), st.text(min_size=1, max_size=20), max_size=3)
-SIMPLE = [t for t in FIELD_TYPES if t not in ("group", "select_one", "select_multiple", "range")]
+SIMPLE = [t for t in FIELD_TYPES if t not in ("group", "repeat", "select_one", "select_multiple", "range")]
+CONTAINERS = ("group", "repeat")
 
 
 @st.composite
@@ -228,9 +230,11 @@ def forms(draw: st.DrawFn) -> FormDef:
     choices = tuple(Choice(n, draw(TEXTS)) for n in draw(st.lists(NAMES, min_size=1, max_size=5, unique=True)))
     fields: list[Field] = []
     for name in names:
-        kind = draw(st.sampled_from([*SIMPLE, "select_one", "select_multiple", "range", "group"]))
+        kind = draw(st.sampled_from([*SIMPLE, "select_one", "select_multiple", "range", *CONTAINERS]))
         common: dict[str, Any] = {"label": draw(TEXTS), "hint": draw(TEXTS)}
-        if kind not in ("note", "group"):
+        if kind == "repeat":
+            common["parameters"] = draw(st.sampled_from([{}, {"min": 1}, {"max": 3}, {"min": 0, "max": 2}]))
+        if kind not in ("note", *CONTAINERS):
             common["required"] = draw(st.booleans())
             if fields and fields[-1].type == "integer":
                 common["relevant"] = f"${{{fields[-1].name}}} > {draw(st.integers(-5, 5))}"
@@ -243,9 +247,9 @@ def forms(draw: st.DrawFn) -> FormDef:
             common["constraint_message"] = draw(TEXTS)
             common["default"] = draw(st.none() | st.integers(0, 1000))
         item = Field(name, kind, **common)
-        if fields and fields[-1].type == "group" and kind != "group" and draw(st.booleans()):
+        if fields and fields[-1].type in CONTAINERS and kind not in CONTAINERS and draw(st.booleans()):
             last = fields[-1]
-            fields[-1] = Field(last.name, "group", label=last.label, hint=last.hint, children=(*last.children, item))
+            fields[-1] = dataclasses.replace(last, children=(*last.children, item))
         else:
             fields.append(item)
     return FormDef(title={"en": draw(st.text(min_size=1, max_size=10))}, fields=tuple(fields), choice_lists={"l": choices})

@@ -191,7 +191,7 @@ def test_every_row_fieldbook_cannot_carry_over_is_a_problem_with_its_row() -> No
     """What pyxform accepts but Fieldbook cannot record (yet) is reported all at once, row by row."""
     result = survey_only(
         survey_row("integer", "a", "A"),  # row 2
-        survey_row("begin repeat", "r", "R"),  # 3
+        survey_row("begin repeat", "r", "R"),  # 3: imported (a repeat)
         survey_row("text", "inside", "In"),  # 4
         survey_row("end repeat", ""),  # 5
         survey_row("rank", "c", "C"),  # 6
@@ -204,7 +204,6 @@ def test_every_row_fieldbook_cannot_carry_over_is_a_problem_with_its_row() -> No
     )
     assert result.form is None
     assert lines(result.problems) == [
-        "survey sheet, row 3, column 'type': repeats (begin repeat) are not supported by Fieldbook",
         "survey sheet, row 6, column 'type': the type 'rank' is not supported by Fieldbook",
         "survey sheet, row 7, column 'type': choices from a file ('trees.csv') are not supported by Fieldbook yet",
         "survey sheet, row 9, column 'name': the name 'a' is already used in row 2",
@@ -534,7 +533,7 @@ def test_rows_stay_right_past_repeats_end_rows_with_names_and_disabled_rows(tmp_
         survey_row("end repeat", ""),  # 4
         survey_row("integer", "a", "again", required="maybe"),  # 5
     )
-    assert [(p.row, p.attribute) for p in repeat.problems] == [(2, "type"), (5, "required")]
+    assert [(p.row, p.attribute, p.message) for p in repeat.problems] == [(5, "name", "the name 'a' is already used in row 3")]
     named_end = survey_only(
         survey_row("begin group", "g", "G"),  # 2
         survey_row("text", "q", "Q"),  # 3
@@ -542,6 +541,29 @@ def test_rows_stay_right_past_repeats_end_rows_with_names_and_disabled_rows(tmp_
         survey_row("text", "z", "Z", required="maybe"),  # 5
     )
     assert [(p.row, p.attribute) for p in named_end.problems] == [(5, "required")]
+
+
+def test_repeats_come_in_nested_with_their_count_and_position() -> None:
+    result = survey_only(
+        survey_row("integer", "people", "People"),  # 2
+        survey_row("begin repeat", "person", "Person", repeat_count="${people}"),  # 3
+        survey_row("text", "pname", "Name"),  # 4
+        survey_row("calculate", "place", "Place", calculation="position(..)"),  # 5
+        survey_row("begin repeat", "visit", "Visit"),  # 6
+        survey_row("date", "when", "When", relevant="../../pname != ''"),  # 7
+        survey_row("end repeat", ""),  # 8
+        survey_row("end repeat", ""),  # 9
+        survey_row("calculate", "n", "N", calculation="count(${person})"),  # 10
+    )
+    assert result.ok, lines(result.problems)
+    form = result.form
+    assert form is not None
+    person = form.field("person")
+    assert person.type == "repeat" and person.parameters["count"] == "${people}"
+    assert [f.name for f in person.children] == ["pname", "place", "visit"]
+    assert form.field("place").calculation == "position()"
+    assert form.field("visit").type == "repeat" and form.field("when").relevant == "${pname} != ''"
+    assert [f.name for f in form.value_fields()] == ["people", "person", "n"]
 
 
 def test_a_table_list_group_keeps_its_label_and_no_header_field() -> None:

@@ -41,6 +41,7 @@ SURVEY_HEADER = [
     "read_only",
     "appearance",
     "parameters",
+    "repeat_count",
 ]
 
 

@@ -75,6 +75,7 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "expr.digest_encoding": "schreibt eine Prüfsumme als base64 oder hex, nicht „{name}“",
     "expr.needs_date_time": "braucht Datum und Uhrzeit, bekam aber {value}",
     "expr.power_too_large": "ergibt eine zu große Zahl",
+    "expr.outside_repeat": "verwendet position(..) außerhalb einer Wiederholung",
     "expr.regex_failed": "kann regex() nicht anwenden: {reason}",
     "expr.not_worked_out": "ließ sich für diese Werte nicht auswerten",
     "expr.cannot_evaluate": "enthält etwas, das sich nicht auswerten lässt",
@@ -92,7 +93,11 @@ GERMAN: dict[str, str | tuple[str, str]] = {
     "formfile.range_step": "Die Schrittweite (step) eines Bereichs muss größer als 0 sein",
     "formfile.range_start": "Der Anfang (start) eines Bereichs muss kleiner als sein Ende (end) sein",
     "formfile.range_too_many_steps": "Ein Bereich darf höchstens {n} Schritte haben",
-    "formfile.children_outside_group": "Nur eine Gruppe kann Felder enthalten",
+    "formfile.children_outside_group": "Nur eine Gruppe oder eine Wiederholung kann Felder enthalten",
+    "formfile.repeat_count_not_text": "die Anzahl einer Wiederholung muss ein als Text geschriebener Ausdruck sein",
+    "formfile.repeat_limit": "min und max einer Wiederholung müssen ganze Zahlen von 0 bis {n} sein, min nicht über max",
+    "formfile.repeat_attribute": "eine Wiederholung kann kein '{attribute}' haben (ihre Felder schon)",
+    "formfile.repeat_rule_inside": "{attribute} einer Wiederholung wird vor ihren Einträgen ausgewertet und kann sich daher nicht auf '{name}' in ihr beziehen",
     "formfile.select_needs_list": "Ein Feld vom Typ {type} braucht eine Auswahlliste",
     "formfile.list_without_select": "Nur Felder vom Typ select_one und select_multiple verwenden eine Auswahlliste",
     "formfile.no_value_attribute": "Ein Feld vom Typ {type} hat keinen Wert und kann daher kein „{attribute}“ haben",
@@ -219,7 +224,6 @@ GERMAN: dict[str, str | tuple[str, str]] = {
         "dessen Antworten durch Leerzeichen getrennt werden; verwenden Sie stattdessen _"
     ),
     "xls.survey_column_ignored": "Die Spalte „{column}“ wird nicht unterstützt; dieser Wert wird ignoriert",
-    "xls.repeat_unsupported": "Wiederholungen (begin repeat) unterstützt Fieldbook nicht",
     "xls.metadata_not_recorded": "„{kind}“ zeichnet Fieldbook nicht auf; diese Zeile wird übersprungen",
     "xls.metadata_empty": (
         "„{kind}“ ist auf einem Computer nicht bekannt; Fieldbook behält das Feld „{name}“, es bleibt aber leer"
