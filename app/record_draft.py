@@ -10,6 +10,7 @@ which a field name cannot (store/formdef), so they never collide with a field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,10 +95,10 @@ def entry_ids(repeat: Field, repeat_key: str, saved: Any, inputs: Mapping[str, A
         ids = list(given)
     else:
         ids = [f"s{n}" for n in range(1, len(saved) + 1)] if isinstance(saved, list) else []
-    if "count" in repeat.parameters:  # entries the count added, once something is typed into them
-        prefix = repeat_key + "~"
-        while any(key.startswith(f"{prefix}p{len(ids) + 1}~") and value is not None for key, value in inputs.items()):
-            ids.append(f"p{len(ids) + 1}")
+    if "count" in repeat.parameters:  # entries the count added, up to the last one something is typed into
+        added = re.compile(re.escape(repeat_key) + r"~p(\d+)~")
+        typed = [int(m[1]) for key, value in inputs.items() if value is not None and (m := added.match(key))]
+        ids += [f"p{k}" for k in range(len(ids) + 1, max(typed, default=0) + 1)]
     return ids
 
 

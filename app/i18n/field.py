@@ -172,5 +172,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "record.stale": {"en": "{who} saved version {version} since you started; your changes are kept. “Keep my changes” puts them on top of it.", "de": "{who} hat inzwischen Version {version} gespeichert; Ihre Änderungen sind erhalten. „Meine Änderungen behalten“ setzt sie darauf."},
     "record.keep_mine": {"en": "Keep my changes", "de": "Meine Änderungen behalten"},
     "record.keep_mine_help": {"en": "Someone saved a newer version while you edited: apply your changed fields on top of it.", "de": "Jemand hat während Ihrer Bearbeitung eine neuere Version gespeichert: Ihre geänderten Felder darauf anwenden."},
+    "record.keep_mine_entries": {"en": "Version {version} changed the entries of {fields} as well, so your changes cannot be put on top of it without mixing up entries: note what you typed, then discard your changes and enter it again.", "de": "Version {version} hat auch die Einträge von {fields} geändert; Ihre Änderungen lassen sich daher nicht darauf aufbauen, ohne Einträge zu vertauschen: Notieren Sie, was Sie eingegeben haben, verwerfen Sie Ihre Änderungen und geben Sie es erneut ein."},
     "record.kept_mine": {"en": "Your changes now build on version {version}; save when ready.", "de": "Ihre Änderungen bauen jetzt auf Version {version} auf; speichern Sie, wenn Sie so weit sind."},
 }

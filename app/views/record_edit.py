@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 _MESSAGE = "_fb_record_message"
 _TRIED_FINAL = "_fb_record_tried_final"
 _FIX = "fix"  # a refused save's message: the fields that need attention, counted afresh each run
+_NOT_REBASED = "not_rebased"  # "Keep mine" refused: shown (as a warning) instead of the stale warning
 
 
 def _say(record_id: str, kind: str, text: str) -> None:
@@ -161,11 +162,30 @@ def _keep_mine(session: Session, record_id: str) -> None:
     """After someone else saved a newer version: put this draft's changes on top of it."""
     try:
         current = rec.get_record(session.runtime.store, record_id)
+        moved = _entries_moved_under(session, current)
     except FieldbookError as exc:
         _say(record_id, "error", session.say(exc))
         return
+    if moved:
+        _say(record_id, _NOT_REBASED, session.t("record.keep_mine_entries", fields=", ".join(moved), version=current.version))
+        return
     if widgets.persist_input(scope_of(record_id), BASE, current.version):
         _say(record_id, "info", session.t("record.kept_mine", version=current.version))
+
+
+def _entries_moved_under(session: Session, current: rec.Record) -> list[str]:
+    """The repeats whose entries the draft changed and the newer version changed too. The draft
+    knows saved entries by their place in its base version (app/record_draft.py), so building it
+    on the newer one would put answers into other entries: it is not done (issue 16 notes)."""
+    scope = scope_of(current.id)
+    inputs = {k: v for (s, k), v in widgets.input_cache().items() if s == scope}
+    base = inputs.get(BASE)
+    _, form = load_form(session.runtime.store, current.project_id, current.form_version)
+    repeats = [f for f in form.value_fields() if f.type == "repeat" and any(k.startswith(f.name + "~") for k in inputs)]
+    if not repeats or not isinstance(base, int):
+        return []
+    older = next((v.data for v in rec.record_history(session.runtime.store, current.id) if v.version == base), {})
+    return [form.label(f, session.lang) for f in repeats if older.get(f.name) != current.data.get(f.name)]
 
 
 def _discard(session: Session, record_id: str) -> None:
@@ -313,8 +333,8 @@ def _fields(
             continue
         render_field(
             form, field, saved.get(field.name), scope=scope, lang=session.lang, t=session.t,
-            after=_after_edit(session, record), disabled=record.deleted, offered=evaluation.options.get(path),
-            key=place.key + field.name,
+            after=entries.keeping_entries(scope, place, _after_edit(session, record)) if place.around else _after_edit(session, record),
+            disabled=record.deleted, offered=evaluation.options.get(path), key=place.key + field.name,
         )
         message(f"rec-{_css(path)}", *messages.get(path, (None, None)))
 
@@ -496,7 +516,9 @@ def render(session: Session) -> None:
     shown = shown[1:] if shown and shown[0] == record.id else (None, None)
     here = Place(saved=record.data, values=evaluation.values)
     messages = _messages(session, scope_of(record.id), form.fields, draft, evaluation, tried_final, here)
-    if stale:
+    if stale and shown[0] == _NOT_REBASED:
+        message("record", "warning", shown[1])
+    elif stale:
         message("record", "warning", session.t("record.stale", version=record.version, who=record.updated_by))
     elif shown[0] == _FIX:
         summary = _summary(session, form, messages, {**draft.problems, **evaluation.blocking(final=tried_final)})

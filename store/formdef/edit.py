@@ -110,6 +110,8 @@ def rename_field(form: FormDef, old: str, new: str) -> FormDef:
         updates: dict[str, Any] = {
             key: rename_reference(getattr(item, key), old, new) for key in EXPRESSIONS if getattr(item, key) is not None
         }
+        if isinstance(item.parameters.get("count"), str):  # a repeat's count is an expression too
+            updates["parameters"] = {**item.parameters, "count": rename_reference(item.parameters["count"], old, new)}
         if item.name == old:
             updates["name"] = new
         return dataclasses.replace(item, **updates)
@@ -150,9 +152,9 @@ def remove_field(form: FormDef, name: str) -> FormDef:
     for item in form.walk():
         if item.name in removed:
             continue
-        for key in EXPRESSIONS:
-            text = getattr(item, key)
-            used = references(parse(text, columns=key == "choice_filter")) & removed if text is not None else set()
+        for key in (*EXPRESSIONS, "count"):
+            text = item.parameters.get("count") if key == "count" else getattr(item, key)
+            used = references(parse(text, columns=key == "choice_filter")) & removed if isinstance(text, str) else set()
             if used:
                 names = sorted(used)
                 # one name is quoted by the sentence (German „…“); several are listed as written

@@ -24,7 +24,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -33,8 +33,9 @@ from store.core import texts
 from store.core.errors import ValidationError
 from store.formdef import semantics
 from store.formdef.convert import check_stored, number_text, range_settings, to_stored, to_widget
-from store.formdef.expr import ExpressionError, calls, columns, evaluate, references
+from store.formdef.expr import ExpressionError, evaluate
 from store.formdef.model import FILE_TYPES, MAX_INSTANCES, Choice, Field, FormDef, instance_fields
+from store.formdef.offered import offered
 from store.formdef.plan import Plan, plan_for
 
 
@@ -172,7 +173,9 @@ def evaluate_record(
     run = _Run(form, moment.date() if today is None else today, moment)
     out = {item.name: values[item.name] for item in form.value_fields() if item.name in values}
     run.top = out
-    run.scope(run.plan.order, form.value_fields(), out, {}, "", None, None)
+    run.scope(run.plan.order, form.value_fields(), out, {}, "", None, {})
+    for check in run.pending:  # once every field is worked out: a rule in an entry sees fields after it
+        check()
     rank = _form_rank(form)
     shown = sorted((path for path in run.errors if run.relevant.get(path, True)), key=lambda path: _path_rank(path, rank))
     return Evaluation(
@@ -201,20 +204,52 @@ class _Run:
         self.options: dict[str, tuple[Choice, ...]] = {}
         self.wanted: dict[str, int] = {}
         self.top: dict[str, Any] = {}
+        self.pending: list[Callable[[], None]] = []
 
-    def absolute(self, name: str) -> Any:
-        """Field ``name`` as the top of the record sees it (``indexed-repeat``), with the entries
-        worked out so far."""
-        return _gather(self.top, [*_repeats_of(self.plan, name), name], self.fields)
+    def absolute(self, name: str, given: Mapping[str, Any], places: Mapping[str, int]) -> Any:
+        """``indexed-repeat``: field ``name`` in the entry ``given`` names for each repeat around
+        it ({repeat: place from 1}); a repeat it does not name is the one of the entry being
+        worked out (``places``), else all its entries. A hidden answer is empty; entries not
+        worked out yet are seen as stored."""
+        chain = _repeats_of(self.plan, name)
+
+        def down(holder: Any, depth: int, path: str) -> Any:
+            if not isinstance(holder, Mapping):
+                return None
+            if depth == len(chain):
+                item = self.fields[name]
+                value = holder.get(name)
+                if not self.relevant.get(path + name, True):
+                    return None
+                if item.type == "repeat":
+                    return semantics.Nodeset(value if isinstance(value, list) else ())
+                return _expr_value(item, value)
+            repeat = chain[depth]
+            entries = holder.get(repeat)
+            entries = entries if isinstance(entries, list) else []
+            place = given.get(repeat, places.get(repeat))
+            if place is None:
+                return semantics.Nodeset(down(e, depth + 1, entry_key(path + repeat, n)) for n, e in enumerate(entries, start=1))
+            number = semantics.number_or_none(place)
+            index = int(number) if number is not None and number == int(number) else 0
+            return down(entries[index - 1], depth + 1, entry_key(path + repeat, index)) if 1 <= index <= len(entries) else None
+
+        return down(self.top, 0, "")
 
     def scope(
         self, order: tuple[str, ...], value_fields: list[Field], values: dict[str, Any], env: dict[str, Any],
-        prefix: str, repeat: str | None, position: int | None,
+        prefix: str, repeat: str | None, places: dict[str, int],
     ) -> None:
-        """Work out the fields of one scope (the record, or one entry of ``repeat``) in ``order``,
-        reading and writing their ``values``; ``env`` gets what expressions see of them."""
+        """Work out the fields of one scope (the record, or one entry of ``repeat``; ``places``:
+        the place of the entry being worked out in each repeat around it) in ``order``, reading
+        and writing their ``values``; ``env`` gets what expressions see of them. Their checks
+        wait in ``pending`` until the whole record is worked out."""
         day, moment, plan = self.day, self.moment, self.plan
-        context: dict[str, Any] = {"today": day, "now": moment, "position": position, "absolute": self.absolute}
+        position = places.get(repeat) if repeat is not None else None
+        context: dict[str, Any] = {
+            "today": day, "now": moment, "position": position,
+            "absolute": lambda name, given: self.absolute(name, given, places),
+        }  # fmt: skip
         for name in order:
             item, steps, path = self.fields[name], plan.fields[name], prefix + name
             parent = steps.parent
@@ -226,7 +261,7 @@ class _Run:
                     self.errors[path] = _expression_error(exc)
             self.relevant[path] = is_relevant
             if item.type == "repeat":
-                self.entries(item, values, env, path, is_relevant, context)
+                self.entries(item, values, env, path, is_relevant, context, places)
                 continue
             if not item.holds_value:
                 continue
@@ -245,13 +280,17 @@ class _Run:
                     env[name] = _expr_value(item, check_stored(item, values.get(name)))
                 except ValidationError:
                     self.errors.setdefault(path, _builtin("type", kind=item.type))
+        self.pending.append(lambda: self.check(value_fields, values, env, prefix, context))
+
+    def check(self, value_fields: list[Field], values: Mapping[str, Any], env: Mapping[str, Any], prefix: str, context: dict[str, Any]) -> None:
+        """The choices offered and the errors of one scope's fields (see the module docstring)."""
         for item in value_fields:
             name, path = item.name, prefix + item.name
             if not self.relevant[path] or item.type == "repeat":
                 continue
-            if plan.fields[name].choice_filter is not None and not item.calculation:
+            if self.plan.fields[name].choice_filter is not None and not item.calculation:
                 try:
-                    self.options[path] = offered(self.form, item, env, today=day, now=moment)
+                    self.options[path] = offered(self.form, item, env, today=self.day, now=self.moment, position=context["position"])
                 except ExpressionError as exc:
                     self.errors.setdefault(path, _expression_error(exc))
             if path in self.errors or item.metadata:  # nobody answers it: a rule on it (a form from before) has no effect
@@ -261,7 +300,10 @@ class _Run:
             if error is not None:
                 self.errors[path] = error
 
-    def entries(self, item: Field, values: dict[str, Any], env: dict[str, Any], path: str, is_relevant: bool, context: dict[str, Any]) -> None:
+    def entries(
+        self, item: Field, values: dict[str, Any], env: dict[str, Any], path: str, is_relevant: bool, context: dict[str, Any],
+        places: dict[str, int],
+    ) -> None:
         """A repeat's entries, one scope each; what the scope above sees of them: a ``Nodeset`` of
         each field inside (and of the entries themselves, which ``count`` counts)."""
         name = item.name
@@ -277,7 +319,8 @@ class _Run:
         if wanted is not None:
             self.wanted[path] = wanted
         if wanted is not None and len(entries) < wanted:
-            entries += [{} for _ in range(wanted - len(entries))]  # ODK's repeat_count: exactly that many
+            # ODK's repeat_count: exactly that many, each added one with its fields' defaults
+            entries += [entry_defaults(item, today=self.day, now=self.moment) for _ in range(wanted - len(entries))]
         if entries or given is not None:
             values[name] = entries
         env[name] = semantics.Nodeset(entries)  # count(${visits}) inside the entries as well
@@ -287,10 +330,11 @@ class _Run:
         for position, entry in enumerate(entries, start=1):
             own: dict[str, Any] = {}
             self.relevant[entry_key(path, position)[:-1]] = True  # an entry is there when its repeat is
-            self.scope(order, inside, entry, ChainMap(own, env), entry_key(path, position), name, position)  # type: ignore[arg-type]
+            inner = {**places, name: position}
+            self.scope(order, inside, entry, ChainMap(own, env), entry_key(path, position), name, inner)  # type: ignore[arg-type]
             seen.append(own)
-        for key in {key for own in seen for key in own}:
-            env[key] = semantics.Nodeset(own.get(key) for own in seen)
+        for key in {key for own in seen for key in own}:  # an entry without the inner repeat's entries has none of them
+            env[key] = semantics.Nodeset(own.get(key, semantics.Nodeset()) for own in seen)
         env[name] = semantics.Nodeset(entries)
         error = _entries_error(item, len(entries), wanted)
         if error is not None:
@@ -329,21 +373,6 @@ def _repeats_of(plan: Plan, name: str) -> list[str]:
     return chain[::-1]
 
 
-def _gather(top: Mapping[str, Any], chain: list[str], fields: Mapping[str, Field]) -> Any:
-    """The values of ``chain[-1]`` in the record ``top``, through the repeats ``chain[:-1]``: one
-    ``Nodeset`` per repeat on the way."""
-
-    def down(holder: Any, depth: int) -> Any:
-        item = fields[chain[depth]]
-        value = holder.get(item.name) if isinstance(holder, Mapping) else None
-        entries = value if isinstance(value, list) else []
-        if depth < len(chain) - 1:
-            return semantics.Nodeset(down(entry, depth + 1) for entry in entries)
-        return semantics.Nodeset(entries) if item.type == "repeat" else _expr_value(item, value)
-
-    return down(top, 0)
-
-
 def _form_rank(form: FormDef) -> dict[str, int]:
     return {item.name: index for index, item in enumerate(form.walk())}
 
@@ -355,63 +384,6 @@ def _path_rank(path: str, rank: Mapping[str, int]) -> tuple[int, ...]:
         name, _, place = part.partition("[")
         out += [rank.get(name, len(rank)), int(place[:-1]) if place else 0]
     return tuple(out)
-
-
-OFFERED_CACHE_SIZE = 512
-
-
-def offered(
-    form: FormDef, item: Field, env: Mapping[str, Any], *, today: dt.date | None = None, now: dt.datetime | None = None
-) -> tuple[Choice, ...]:
-    """The choices of select ``item`` its choice_filter lets through, given the other fields'
-    values ``env`` (as expressions see them), in list order and each name once (the first of a
-    name given twice that passes, so its own label is shown).
-
-    Kept per plan by the values the filter refers to, so a rerun with the same answers does not
-    work out the filter for every choice again. A choice the filter cannot be worked out for (a
-    cell that is not a number where the filter compares numbers) is left out, as ODK leaves it
-    out; ``ExpressionError`` only when it can be worked out for none of them.
-    """
-    plan = plan_for(form)
-    expr = plan.fields[item.name].choice_filter
-    choices = form.choices(item)
-    if expr is None:
-        return tuple(form.choices_by_name(item).values())
-    moment = now or dt.datetime.now().replace(microsecond=0)
-    day = today or moment.date()
-    used = sorted(references(expr))
-    key = (item.name, repr(([env.get(name) for name in used], day, moment if "now" in calls(expr) else None)))
-    hit = plan.offered.get(key)
-    if hit is not None:
-        return hit
-    # The filter is worked out once per distinct value of the columns it uses, not once per
-    # choice: 5,000 species filtered by one of 50 regions are 50 evaluations.
-    used_columns = sorted(columns(expr))
-    verdicts: dict[tuple[str | None, ...], bool] = {}
-    names: dict[str, Choice] = {}
-    failure: ExpressionError | None = None
-    failures = 0
-    for choice in choices:
-        if choice.name in names:
-            continue
-        seen = tuple(choice.name if column == "name" else choice.data.get(column) for column in used_columns)
-        verdict = verdicts.get(seen)
-        if verdict is None:
-            row = {column: value for column, value in zip(used_columns, seen, strict=True) if value is not None}
-            try:
-                verdict = semantics.truth(evaluate(expr, env, today=day, now=moment, choice=row))
-            except ExpressionError as exc:
-                failure, verdict, failures = exc, False, failures + 1
-            verdicts[seen] = verdict
-        if verdict:
-            names.setdefault(choice.name, choice)
-    if failure is not None and failures == len(verdicts):
-        raise failure  # not one choice could be worked out: the filter itself is wrong
-    found = tuple(names.values())
-    if len(plan.offered) >= OFFERED_CACHE_SIZE:
-        plan.offered.clear()
-    plan.offered[key] = found
-    return found
 
 
 def _check_value(
@@ -509,13 +481,31 @@ def record_title(form: FormDef, data: Mapping[str, Any], *, today: dt.date | Non
     expr = plan_for(form).instance_name
     if expr is None:
         return None
-    env = {item.name: _expr_value(item, data.get(item.name)) for item in form.value_fields()}
+    env = _stored_env(form.value_fields(), data)
     try:
         title = semantics.to_text(evaluate(expr, env, today=today))
     except (ExpressionError, semantics.SemanticError):
         return None
     title = " ".join(title.split())[:200]  # one line in a list
     return title or None
+
+
+def _stored_env(fields: list[Field], data: Any) -> dict[str, Any]:
+    """What expressions see of stored ``data`` as it is (no rule worked out): a repeat and every
+    field inside it as ``Nodeset``s of its entries."""
+    data = data if isinstance(data, Mapping) else {}
+    env: dict[str, Any] = {}
+    for item in fields:
+        value = data.get(item.name)
+        if item.type != "repeat":
+            env[item.name] = _expr_value(item, value)
+            continue
+        entries = value if isinstance(value, list) else []
+        env[item.name] = semantics.Nodeset(entries)
+        inner = [_stored_env(instance_fields(item), entry) for entry in entries]
+        for key in {key for seen in inner for key in seen}:
+            env[key] = semantics.Nodeset(seen.get(key, semantics.Nodeset()) for seen in inner)
+    return env
 
 
 def saved_data(form: FormDef, data: Mapping[str, Any], *, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -556,8 +546,8 @@ def _kept(fields: list[Field], values: Mapping[str, Any], relevant: Mapping[str,
         path, value = prefix + item.name, values.get(item.name)
         if not relevant.get(path, False) or semantics.is_empty(value):
             continue
-        if item.type == "repeat" and isinstance(value, list):
-            inside = instance_fields(item)
+        if item.type == "repeat" and isinstance(value, list) and all(isinstance(entry, Mapping) for entry in value):
+            inside = instance_fields(item)  # (entries that are not entries are kept as they are, flagged)
             value = [_kept(inside, entry, relevant, entry_key(path, n)) for n, entry in enumerate(value, start=1)]
         out[item.name] = value
     return out

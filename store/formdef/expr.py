@@ -169,12 +169,12 @@ def evaluate(
     now: dt.datetime | None = None,
     choice: Mapping[str, str] | None = None,
     position: int | None = None,
-    absolute: Callable[[str], Any] | None = None,
+    absolute: Callable[[str, Mapping[str, Any]], Any] | None = None,
 ) -> Any:
     """The value of ``expr`` with ``${name}`` taken from ``env`` (missing names are empty) and a
     choice column (in a choice_filter) from ``choice`` (a missing column is empty); inside a
-    repeat, ``position`` is the entry's place and ``absolute`` gives a field as the top of the
-    record sees it (``indexed-repeat``).
+    repeat, ``position`` is the entry's place and ``absolute(name, {repeat: place})`` gives a
+    field in the entry those places name (``indexed-repeat``).
 
     Returns None (empty), bool, int, float, str, ``datetime.date``/``datetime``/``time``, or a
     value from ``env`` unchanged. ``ExpressionError`` for type mismatches and results out of
@@ -219,10 +219,11 @@ def _eval(node: Expr, ctx: semantics.Context) -> Any:
         if node.name == "coalesce":
             first = _one(node.args[0], ctx)
             return _one(node.args[1], ctx) if semantics.is_empty(first) else first
-        if node.name == "indexed-repeat":  # its field as seen from the top of the record, whatever the entry
-            target = node.args[0]
-            every = ctx.absolute(target.name) if isinstance(target, Ref) and ctx.absolute is not None else _eval(target, ctx)
-            return indexed(every, [_one(arg, ctx) for arg in node.args[2::2]])
+        if node.name == "indexed-repeat":  # the field in the entry named by each repeat's place
+            target, pairs = node.args[0], list(zip(node.args[1::2], node.args[2::2], strict=False))
+            if isinstance(target, Ref) and ctx.absolute is not None and all(isinstance(r, Ref) for r, _ in pairs):
+                return semantics.first(ctx.absolute(target.name, {r.name: _one(n, ctx) for r, n in pairs if isinstance(r, Ref)}))
+            return indexed(_eval(target, ctx), [_one(n, ctx) for _, n in pairs])
         many = node.name in NODESET_FUNCTIONS
         args = [_eval(arg, ctx) if many else _one(arg, ctx) for arg in node.args]
         odk = ODK_FUNCTIONS.get(node.name)  # ODK's library beyond the core

@@ -75,8 +75,8 @@ class Context:
     now: dt.datetime
     choice: Mapping[str, str] | None = None  # the columns of the choice a choice_filter is worked out for
     position: int | None = None  # inside a repeat: the entry's place, from 1 (``position(..)``)
-    # a field inside repeats as seen from the top of the record (``indexed-repeat``), by name
-    absolute: Callable[[str], Any] | None = None
+    # a field inside repeats in the entry given by each repeat's place (``indexed-repeat``)
+    absolute: Callable[[str, Mapping[str, Any]], Any] | None = None
 
 
 class Nodeset(tuple):  # type: ignore[type-arg]

@@ -54,3 +54,17 @@ def test_text_a_number_field_refused_is_a_problem_even_if_a_machine_could_read_i
         draft = build_draft(FORM, {"n": 7}, {"n": refused})
         assert "n" in draft.problems and draft.values["n"] is None and draft.dirty({"n": 7})
     assert build_draft(FORM, {"n": 7}, {"n": ""}).values["n"] is None  # emptied: no number, no problem
+
+
+def test_answers_typed_into_entries_a_count_added_are_all_read():
+    from store.formdef import form_from_json
+
+    f = form_from_json({"title": "t", "fields": [
+        {"name": "n", "type": "integer"},
+        {"name": "visits", "type": "repeat", "parameters": {"count": "${n}"}, "children": [
+            {"name": "w", "type": "decimal"}, {"name": "when", "type": "datetime"}]},
+    ]})  # fmt: skip
+    draft = build_draft(f, {"n": 3}, {"visits~p2~w": 7.0, "visits~p3~w": 9.0})
+    assert draft.values["visits"] == [{}, {"w": 7.0}, {"w": 9.0}] and "visits" in draft.touched
+    time_only = build_draft(f, {"n": 3}, {"visits~entries": ["p1", "p2"], "visits~p3~when~time": dt.time(8, 0)})
+    assert len(time_only.values["visits"]) == 3  # an input left in the third: it is still there

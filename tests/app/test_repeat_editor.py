@@ -106,3 +106,20 @@ def test_a_count_gives_that_many_entries_and_a_lower_count_offers_to_remove_the_
     assert rec.get_record(rt.store, record_id).data["person"] == [{"age": 21}, {"age": 22}]
     at.text_input(key=_widget(record_id, "people")).input("3").run()  # a third again: empty, not the old one
     assert at.text_input(key=_widget(record_id, "person~p3~age")).value in (None, "")
+
+
+def test_keep_mine_is_refused_when_the_newer_version_changed_the_entries_too(rt, new_session):
+    project = create_project(rt.store, "Visits", FORM, user=rt.user)
+    record = rec.create_record(rt.store, project.id, {"visits": [{"kind": "tree"}, {"kind": "bush"}]}, user=rt.user)
+    from store.inputs.uistate import UiState, save_ui_state
+
+    save_ui_state(rt.store, rt.user, UiState(page="record", params={"record": record.id}, prefs={"project": project.id}))
+    at = new_session()
+    at.selectbox(key=_widget(record.id, "visits~s2~kind")).select("tree").run()  # the second entry, in this window
+    rec.save_record(rt.store, record.id, {"visits": [{"kind": "bush"}]}, user="other", status="draft", expected_version=record.version)  # the first went elsewhere
+    at.run()
+    assert at.selectbox(key=_widget(record.id, "visits~s2~kind")).value == "tree"  # what was typed stays in view
+    at.button(key="record_keep_mine").click().run()
+    assert any("changed the entries of Visit as well" in m.value for m in at.markdown)
+    scope = f"record:{record.id}"
+    assert rt.inputs.load(rt.user, scope)[(scope, "~base")] == 1  # not built on version 2: the tree would go into the bush
