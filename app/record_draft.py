@@ -73,12 +73,15 @@ def build_draft(form: FormDef, saved: Mapping[str, Any], inputs: Mapping[str, An
 
 # --- repeats ----------------------------------------------------------------------------
 # The entries of a repeat are kept by id in the draft, so that removing or moving one never
-# moves what was typed into another: a saved entry is ``s<n>`` (its place in the saved data the
-# draft started from, which does not change while the draft lives: see ``BASE``), an added one
-# ``n<hex>``, one a repeat's count added ``p<n>`` (its place; taken in once something not empty
-# is typed into it, and given up by setting its inputs to None). The input ``<repeat>~entries``
-# holds the ids in order once the person added, removed or moved one; a field of an entry is
-# the input ``<repeat>~<id>~<field>`` (and deeper: ``plot~s1~tree~n3f~dbh``).
+# moves what was typed into another: a saved entry is ``s<n>`` (its place in the saved data),
+# an added one ``n<hex>``, one a repeat's count added ``p<n>`` (its place; taken in once something
+# not empty is typed into it, and given up by setting its inputs to None). The input
+# ``<repeat>~entries`` holds the ids in order: written by the first input in an entry, and by
+# adding, removing or moving one (app/record_entries.py). A field of an entry is the input
+# ``<repeat>~<id>~<field>`` (and deeper: ``plot~s1~tree~n3f~dbh``). ``s<n>`` is read against
+# the record's data as it is now, which is the draft's base until a newer version is saved
+# elsewhere; then the draft is stale, and building it on the newer version ("Keep mine") is
+# refused where that version changed the entries too (app/views/record_edit.py).
 
 ENTRIES = "~entries"
 
